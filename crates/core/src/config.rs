@@ -1,0 +1,119 @@
+//! The one TOML config file (`config.example.toml` documents every option with
+//! its default). Every option is also a command-line flag; flags win.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// A schedule file to import at start (the project's JSON format).
+    pub schedule: Option<PathBuf>,
+    /// The room this screen shows, by name (or id). Unset: the lobby screen.
+    pub room: Option<String>,
+    /// Show every room's now/next (the lobby screen), even if `room` is set.
+    pub lobby: bool,
+    /// Fullscreen, undecorated, cursor hidden.
+    pub kiosk: bool,
+    /// The monitor to use in kiosk mode: an index (`0`, `1`) or a name (`HDMI-1`).
+    pub monitor: Option<String>,
+    pub theme: Theme,
+    /// Where the store, caches and logs live. Default: the XDG data dir.
+    pub data_dir: Option<PathBuf>,
+    /// `error`, `warn`, `info`, `debug` or `trace` (or a tracing filter).
+    pub log_level: String,
+    /// Days of log files kept.
+    pub log_keep_days: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            schedule: None,
+            room: None,
+            lobby: false,
+            kiosk: false,
+            monitor: None,
+            theme: Theme::Dark,
+            data_dir: None,
+            log_level: "info".into(),
+            log_keep_days: 14,
+        }
+    }
+}
+
+fn dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("org", "Summit Kiosk", "summit-kiosk")
+}
+
+/// `$XDG_CONFIG_HOME/summit-kiosk/config.toml`.
+pub fn default_config_path() -> Option<PathBuf> {
+    dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// `$XDG_DATA_HOME/summit-kiosk`.
+pub fn default_data_dir() -> PathBuf {
+    dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".summit-kiosk"))
+}
+
+impl Config {
+    /// Load `explicit` (which must exist), else the default path if it exists,
+    /// else the defaults.
+    pub fn load(explicit: Option<&Path>) -> Result<Config> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => match default_config_path() {
+                Some(p) if p.exists() => p,
+                _ => return Ok(Config::default()),
+            },
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Config {
+            path: path.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
+        Config::parse(&path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        toml::from_str(text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: e.to_string().trim().to_string(),
+        })
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(default_data_dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_config_parses_to_the_defaults() {
+        let text = include_str!("../../../config.example.toml");
+        let parsed = Config::parse(Path::new("config.example.toml"), text).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn a_typo_is_an_error_naming_the_key() {
+        let err = Config::parse(Path::new("c.toml"), "rom = \"Main hall\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("c.toml") && text.contains("rom"), "{text}");
+    }
+}

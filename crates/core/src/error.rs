@@ -1,0 +1,83 @@
+//! The core crate's one error type. Every variant names *where* the problem is
+//! (a file, a place in it, a store) and *what* it is, in words an organizer or a
+//! venue tech can act on.
+
+use std::path::PathBuf;
+
+/// One problem found while validating a schedule.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// Where in the source: a JSON path such as `sessions[3] ("d1-prefect").end`.
+    pub place: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{origin}: the file is {size} bytes, over the limit of {limit} bytes for a schedule")]
+    TooLarge { origin: String, size: u64, limit: u64 },
+    #[error("{origin}: the file is empty")]
+    Empty { origin: String },
+    #[error("{origin}: line {line}, column {column}: {message}")]
+    Syntax {
+        origin: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{origin}: the schedule is not valid:\n{}", list(.problems))]
+    Invalid { origin: String, problems: Vec<Problem> },
+    #[error("no room named {room:?}; the rooms are: {}", .known.join(", "))]
+    UnknownRoom { room: String, known: Vec<String> },
+    #[error("store {path}: {message}")]
+    Store { path: String, message: String },
+    #[error("store {path}: {source}")]
+    Sqlite {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("config {path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("{0}")]
+    Time(String),
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    /// A stable machine-readable code, used at the IPC boundary and by tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Read { .. } => "read",
+            Error::TooLarge { .. } => "too_large",
+            Error::Empty { .. } => "empty",
+            Error::Syntax { .. } => "syntax",
+            Error::Invalid { .. } => "invalid",
+            Error::UnknownRoom { .. } => "unknown_room",
+            Error::Store { .. } | Error::Sqlite { .. } => "store",
+            Error::Config { .. } => "config",
+            Error::Time(_) => "time",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

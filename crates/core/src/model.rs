@@ -1,0 +1,267 @@
+//! The one schedule model every source is parsed into and the store holds.
+//!
+//! Times are UTC instants ([`Timestamp`]); the conference has one IANA zone
+//! (`venue_tz`), and everything shown is computed in that zone.
+
+use jiff::{civil, tz::TimeZone, SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// Venue-local hour at which one conference day turns into the next. Sessions
+/// that run past midnight (a congress's late talks) still belong to the day
+/// they started in.
+pub const DAY_CHANGE_HOUR: i8 = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    Talk,
+    Break,
+    WorkingSession,
+    Social,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Talk => "talk",
+            SessionKind::Break => "break",
+            SessionKind::WorkingSession => "working_session",
+            SessionKind::Social => "social",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "talk" => SessionKind::Talk,
+            "break" => SessionKind::Break,
+            "working_session" => SessionKind::WorkingSession,
+            "social" => SessionKind::Social,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conference {
+    /// Stable identifier of the event (e.g. `dask-summit-2020`).
+    pub id: String,
+    pub name: String,
+    /// The IANA name of the venue's zone, e.g. `America/New_York`.
+    pub timezone: String,
+    pub venue: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Day {
+    pub date: civil::Date,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Room {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Track {
+    pub id: String,
+    pub name: String,
+    /// `#rrggbb`.
+    pub colour: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Speaker {
+    pub id: String,
+    pub name: String,
+    pub affiliation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// Stable across imports: the key later local changes hang on.
+    pub id: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub abstract_text: Option<String>,
+    pub slides_url: Option<String>,
+    /// A [`Room::id`].
+    pub room: String,
+    /// A [`Track::id`].
+    pub track: Option<String>,
+    pub kind: SessionKind,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// [`Speaker::id`]s, in billing order.
+    pub speakers: Vec<String>,
+}
+
+impl Session {
+    /// Half-open: a session ending at 12:45 does not contain 12:45.
+    pub fn contains(&self, at: Timestamp) -> bool {
+        self.start <= at && at < self.end
+    }
+}
+
+/// A validated schedule. Build one with [`Schedule::new`], which checks the
+/// references between its parts, so the rest of the code can rely on them.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub conference: Conference,
+    pub venue_tz: TimeZone,
+    pub days: Vec<Day>,
+    pub rooms: Vec<Room>,
+    pub tracks: Vec<Track>,
+    pub speakers: Vec<Speaker>,
+    /// Sorted by (start, end, id).
+    pub sessions: Vec<Session>,
+}
+
+impl PartialEq for Schedule {
+    fn eq(&self, other: &Self) -> bool {
+        self.conference == other.conference
+            && self.days == other.days
+            && self.rooms == other.rooms
+            && self.tracks == other.tracks
+            && self.speakers == other.speakers
+            && self.sessions == other.sessions
+    }
+}
+
+impl Schedule {
+    /// Assemble a schedule whose parts are already validated (see
+    /// [`crate::validate`]); sorts the sessions and fills in the days when the
+    /// source gave none.
+    pub fn new(
+        conference: Conference,
+        venue_tz: TimeZone,
+        mut days: Vec<Day>,
+        rooms: Vec<Room>,
+        tracks: Vec<Track>,
+        speakers: Vec<Speaker>,
+        mut sessions: Vec<Session>,
+    ) -> Self {
+        sessions.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+        let mut schedule = Schedule {
+            conference,
+            venue_tz,
+            days: Vec::new(),
+            rooms,
+            tracks,
+            speakers,
+            sessions,
+        };
+        if days.is_empty() {
+            days = schedule.derived_days();
+        }
+        days.sort_by_key(|d| d.date);
+        schedule.days = days;
+        schedule
+    }
+
+    /// The conference day an instant belongs to, in the venue's zone.
+    pub fn conference_day(&self, at: Timestamp) -> civil::Date {
+        conference_day(&self.venue_tz, at)
+    }
+
+    /// The instant the conference day holding `at` ends (the next day change).
+    pub fn day_end(&self, at: Timestamp) -> Timestamp {
+        let next_day = self
+            .conference_day(at)
+            .tomorrow()
+            .expect("conference days are far from the end of time");
+        let change = next_day.at(DAY_CHANGE_HOUR, 0, 0, 0);
+        self.venue_tz
+            .to_ambiguous_timestamp(change)
+            .compatible()
+            .expect("a day change is a representable instant")
+    }
+
+    fn derived_days(&self) -> Vec<Day> {
+        let mut dates: Vec<civil::Date> = self
+            .sessions
+            .iter()
+            .map(|s| self.conference_day(s.start))
+            .collect();
+        dates.dedup();
+        dates.sort();
+        dates.dedup();
+        dates
+            .into_iter()
+            .map(|date| Day { date, label: None })
+            .collect()
+    }
+
+    pub fn room_by_name(&self, name: &str) -> Option<&Room> {
+        let wanted = name.trim();
+        self.rooms
+            .iter()
+            .find(|r| r.name == wanted)
+            .or_else(|| self.rooms.iter().find(|r| r.id == wanted))
+            .or_else(|| {
+                self.rooms
+                    .iter()
+                    .find(|r| r.name.to_lowercase() == wanted.to_lowercase())
+            })
+    }
+
+    pub fn room_names(&self) -> Vec<String> {
+        self.rooms.iter().map(|r| r.name.clone()).collect()
+    }
+
+    pub fn speaker(&self, id: &str) -> Option<&Speaker> {
+        self.speakers.iter().find(|s| s.id == id)
+    }
+
+    pub fn track(&self, id: &str) -> Option<&Track> {
+        self.tracks.iter().find(|t| t.id == id)
+    }
+
+    /// Every session moved by `by`, days recomputed; used to re-base the demo.
+    pub fn shifted(&self, by: SignedDuration) -> Schedule {
+        let sessions = self
+            .sessions
+            .iter()
+            .map(|s| Session {
+                start: s.start + by,
+                end: s.end + by,
+                ..s.clone()
+            })
+            .collect();
+        let labels: Vec<Option<String>> = self.days.iter().map(|d| d.label.clone()).collect();
+        let mut shifted = Schedule::new(
+            self.conference.clone(),
+            self.venue_tz.clone(),
+            Vec::new(),
+            self.rooms.clone(),
+            self.tracks.clone(),
+            self.speakers.clone(),
+            sessions,
+        );
+        for (day, label) in shifted.days.iter_mut().zip(labels) {
+            day.label = label;
+        }
+        shifted
+    }
+
+    /// A session's local start and end as `HH:MM` in the venue's zone.
+    pub fn local_hm(&self, at: Timestamp) -> String {
+        at.to_zoned_datetime(self.venue_tz.clone()).strftime("%H:%M").to_string()
+    }
+
+    /// RFC 3339 with the venue's offset, e.g. `2020-02-26T10:20:00-05:00`.
+    pub fn local_rfc3339(&self, at: Timestamp) -> String {
+        at.to_zoned_datetime(self.venue_tz.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string()
+    }
+}
+
+pub fn conference_day(tz: &TimeZone, at: Timestamp) -> civil::Date {
+    let local = at.to_zoned_datetime(tz.clone()).datetime();
+    let shifted = local
+        .checked_sub(SignedDuration::from_hours(DAY_CHANGE_HOUR.into()))
+        .unwrap_or(local);
+    shifted.date()
+}

@@ -1,0 +1,298 @@
+//! The project's own JSON schedule format (`assets/schedule.schema.json`,
+//! documented in `docs/schedule-format.md`). The embedded demo is stored in it,
+//! and `--schedule FILE` reads it.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use jiff::{civil, Timestamp};
+use serde::Deserialize;
+
+use crate::draft::{clean_opt, validate, Draft, DraftConference, DraftSession, DraftTime, Validated};
+use crate::error::{Error, Result};
+use crate::limits;
+use crate::model::{Day, Room, SessionKind, Speaker, Track};
+
+pub const FORMAT_NAME: &str = "summit-kiosk/schedule";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileV1 {
+    /// Editors' hint to the JSON Schema; ignored.
+    #[serde(default, rename = "$schema")]
+    _schema: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    version: Option<u32>,
+    conference: ConferenceV1,
+    #[serde(default)]
+    days: Vec<DayV1>,
+    rooms: Vec<RoomV1>,
+    #[serde(default)]
+    tracks: Vec<TrackV1>,
+    #[serde(default)]
+    speakers: Vec<SpeakerV1>,
+    sessions: Vec<SessionV1>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConferenceV1 {
+    #[serde(default)]
+    id: Option<String>,
+    name: String,
+    timezone: String,
+    #[serde(default)]
+    venue: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DayV1 {
+    date: civil::Date,
+    #[serde(default)]
+    label: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoomV1 {
+    #[serde(default)]
+    id: Option<String>,
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrackV1 {
+    #[serde(default)]
+    id: Option<String>,
+    name: String,
+    #[serde(default)]
+    colour: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpeakerV1 {
+    #[serde(default)]
+    id: Option<String>,
+    name: String,
+    #[serde(default)]
+    affiliation: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SpeakerRef {
+    Id(String),
+    Inline(SpeakerV1),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionV1 {
+    id: String,
+    title: String,
+    #[serde(default)]
+    subtitle: Option<String>,
+    #[serde(default, rename = "abstract")]
+    abstract_text: Option<String>,
+    #[serde(default)]
+    slides_url: Option<String>,
+    room: String,
+    #[serde(default)]
+    track: Option<String>,
+    #[serde(default = "default_kind")]
+    kind: SessionKind,
+    start: String,
+    end: String,
+    #[serde(default)]
+    speakers: Vec<SpeakerRef>,
+}
+
+fn default_kind() -> SessionKind {
+    SessionKind::Talk
+}
+
+/// `2020-02-26T09:10:00-05:00` / `…Z` is an instant; `2020-02-26T09:10` is a
+/// wall-clock time in the venue's zone.
+fn parse_time(s: &str) -> std::result::Result<DraftTime, String> {
+    let s = s.trim();
+    if let Ok(ts) = s.parse::<Timestamp>() {
+        return Ok(DraftTime::Instant(ts));
+    }
+    s.parse::<civil::DateTime>()
+        .map(DraftTime::Local)
+        .map_err(|_| {
+            format!(
+                "{s:?} is not a time; write \"2020-02-26T09:10\" (venue time) or \
+                 \"2020-02-26T14:10:00Z\" / \"2020-02-26T09:10:00-05:00\""
+            )
+        })
+}
+
+/// Read and validate a schedule file, bounded in size before it is parsed.
+pub fn load_file(path: &Path) -> Result<Validated> {
+    let bytes = crate::read_bounded(path, limits::MAX_SCHEDULE_BYTES)?;
+    parse(&path.display().to_string(), &bytes)
+}
+
+/// Parse and validate a schedule from bytes; `origin` names the source in errors.
+pub fn parse(origin: &str, bytes: &[u8]) -> Result<Validated> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Empty {
+            origin: origin.to_string(),
+        });
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let file: FileV1 = serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
+        origin: origin.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: describe_json_error(&e),
+    })?;
+    let draft = into_draft(origin, file)?;
+    validate(origin, draft)
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; we print the place ourselves.
+    let text = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!("not valid JSON: {text}"),
+        Category::Data => format!("not a Summit Kiosk schedule: {text}"),
+        Category::Io => text,
+    }
+}
+
+fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
+    let mut problems = Vec::new();
+    let mut problem = |place: String, message: String| {
+        problems.push(crate::error::Problem { place, message })
+    };
+    if let Some(format) = &file.format {
+        if format != FORMAT_NAME {
+            problem(
+                "format".into(),
+                format!("{format:?} is not {FORMAT_NAME:?}"),
+            );
+        }
+    }
+    if let Some(version) = file.version {
+        if version != 1 {
+            problem(
+                "version".into(),
+                format!("version {version} is not supported; this kiosk reads version 1"),
+            );
+        }
+    }
+    let slug = |name: &str| name.trim().to_string();
+    let rooms: Vec<Room> = file
+        .rooms
+        .into_iter()
+        .map(|r| Room {
+            id: r.id.map(|i| i.trim().to_string()).unwrap_or_else(|| slug(&r.name)),
+            name: r.name.trim().to_string(),
+        })
+        .collect();
+    let tracks: Vec<Track> = file
+        .tracks
+        .into_iter()
+        .map(|t| Track {
+            id: t.id.map(|i| i.trim().to_string()).unwrap_or_else(|| slug(&t.name)),
+            name: t.name.trim().to_string(),
+            colour: clean_opt(t.colour),
+        })
+        .collect();
+    let mut speakers: Vec<Speaker> = file
+        .speakers
+        .into_iter()
+        .map(|s| Speaker {
+            id: s.id.map(|i| i.trim().to_string()).unwrap_or_else(|| slug(&s.name)),
+            name: s.name.trim().to_string(),
+            affiliation: clean_opt(s.affiliation),
+        })
+        .collect();
+    let mut known_speakers: HashSet<String> = speakers.iter().map(|s| s.id.clone()).collect();
+    let mut sessions = Vec::with_capacity(file.sessions.len());
+    for (i, s) in file.sessions.into_iter().enumerate() {
+        let id = s.id.trim().to_string();
+        let place = format!("sessions[{i}] ({id:?})");
+        let start = parse_time(&s.start).unwrap_or_else(|m| {
+            problem(format!("{place}.start"), m);
+            DraftTime::Instant(Timestamp::UNIX_EPOCH)
+        });
+        let end = parse_time(&s.end).unwrap_or_else(|m| {
+            problem(format!("{place}.end"), m);
+            DraftTime::Instant(Timestamp::UNIX_EPOCH)
+        });
+        let mut speaker_ids = Vec::with_capacity(s.speakers.len());
+        for sp in s.speakers {
+            match sp {
+                SpeakerRef::Id(id) => speaker_ids.push(id.trim().to_string()),
+                SpeakerRef::Inline(inline) => {
+                    let id = inline
+                        .id
+                        .map(|i| i.trim().to_string())
+                        .unwrap_or_else(|| slug(&inline.name));
+                    if known_speakers.insert(id.clone()) {
+                        speakers.push(Speaker {
+                            id: id.clone(),
+                            name: inline.name.trim().to_string(),
+                            affiliation: clean_opt(inline.affiliation),
+                        });
+                    }
+                    speaker_ids.push(id);
+                }
+            }
+        }
+        sessions.push(DraftSession {
+            place,
+            id,
+            title: s.title.trim().to_string(),
+            subtitle: clean_opt(s.subtitle),
+            abstract_text: clean_opt(s.abstract_text),
+            slides_url: clean_opt(s.slides_url),
+            room: s.room.trim().to_string(),
+            track: clean_opt(s.track),
+            kind: s.kind,
+            start,
+            end,
+            speakers: speaker_ids,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid {
+            origin: origin.to_string(),
+            problems,
+        });
+    }
+    let conference = DraftConference {
+        id: clean_opt(file.conference.id).unwrap_or_else(|| file.conference.name.trim().to_string()),
+        name: file.conference.name.trim().to_string(),
+        timezone: file.conference.timezone.trim().to_string(),
+        venue: clean_opt(file.conference.venue),
+    };
+    Ok(Draft {
+        conference,
+        days: file
+            .days
+            .into_iter()
+            .map(|d| Day {
+                date: d.date,
+                label: clean_opt(d.label),
+            })
+            .collect(),
+        rooms,
+        tracks,
+        speakers,
+        sessions,
+    })
+}

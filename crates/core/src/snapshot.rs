@@ -1,0 +1,312 @@
+//! What a screen shows: a pure function of (schedule, instant, room).
+//!
+//! `now` is the session whose half-open `[start, end)` holds the instant (the
+//! latest-starting one if a source overlaps two); `next` is the earliest session
+//! in the room starting after the instant, `after` the one after that.
+//! `next_change_at` is the first instant at which anything but the minute
+//! counters changes, so the shell can push exactly then.
+
+use std::cmp::Ordering;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::model::{Schedule, Session, SessionKind};
+
+/// Minutes before the end at which a talk's colour turns to "ending soon".
+pub const WARNING_MINUTES: i64 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoomState {
+    NotStarted,
+    InSession,
+    BetweenSessions,
+    Break,
+    WorkingSession,
+    DayOver,
+    EventOver,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpeakerView {
+    pub name: String,
+    pub affiliation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackView {
+    pub name: String,
+    pub colour: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionView {
+    pub id: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub speakers: Vec<SpeakerView>,
+    pub track: Option<TrackView>,
+    pub kind: SessionKind,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// `HH:MM` in the venue's zone.
+    pub start_local: String,
+    pub end_local: String,
+    /// The venue-local weekday when it is not today (`Thu`), else `None`.
+    pub weekday: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurrentView {
+    #[serde(flatten)]
+    pub session: SessionView,
+    /// 0.0 at the start, 1.0 at the end.
+    pub progress: f64,
+    /// Whole minutes left, rounded up (a talk with 30 s left has 1 minute left).
+    pub minutes_left: i64,
+    pub ending_soon: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoomSnapshot {
+    pub room_id: String,
+    pub room: String,
+    pub state: RoomState,
+    pub current: Option<CurrentView>,
+    pub next: Option<SessionView>,
+    pub after: Option<SessionView>,
+    /// Whole minutes until `next` starts, rounded up.
+    pub next_starts_in_minutes: Option<i64>,
+    pub next_change_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Selection {
+    Room { room: String },
+    Lobby,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisplaySnapshot {
+    pub has_schedule: bool,
+    pub conference: String,
+    pub venue: Option<String>,
+    pub timezone: String,
+    pub at: Timestamp,
+    pub at_ms: i64,
+    /// RFC 3339 in the venue's zone.
+    pub at_local: String,
+    pub day_label: Option<String>,
+    /// How fast the display's clock runs (1 in production; more in rehearsals).
+    pub speed: f64,
+    pub revision: i64,
+    /// `room` (one room's screen) or `lobby` (every room's now/next).
+    pub view: &'static str,
+    pub rooms: Vec<RoomSnapshot>,
+    pub next_change_at: Option<Timestamp>,
+    /// A sentence for the screen when something needs saying (never an error page).
+    pub notice: Option<String>,
+}
+
+fn minutes_ceil(d: SignedDuration) -> i64 {
+    let secs = d.as_secs();
+    let sub = d.subsec_nanos();
+    let whole = if sub > 0 { secs + 1 } else { secs };
+    (whole + 59).div_euclid(60)
+}
+
+fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
+    let today = schedule.conference_day(at);
+    let weekday = (schedule.conference_day(s.start) != today).then(|| {
+        s.start
+            .to_zoned_datetime(schedule.venue_tz.clone())
+            .strftime("%a")
+            .to_string()
+    });
+    SessionView {
+        id: s.id.clone(),
+        title: s.title.clone(),
+        subtitle: s.subtitle.clone(),
+        speakers: s
+            .speakers
+            .iter()
+            .filter_map(|id| schedule.speaker(id))
+            .map(|sp| SpeakerView {
+                name: sp.name.clone(),
+                affiliation: sp.affiliation.clone(),
+            })
+            .collect(),
+        track: s.track.as_deref().and_then(|id| schedule.track(id)).map(|t| TrackView {
+            name: t.name.clone(),
+            colour: t.colour.clone(),
+        }),
+        kind: s.kind,
+        start: s.start,
+        end: s.end,
+        start_ms: s.start.as_millisecond(),
+        end_ms: s.end.as_millisecond(),
+        start_local: schedule.local_hm(s.start),
+        end_local: schedule.local_hm(s.end),
+        weekday,
+    }
+}
+
+/// The sessions of one room, in schedule order (start, end, id).
+fn sessions_in<'a>(schedule: &'a Schedule, room_id: &'a str) -> impl Iterator<Item = &'a Session> {
+    schedule.sessions.iter().filter(move |s| s.room == room_id)
+}
+
+/// The session shown as current: of those holding `at`, the latest to start
+/// (the first in schedule order among equals).
+pub fn current_session<'a>(schedule: &'a Schedule, room_id: &'a str, at: Timestamp) -> Option<&'a Session> {
+    let mut current: Option<&Session> = None;
+    for s in sessions_in(schedule, room_id).filter(|s| s.contains(at)) {
+        if current.is_none_or(|c| s.start.cmp(&c.start) == Ordering::Greater) {
+            current = Some(s);
+        }
+    }
+    current
+}
+
+pub fn room_snapshot(schedule: &Schedule, room_id: &str, at: Timestamp) -> RoomSnapshot {
+    let room = schedule
+        .rooms
+        .iter()
+        .find(|r| r.id == room_id)
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    let current = current_session(schedule, room_id, at);
+    let mut upcoming = sessions_in(schedule, room_id).filter(|s| s.start > at);
+    let next = upcoming.next();
+    let after = upcoming.next();
+    let today = schedule.conference_day(at);
+
+    let state = match (current, next) {
+        (Some(c), _) => match c.kind {
+            SessionKind::Talk | SessionKind::Social => RoomState::InSession,
+            SessionKind::Break => RoomState::Break,
+            SessionKind::WorkingSession => RoomState::WorkingSession,
+        },
+        (None, None) => RoomState::EventOver,
+        (None, Some(n)) => {
+            let had_today = sessions_in(schedule, room_id)
+                .any(|s| s.start <= at && schedule.conference_day(s.start) == today);
+            let had_any = sessions_in(schedule, room_id).any(|s| s.start <= at);
+            let next_today = schedule.conference_day(n.start) == today;
+            match (next_today, had_today) {
+                (true, true) => RoomState::BetweenSessions,
+                (true, false) => RoomState::NotStarted,
+                (false, _) if had_any => RoomState::DayOver,
+                (false, _) => RoomState::NotStarted,
+            }
+        }
+    };
+
+    let warning = SignedDuration::from_mins(WARNING_MINUTES);
+    let mut changes: Vec<Timestamp> = Vec::new();
+    if let Some(c) = current {
+        changes.push(c.end);
+        changes.push(c.end - warning);
+    }
+    // An overlapped session that ends while another is current.
+    changes.extend(sessions_in(schedule, room_id).filter(|s| s.contains(at)).map(|s| s.end));
+    if let Some(n) = next {
+        changes.push(n.start);
+        changes.push(schedule.day_end(at));
+    }
+    let next_change_at = changes.into_iter().filter(|t| *t > at).min();
+
+    RoomSnapshot {
+        room_id: room_id.to_string(),
+        room,
+        state,
+        current: current.map(|c| {
+            let total = c.end.duration_since(c.start).as_secs_f64();
+            let done = at.duration_since(c.start).as_secs_f64();
+            CurrentView {
+                session: view(schedule, c, at),
+                progress: (done / total).clamp(0.0, 1.0),
+                minutes_left: minutes_ceil(c.end.duration_since(at)),
+                ending_soon: c.end.duration_since(at) <= warning,
+            }
+        }),
+        next: next.map(|n| view(schedule, n, at)),
+        after: after.map(|n| view(schedule, n, at)),
+        next_starts_in_minutes: next.map(|n| minutes_ceil(n.start.duration_since(at))),
+        next_change_at,
+    }
+}
+
+/// The whole snapshot a display window renders.
+pub fn display_snapshot(
+    schedule: Option<&Schedule>,
+    selection: &Selection,
+    at: Timestamp,
+    revision: i64,
+    speed: f64,
+) -> DisplaySnapshot {
+    let Some(schedule) = schedule else {
+        return DisplaySnapshot {
+            has_schedule: false,
+            conference: String::new(),
+            venue: None,
+            timezone: "UTC".into(),
+            at,
+            at_ms: at.as_millisecond(),
+            at_local: at.to_string(),
+            day_label: None,
+            speed,
+            revision,
+            view: "lobby",
+            rooms: Vec::new(),
+            next_change_at: None,
+            notice: Some(
+                "No schedule loaded yet. Run `summit-kiosk import FILE` or start with --schedule FILE."
+                    .into(),
+            ),
+        };
+    };
+    let (view, room_ids, notice): (&'static str, Vec<&str>, Option<String>) = match selection {
+        Selection::Room { room } => match schedule.room_by_name(room) {
+            Some(r) => ("room", vec![r.id.as_str()], None),
+            None => (
+                "lobby",
+                schedule.rooms.iter().map(|r| r.id.as_str()).collect(),
+                Some(format!("Room {room:?} is not in this schedule; showing all rooms.")),
+            ),
+        },
+        Selection::Lobby => ("lobby", schedule.rooms.iter().map(|r| r.id.as_str()).collect(), None),
+    };
+    let rooms: Vec<RoomSnapshot> = room_ids
+        .into_iter()
+        .map(|id| room_snapshot(schedule, id, at))
+        .collect();
+    let next_change_at = rooms.iter().filter_map(|r| r.next_change_at).min();
+    let day = schedule.conference_day(at);
+    let day_label = schedule.days.iter().position(|d| d.date == day).map(|i| {
+        schedule.days[i]
+            .label
+            .clone()
+            .unwrap_or_else(|| format!("Day {}", i + 1))
+    });
+    DisplaySnapshot {
+        has_schedule: true,
+        conference: schedule.conference.name.clone(),
+        venue: schedule.conference.venue.clone(),
+        timezone: schedule.conference.timezone.clone(),
+        at,
+        at_ms: at.as_millisecond(),
+        at_local: schedule.local_rfc3339(at),
+        day_label,
+        speed,
+        revision,
+        view,
+        rooms,
+        next_change_at,
+        notice,
+    }
+}

@@ -1,0 +1,384 @@
+//! The SQLite store: WAL, versioned migrations, an `application_id`, one
+//! writer, every change one transaction, and a schedule revision number.
+
+use std::path::Path;
+
+use jiff::{civil, tz::TimeZone, Timestamp};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use crate::model::{Conference, Day, Room, Schedule, Session, SessionKind, Speaker, Track};
+
+/// `SKIO`: marks a file as a Summit Kiosk store (`PRAGMA application_id`).
+pub const APPLICATION_ID: i32 = 0x534B_494F;
+
+/// Each entry moves the schema from version `index` to `index + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: the schedule and its revisions.
+    "CREATE TABLE revisions (
+        revision   INTEGER PRIMARY KEY,
+        applied_at TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        summary    TEXT NOT NULL
+    );
+    CREATE TABLE conference (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        ext_id    TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        timezone  TEXT NOT NULL,
+        venue     TEXT
+    );
+    CREATE TABLE days (
+        date  TEXT PRIMARY KEY,
+        label TEXT
+    );
+    CREATE TABLE rooms (
+        id       TEXT PRIMARY KEY,
+        name     TEXT NOT NULL,
+        position INTEGER NOT NULL
+    );
+    CREATE TABLE tracks (
+        id       TEXT PRIMARY KEY,
+        name     TEXT NOT NULL,
+        colour   TEXT,
+        position INTEGER NOT NULL
+    );
+    CREATE TABLE speakers (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        affiliation TEXT,
+        position    INTEGER NOT NULL
+    );
+    CREATE TABLE sessions (
+        id         TEXT PRIMARY KEY,
+        title      TEXT NOT NULL,
+        subtitle   TEXT,
+        abstract   TEXT,
+        slides_url TEXT,
+        room_id    TEXT NOT NULL REFERENCES rooms(id),
+        track_id   TEXT REFERENCES tracks(id),
+        kind       TEXT NOT NULL CHECK (kind IN ('talk', 'break', 'working_session', 'social')),
+        start_utc  INTEGER NOT NULL,
+        end_utc    INTEGER NOT NULL CHECK (end_utc > start_utc)
+    );
+    CREATE INDEX sessions_room_start ON sessions(room_id, start_utc);
+    CREATE TABLE session_speakers (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        speaker_id TEXT NOT NULL REFERENCES speakers(id),
+        position   INTEGER NOT NULL,
+        PRIMARY KEY (session_id, position)
+    );",
+];
+
+/// The one writer of the store. Wrap it in a mutex to share it.
+pub struct Store {
+    conn: Connection,
+    name: String,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::Store {
+                path: path.display().to_string(),
+                message: format!("cannot create its folder: {e}"),
+            })?;
+        }
+        let name = path.display().to_string();
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| Error::Sqlite { path: name.clone(), source })?;
+        Store::init(conn, name, true)
+    }
+
+    /// A store that lives in memory only (the demo and one-off commands).
+    pub fn open_in_memory() -> Result<Store> {
+        let name = ":memory:".to_string();
+        let conn = Connection::open_in_memory().map_err(|source| Error::Sqlite { path: name.clone(), source })?;
+        Store::init(conn, name, false)
+    }
+
+    fn sql<T>(&self, r: rusqlite::Result<T>) -> Result<T> {
+        r.map_err(|source| Error::Sqlite {
+            path: self.name.clone(),
+            source,
+        })
+    }
+
+    fn init(conn: Connection, name: String, wal: bool) -> Result<Store> {
+        let mut store = Store { conn, name };
+        let app_id: i32 = store.sql(store.conn.query_row("PRAGMA application_id", [], |r| r.get(0)))?;
+        let version: i64 = store.sql(store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
+        let has_tables: bool = store.sql(store.conn.query_row(
+            "SELECT count(*) > 0 FROM sqlite_schema",
+            [],
+            |r| r.get(0),
+        ))?;
+        if app_id != APPLICATION_ID && (app_id != 0 || has_tables) {
+            return Err(Error::Store {
+                path: store.name.clone(),
+                message: "this file is not a Summit Kiosk store (its application_id differs); \
+                          choose another data folder"
+                    .into(),
+            });
+        }
+        if version as usize > MIGRATIONS.len() {
+            return Err(Error::Store {
+                path: store.name.clone(),
+                message: format!(
+                    "the store is at schema version {version}, newer than this program knows ({}); \
+                     upgrade Summit Kiosk",
+                    MIGRATIONS.len()
+                ),
+            });
+        }
+        store.sql(store.conn.busy_timeout(std::time::Duration::from_secs(5)))?;
+        if wal {
+            let mode: String = store.sql(store.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                tracing::warn!(store = %store.name, %mode, "WAL is not available; using {mode}");
+            }
+        }
+        store.sql(store.conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA trusted_schema = OFF;",
+        ))?;
+        store.migrate(version as usize)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, from: usize) -> Result<()> {
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(from) {
+            let name = self.name.clone();
+            let wrap = |source| Error::Sqlite { path: name.clone(), source };
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(wrap)?;
+            tx.execute_batch(sql).map_err(wrap)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(wrap)?;
+            tx.pragma_update(None, "user_version", (index + 1) as i64).map_err(wrap)?;
+            tx.commit().map_err(wrap)?;
+            tracing::info!(store = %self.name, version = index + 1, "store migrated");
+        }
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        self.sql(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))
+    }
+
+    /// The revision of the schedule now stored; 0 when none has been.
+    pub fn revision(&self) -> Result<i64> {
+        self.sql(self.conn.query_row(
+            "SELECT coalesce(max(revision), 0) FROM revisions",
+            [],
+            |r| r.get(0),
+        ))
+    }
+
+    /// Replace the stored schedule with `schedule` in one transaction and
+    /// return the new revision. On any error nothing changes.
+    pub fn replace_schedule(&mut self, schedule: &Schedule, source: &str) -> Result<i64> {
+        let name = self.name.clone();
+        let wrap = |source| Error::Sqlite { path: name.clone(), source };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(wrap)?;
+        tx.execute_batch(
+            "DELETE FROM session_speakers; DELETE FROM sessions; DELETE FROM speakers;
+             DELETE FROM tracks; DELETE FROM rooms; DELETE FROM days; DELETE FROM conference;",
+        )
+        .map_err(wrap)?;
+        let c = &schedule.conference;
+        tx.execute(
+            "INSERT INTO conference (singleton, ext_id, name, timezone, venue) VALUES (1, ?1, ?2, ?3, ?4)",
+            params![c.id, c.name, c.timezone, c.venue],
+        )
+        .map_err(wrap)?;
+        {
+            let mut ins = tx.prepare("INSERT INTO days (date, label) VALUES (?1, ?2)").map_err(wrap)?;
+            for d in &schedule.days {
+                ins.execute(params![d.date.to_string(), d.label]).map_err(wrap)?;
+            }
+            let mut ins = tx
+                .prepare("INSERT INTO rooms (id, name, position) VALUES (?1, ?2, ?3)")
+                .map_err(wrap)?;
+            for (i, r) in schedule.rooms.iter().enumerate() {
+                ins.execute(params![r.id, r.name, i as i64]).map_err(wrap)?;
+            }
+            let mut ins = tx
+                .prepare("INSERT INTO tracks (id, name, colour, position) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(wrap)?;
+            for (i, t) in schedule.tracks.iter().enumerate() {
+                ins.execute(params![t.id, t.name, t.colour, i as i64]).map_err(wrap)?;
+            }
+            let mut ins = tx
+                .prepare("INSERT INTO speakers (id, name, affiliation, position) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(wrap)?;
+            for (i, s) in schedule.speakers.iter().enumerate() {
+                ins.execute(params![s.id, s.name, s.affiliation, i as i64]).map_err(wrap)?;
+            }
+            let mut ins = tx
+                .prepare(
+                    "INSERT INTO sessions (id, title, subtitle, abstract, slides_url, room_id, track_id, kind, start_utc, end_utc)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(wrap)?;
+            let mut ins_sp = tx
+                .prepare("INSERT INTO session_speakers (session_id, speaker_id, position) VALUES (?1, ?2, ?3)")
+                .map_err(wrap)?;
+            for s in &schedule.sessions {
+                ins.execute(params![
+                    s.id,
+                    s.title,
+                    s.subtitle,
+                    s.abstract_text,
+                    s.slides_url,
+                    s.room,
+                    s.track,
+                    s.kind.as_str(),
+                    s.start.as_second(),
+                    s.end.as_second()
+                ])
+                .map_err(wrap)?;
+                for (i, sp) in s.speakers.iter().enumerate() {
+                    ins_sp.execute(params![s.id, sp, i as i64]).map_err(wrap)?;
+                }
+            }
+        }
+        let summary = format!(
+            "{}: {} rooms, {} sessions",
+            schedule.conference.name,
+            schedule.rooms.len(),
+            schedule.sessions.len()
+        );
+        tx.execute(
+            "INSERT INTO revisions (applied_at, source, summary) VALUES (?1, ?2, ?3)",
+            params![Timestamp::now().to_string(), source, summary],
+        )
+        .map_err(wrap)?;
+        let revision = tx.last_insert_rowid();
+        tx.commit().map_err(wrap)?;
+        tracing::info!(store = %self.name, revision, source, %summary, "schedule stored");
+        Ok(revision)
+    }
+
+    /// The stored schedule, or `None` when nothing has been imported yet.
+    pub fn load(&self) -> Result<Option<Schedule>> {
+        let conference = self.sql(
+            self.conn
+                .query_row(
+                    "SELECT ext_id, name, timezone, venue FROM conference WHERE singleton = 1",
+                    [],
+                    |r| {
+                        Ok(Conference {
+                            id: r.get(0)?,
+                            name: r.get(1)?,
+                            timezone: r.get(2)?,
+                            venue: r.get(3)?,
+                        })
+                    },
+                )
+                .optional(),
+        )?;
+        let Some(conference) = conference else {
+            return Ok(None);
+        };
+        let corrupt = |message: String| Error::Store {
+            path: self.name.clone(),
+            message,
+        };
+        let venue_tz = TimeZone::get(&conference.timezone)
+            .map_err(|e| corrupt(format!("stored time zone {:?}: {e}", conference.timezone)))?;
+        let days = self.sql(self.collect("SELECT date, label FROM days ORDER BY date", |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        }))?
+        .into_iter()
+        .map(|(date, label)| {
+            date.parse::<civil::Date>()
+                .map(|date| Day { date, label })
+                .map_err(|e| corrupt(format!("stored day {date:?}: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let rooms = self.sql(self.collect("SELECT id, name FROM rooms ORDER BY position", |r| {
+            Ok(Room { id: r.get(0)?, name: r.get(1)? })
+        }))?;
+        let tracks = self.sql(self.collect("SELECT id, name, colour FROM tracks ORDER BY position", |r| {
+            Ok(Track {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                colour: r.get(2)?,
+            })
+        }))?;
+        let speakers = self.sql(self.collect(
+            "SELECT id, name, affiliation FROM speakers ORDER BY position",
+            |r| {
+                Ok(Speaker {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    affiliation: r.get(2)?,
+                })
+            },
+        ))?;
+        let mut links: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for (session, speaker) in self.sql(self.collect(
+            "SELECT session_id, speaker_id FROM session_speakers ORDER BY session_id, position",
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        ))? {
+            links.entry(session).or_default().push(speaker);
+        }
+        let rows = self.sql(self.collect(
+            "SELECT id, title, subtitle, abstract, slides_url, room_id, track_id, kind, start_utc, end_utc FROM sessions",
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, i64>(9)?,
+                ))
+            },
+        ))?;
+        let mut sessions = Vec::with_capacity(rows.len());
+        for (id, title, subtitle, abstract_text, slides_url, room, track, kind, start, end) in rows {
+            let kind = SessionKind::parse(&kind).ok_or_else(|| corrupt(format!("session {id:?}: kind {kind:?}")))?;
+            let instant = |secs: i64| {
+                Timestamp::from_second(secs).map_err(|e| corrupt(format!("session {id:?}: time {secs}: {e}")))
+            };
+            sessions.push(Session {
+                speakers: links.remove(&id).unwrap_or_default(),
+                start: instant(start)?,
+                end: instant(end)?,
+                id,
+                title,
+                subtitle,
+                abstract_text,
+                slides_url,
+                room,
+                track,
+                kind,
+            });
+        }
+        Ok(Some(Schedule::new(
+            conference, venue_tz, days, rooms, tracks, speakers, sessions,
+        )))
+    }
+
+    fn collect<T>(
+        &self,
+        sql: &str,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([], row)?;
+        rows.collect()
+    }
+}

@@ -1,0 +1,7 @@
+//! kiosk-core, headless: now/next as tables and properties, the store, the
+//! demo, and bad schedules.
+
+mod bad_input;
+mod now_next;
+mod properties;
+mod store;

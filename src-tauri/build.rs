@@ -1,0 +1,12 @@
+fn main() {
+    // tauri-build does not watch the capabilities folder at this non-default
+    // path; without this an edited capability is ignored until a clean build.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=ui");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(&["get_snapshot"])),
+    )
+    .expect("tauri-build: see the message above");
+}

@@ -1,0 +1,316 @@
+//! The command line: the GUI (default) and the `now`, `check` and `import`
+//! commands, all in the one binary.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::Timestamp;
+
+use kiosk_core::clock::{AcceleratedClock, Clock, SystemClock};
+use kiosk_core::config::{Config, Theme};
+use kiosk_core::draft::Validated;
+use kiosk_core::snapshot::Selection;
+use kiosk_core::store::Store;
+use kiosk_core::{demo, now_report, parse_instant, schedule_json, Error};
+
+use crate::display::WindowOptions;
+use crate::instance::{self, Instance};
+use crate::kiosk::Kiosk;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "summit-kiosk",
+    version,
+    about = "Shows what's on now and next, per room, on a conference venue's screens.",
+    after_help = "Without a command it opens the display window. Try: summit-kiosk --demo"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    gui: GuiArgs,
+}
+
+#[derive(Args, Debug)]
+struct GuiArgs {
+    /// The config file (default: $XDG_CONFIG_HOME/summit-kiosk/config.toml).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Show the embedded Dask Summit demo, re-based so the clock starts a few
+    /// minutes into its first morning's second talk.
+    #[arg(long, conflicts_with = "schedule")]
+    demo: bool,
+    /// Import this schedule file (the project's JSON format) at start.
+    #[arg(long, value_name = "FILE")]
+    schedule: Option<PathBuf>,
+    /// Fullscreen, undecorated, cursor hidden.
+    #[arg(long)]
+    kiosk: bool,
+    /// The monitor for kiosk mode: an index (0, 1, …) or a name.
+    #[arg(long, value_name = "N|NAME")]
+    monitor: Option<String>,
+    /// Show this room's screen (by name or id).
+    #[arg(long, value_name = "NAME", conflicts_with = "lobby")]
+    room: Option<String>,
+    /// Show the lobby screen: every room's now and next.
+    #[arg(long)]
+    lobby: bool,
+    /// Colour theme.
+    #[arg(long, value_parser = ["dark", "light"])]
+    theme: Option<String>,
+    /// Start the clock at this instant (RFC 3339 with an offset or Z).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Run the clock N times faster than real time (rehearsals, tests).
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    speed: f64,
+    /// Where the store, caches and logs live.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// A tracing filter, e.g. info or debug.
+    #[arg(long, value_name = "FILTER")]
+    log_level: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print what each room's screen shows at an instant.
+    Now(NowArgs),
+    /// Validate a schedule file and summarise it; exits non-zero on bad input.
+    Check {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Import a schedule file into the store (one transaction, a new revision).
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+struct NowArgs {
+    #[arg(long, value_name = "FILE", required_unless_present = "demo", conflicts_with = "demo")]
+    schedule: Option<PathBuf>,
+    /// The embedded demo, re-based to `--at` as the display does.
+    #[arg(long)]
+    demo: bool,
+    /// The instant (RFC 3339 with an offset or Z); default: now.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Only this room (by name or id).
+    #[arg(long, value_name = "NAME")]
+    room: Option<String>,
+    /// Print the JSON contract instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Now(args)) => cmd_now(args),
+        Some(Command::Check { file }) => cmd_check(&file),
+        Some(Command::Import {
+            file,
+            config,
+            data_dir,
+        }) => cmd_import(&file, config, data_dir),
+        None => run_gui(cli.gui),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("summit-kiosk: error: {e}");
+            match e {
+                Error::UnknownRoom { .. } => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
+        }
+    }
+}
+
+fn quiet_logging() {
+    crate::logging::init("warn", None, 1);
+}
+
+fn load_schedule(path: &std::path::Path) -> kiosk_core::Result<Validated> {
+    let validated = schedule_json::load_file(path)?;
+    for w in &validated.warnings {
+        tracing::warn!("{}: {w}", path.display());
+    }
+    Ok(validated)
+}
+
+fn cmd_now(args: NowArgs) -> kiosk_core::Result<ExitCode> {
+    quiet_logging();
+    let at = match &args.at {
+        Some(text) => parse_instant(text)?,
+        None => Timestamp::now(),
+    };
+    let schedule = match &args.schedule {
+        Some(path) => load_schedule(path)?.schedule,
+        None => demo::rebased(at),
+    };
+    // Through a store, as the display reads it, so both see the same thing.
+    let mut store = Store::open_in_memory()?;
+    store.replace_schedule(&schedule, "now")?;
+    let schedule = store.load()?.expect("just stored");
+    let report = now_report::now_report(&schedule, at, args.room.as_deref())?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+    } else {
+        println!("{} ({})", report.at, report.timezone);
+        for room in &report.rooms {
+            println!("\n{}", room.room);
+            let line = |label: &str, e: &Option<now_report::Entry>| match e {
+                Some(e) => println!(
+                    "  {label:5} {}–{}  {}{}",
+                    &e.start[11..16],
+                    &e.end[11..16],
+                    e.title,
+                    if e.speakers.is_empty() { String::new() } else { format!(" — {}", e.speakers.join(", ")) }
+                ),
+                None => println!("  {label:5} —"),
+            };
+            line("now", &room.now);
+            line("next", &room.next);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_check(path: &std::path::Path) -> kiosk_core::Result<ExitCode> {
+    quiet_logging();
+    let Validated { schedule, warnings } = schedule_json::load_file(path)?;
+    let s = &schedule;
+    println!("{}: a valid schedule", path.display());
+    println!("  conference  {}", s.conference.name);
+    println!("  time zone   {}", s.conference.timezone);
+    let days: Vec<String> = s
+        .days
+        .iter()
+        .map(|d| match &d.label {
+            Some(l) => format!("{} ({l})", d.date),
+            None => d.date.to_string(),
+        })
+        .collect();
+    println!("  days        {}: {}", s.days.len(), days.join(", "));
+    println!("  rooms       {}: {}", s.rooms.len(), s.room_names().join(", "));
+    println!("  tracks      {}", s.tracks.len());
+    println!("  speakers    {}", s.speakers.len());
+    println!("  sessions    {}", s.sessions.len());
+    if let (Some(first), Some(last)) = (
+        s.sessions.iter().map(|x| x.start).min(),
+        s.sessions.iter().map(|x| x.end).max(),
+    ) {
+        println!("  from        {}", s.local_rfc3339(first));
+        println!("  to          {}", s.local_rfc3339(last));
+    }
+    println!("  warnings    {}", warnings.len());
+    for w in &warnings {
+        println!("    - {w}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_import(path: &std::path::Path, config: Option<PathBuf>, data_dir: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
+    quiet_logging();
+    let config = Config::load(config.as_deref())?;
+    let data_dir = data_dir.unwrap_or_else(|| config.data_dir());
+    let validated = load_schedule(path)?;
+    let mut store = Store::open(&data_dir.join("store.sqlite"))?;
+    let revision = store.replace_schedule(&validated.schedule, &path.display().to_string())?;
+    println!(
+        "Imported {} ({} sessions, {} warnings) into {} as revision {revision}.",
+        validated.schedule.conference.name,
+        validated.schedule.sessions.len(),
+        validated.warnings.len(),
+        data_dir.display()
+    );
+    println!("A running kiosk shows it when restarted.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
+    let config = Config::load(args.config.as_deref())?;
+    let data_dir = args.data_dir.clone().unwrap_or_else(|| config.data_dir());
+    let log_level = args.log_level.clone().unwrap_or_else(|| config.log_level.clone());
+    let _log_guard = crate::logging::init(&log_level, Some(&data_dir), config.log_keep_days);
+    let start = match &args.at {
+        Some(text) => parse_instant(text)?,
+        None => Timestamp::now(),
+    };
+    if !(args.speed.is_finite() && args.speed > 0.0) {
+        return Err(Error::Time(format!("--speed {} must be a positive number", args.speed)));
+    }
+    let clock: Arc<dyn Clock> = if args.at.is_none() && args.speed == 1.0 {
+        Arc::new(SystemClock)
+    } else {
+        Arc::new(AcceleratedClock::new(start, args.speed))
+    };
+
+    // Validate before anything opens: a bad file is the venue tech's to fix now.
+    let schedule_path = args.schedule.clone().or(config.schedule.clone());
+    let imported = match (&schedule_path, args.demo) {
+        (_, true) => Some((demo::rebased(start), "embedded demo".to_string())),
+        (Some(path), false) => Some((load_schedule(path)?.schedule, path.display().to_string())),
+        (None, false) => None,
+    };
+
+    let listener = match instance::claim(&data_dir).map_err(|e| Error::Store {
+        path: data_dir.display().to_string(),
+        message: format!("cannot claim the single-instance socket: {e}"),
+    })? {
+        Instance::First(listener) => listener,
+        Instance::AlreadyRunning => {
+            println!(
+                "Summit Kiosk is already running on {}; it was brought to the front.",
+                data_dir.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+
+    let store = if args.demo {
+        Store::open_in_memory()?
+    } else {
+        Store::open(&data_dir.join("store.sqlite"))?
+    };
+    let room = args.room.clone().or(config.room.clone());
+    let selection = match (args.lobby || config.lobby, room) {
+        (false, Some(room)) => Selection::Room { room },
+        (false, None) if args.demo => Selection::Room {
+            room: "Main hall".into(),
+        },
+        _ => Selection::Lobby,
+    };
+    let kiosk = Kiosk::new(store, clock, selection)?;
+    if let Some((schedule, source)) = imported {
+        if kiosk.stored_schedule_differs(&schedule) {
+            kiosk.replace_schedule(schedule, &source)?;
+        }
+    }
+    let theme = match args.theme.as_deref() {
+        Some("light") => Theme::Light,
+        Some(_) => Theme::Dark,
+        None => config.theme,
+    };
+    let options = WindowOptions {
+        kiosk: args.kiosk || config.kiosk,
+        monitor: args.monitor.clone().or(config.monitor.clone()),
+        theme,
+    };
+    tracing::info!(?options, data_dir = %data_dir.display(), speed = args.speed, at = %start, "starting the display");
+    crate::run_display(kiosk, options, listener).map_err(|e| Error::Store {
+        path: data_dir.display().to_string(),
+        message: format!("the window system failed: {e}"),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,32 @@
+//! IPC commands, `verb_noun`, each a few lines over kiosk-core. Every command
+//! is listed in build.rs (`AppManifest::commands`) and granted per window in
+//! `src-tauri/capabilities/`.
+
+use serde::Serialize;
+use tauri::State;
+
+use crate::kiosk::Kiosk;
+use kiosk_core::snapshot::DisplaySnapshot;
+
+/// Errors cross IPC as `{code, message}`: a sentence for people, a code for tests.
+#[derive(Debug, Serialize)]
+pub struct IpcError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<kiosk_core::Error> for IpcError {
+    fn from(e: kiosk_core::Error) -> Self {
+        IpcError {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// What the display shows now. A window that (re)loads asks once; after that
+/// the shell pushes `snapshot-changed`.
+#[tauri::command]
+pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot, IpcError> {
+    Ok(kiosk.snapshot())
+}

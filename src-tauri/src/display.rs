@@ -1,0 +1,123 @@
+//! The display window: creating it (kiosk mode, monitor choice) and pushing
+//! `snapshot-changed` exactly when the snapshot next changes, and once a
+//! (clock) minute for the minute counters.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp, Unit};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+
+use crate::kiosk::Kiosk;
+use kiosk_core::config::Theme;
+
+pub const LABEL: &str = "display";
+pub const SNAPSHOT_EVENT: &str = "snapshot-changed";
+
+/// At most this often for the periodic minute refresh (an accelerated clock
+/// would otherwise push many times a second); change points are always pushed.
+const MIN_REFRESH: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowOptions {
+    pub kiosk: bool,
+    pub monitor: Option<String>,
+    pub theme: Theme,
+}
+
+pub fn open<R: Runtime>(app: &AppHandle<R>, options: &WindowOptions) -> tauri::Result<WebviewWindow<R>> {
+    let init = format!(
+        "window.__KIOSK_OPTIONS__ = Object.freeze({});",
+        serde_json::to_string(options).expect("window options serialize")
+    );
+    let builder = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("index.html".into()))
+        .title("Summit Kiosk")
+        .inner_size(1280.0, 720.0)
+        .min_inner_size(480.0, 270.0)
+        .initialization_script(&init)
+        .visible(false);
+    let builder = if options.kiosk {
+        builder.decorations(false).always_on_top(true)
+    } else {
+        builder
+    };
+    let window = builder.build()?;
+    if options.kiosk {
+        place_on_monitor(&window, options.monitor.as_deref());
+        window.set_fullscreen(true)?;
+        window.set_cursor_visible(false)?;
+    }
+    window.show()?;
+    window.set_focus()?;
+    Ok(window)
+}
+
+/// Move the window to the chosen monitor (an index or a name) before it goes
+/// fullscreen, so fullscreen happens there.
+fn place_on_monitor<R: Runtime>(window: &WebviewWindow<R>, wanted: Option<&str>) {
+    let monitors = match window.available_monitors() {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!("cannot list monitors: {e}");
+            return;
+        }
+    };
+    let names: Vec<String> = monitors
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{i}: {}", m.name().map(String::as_str).unwrap_or("(unnamed)")))
+        .collect();
+    tracing::info!(monitors = ?names, "monitors found");
+    let Some(wanted) = wanted else { return };
+    let chosen = match wanted.parse::<usize>() {
+        Ok(i) => monitors.get(i),
+        Err(_) => monitors.iter().find(|m| m.name().is_some_and(|n| n == wanted)),
+    };
+    match chosen {
+        Some(m) => {
+            if let Err(e) = window.set_position(*m.position()) {
+                tracing::warn!("cannot move to monitor {wanted}: {e}");
+            }
+        }
+        None => tracing::warn!(
+            "no monitor {wanted:?}; using the first. Monitors: {}",
+            names.join(", ")
+        ),
+    }
+}
+
+/// The next whole clock minute after `at`.
+fn next_minute(at: Timestamp) -> Timestamp {
+    let floor = at.round(jiff::TimestampRound::new().smallest(Unit::Minute).mode(jiff::RoundMode::Trunc))
+        .unwrap_or(at);
+    floor + SignedDuration::from_mins(1)
+}
+
+/// Push a snapshot now, then at each change point and once a clock minute,
+/// and whenever the schedule changes. Runs until the app exits.
+pub fn start_ticker<R: Runtime>(app: AppHandle<R>) {
+    let (tx, rx) = mpsc::channel();
+    app.state::<Kiosk>().set_waker(tx);
+    std::thread::Builder::new()
+        .name("snapshot-ticker".into())
+        .spawn(move || loop {
+            let kiosk = app.state::<Kiosk>();
+            let snapshot = kiosk.snapshot();
+            if let Err(e) = app.emit_to(LABEL, SNAPSHOT_EVENT, &snapshot) {
+                tracing::warn!("cannot push the snapshot: {e}");
+            }
+            let clock = kiosk.clock();
+            let minute = clock.real_duration_until(next_minute(snapshot.at)).max(MIN_REFRESH);
+            // +1 ms: wake just after the change point, never just before it.
+            let change = snapshot
+                .next_change_at
+                .map(|t| clock.real_duration_until(t) + Duration::from_millis(1))
+                .unwrap_or(minute);
+            match rx.recv_timeout(minute.min(change)) {
+                Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        })
+        .expect("spawn the snapshot ticker");
+}

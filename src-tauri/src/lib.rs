@@ -1,0 +1,66 @@
+//! The Tauri shell: windows, commands and events over kiosk-core. Every
+//! decision lives in the core crate; this crate wires it to a window.
+
+pub mod cli;
+pub mod commands;
+pub mod display;
+mod instance;
+pub mod kiosk;
+mod logging;
+
+use std::os::unix::net::UnixListener;
+
+use tauri::{Builder, Manager, Runtime};
+
+pub use crate::kiosk::Kiosk;
+
+/// The app's state and commands on any runtime, so `tauri::test::mock_builder()`
+/// drives the real command set in tests.
+pub fn app_builder<R: Runtime>(builder: Builder<R>, kiosk: Kiosk) -> Builder<R> {
+    builder
+        .manage(kiosk)
+        .invoke_handler(tauri::generate_handler![commands::get_snapshot])
+}
+
+/// The generated context (config, embedded `ui/`, capabilities).
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Open the display window and run until it closes.
+pub fn run_display(kiosk: Kiosk, options: display::WindowOptions, listener: UnixListener) -> tauri::Result<()> {
+    let app = app_builder(Builder::default(), kiosk)
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let window = display::open(&handle, &options)?;
+            reload_when_web_process_dies(&window);
+            display::start_ticker(handle.clone());
+            instance::serve(listener, move || {
+                if let Some(w) = handle.get_webview_window(display::LABEL) {
+                    let _ = w.unminimize();
+                    let _ = w.show();
+                    let _ = w.set_focus();
+                }
+            });
+            Ok(())
+        })
+        .build(context())?;
+    app.run(|_, _| {});
+    Ok(())
+}
+
+/// WebKit's web process can be killed (out of memory, a crash): reload the
+/// page rather than leave a blank screen. The page asks for the current
+/// snapshot when it loads.
+fn reload_when_web_process_dies<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    let result = window.with_webview(|webview| {
+        use webkit2gtk::WebViewExt;
+        webview.inner().connect_web_process_terminated(|view, reason| {
+            tracing::error!(?reason, "the web process ended; reloading the display");
+            view.reload();
+        });
+    });
+    if let Err(e) = result {
+        tracing::warn!("cannot watch the web process: {e}");
+    }
+}
