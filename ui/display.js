@@ -38,7 +38,7 @@ function fillSpeakers(node, speakers) {
   shown.forEach((sp, i) => {
     const item = el('span', 'speaker');
     item.append(el('span', 'speaker-name', sp.name));
-    if (sp.affiliation) item.append(el('span', 'affiliation', ` ${sp.affiliation}`));
+    if (sp.affiliation) item.append(el('span', 'affiliation', sp.affiliation));
     node.append(item);
     if (i < shown.length - 1) node.append(el('span', 'sep', ' · '));
   });

@@ -11,6 +11,8 @@ pub fn init(filter: &str, data_dir: Option<&Path>, keep_days: usize) -> Option<W
     let filter = || EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let stderr = fmt::layer().with_writer(std::io::stderr).with_filter(filter());
     let (file_layer, guard) = match data_dir.map(|d| {
+        // The appender prunes old files at start and complains if the folder is missing.
+        let _ = std::fs::create_dir_all(d.join("logs"));
         tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("summit-kiosk")

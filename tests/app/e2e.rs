@@ -1,0 +1,209 @@
+//! End-to-end: the real window under Xvfb, driven through tauri-driver,
+//! checked against what `summit-kiosk now --json` prints, with screenshots
+//! saved in target/e2e-screenshots for a person to look at.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Client;
+use serde_json::Value;
+
+use crate::support::{demo_file, fixture, png_size, screenshot_dir, Driver, Screen, BIN};
+
+/// One automation session at a time.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const T: &str = "2020-02-26T10:20:00-05:00";
+
+const READ: &str = r#"
+const q = (s) => document.querySelector(s);
+const texts = (s) => [...document.querySelectorAll(s)].map((e) => e.textContent);
+return {
+  state: q('#app').dataset.state,
+  view: q('#room-view').hidden ? 'lobby' : 'room',
+  place: q('#place').textContent,
+  hero_state: q('#hero').dataset.state || null,
+  session: q('#hero').dataset.sessionId || null,
+  label: q('#hero-label').textContent,
+  title: q('#now-title').textContent,
+  speakers: texts('#now-speakers .speaker-name'),
+  next_title: q('#next .card-title').textContent,
+  clock: q('#clock').textContent,
+  imgs: document.querySelectorAll('img').length,
+  lobby_rooms: texts('#lobby-view .room-name'),
+  width: window.innerWidth,
+  height: window.innerHeight,
+  kiosk: document.body.classList.contains('kiosk'),
+};
+"#;
+
+async fn read(c: &Client) -> Value {
+    c.execute(READ, vec![]).await.expect("read the screen")
+}
+
+/// Wait for the first rendered snapshot; returns the screen and how long it took.
+async fn first_render(c: &Client, since: Instant) -> (Value, Duration) {
+    loop {
+        let s = read(c).await;
+        if s["state"] == "ready" || s["state"] == "empty" {
+            return (s, since.elapsed());
+        }
+        assert!(since.elapsed() < Duration::from_secs(60), "no snapshot rendered: {s}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn save_screenshot(c: &Client, name: &str, size: (u32, u32)) {
+    let png = c.screenshot().await.expect("screenshot");
+    assert_eq!(png_size(&png), size, "{name} fills the screen");
+    let path = screenshot_dir().join(name);
+    std::fs::write(&path, &png).unwrap();
+    eprintln!("screenshot: {}", path.display());
+}
+
+fn now_json(args: &[&str]) -> Value {
+    let out = std::process::Command::new(BIN).arg("now").args(args).arg("--json").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn data_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_room_screen_shows_what_now_prints_at_1080p() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(1920, 1080);
+    let driver = Driver::start(&screen);
+    let data = data_dir();
+    let started = Instant::now();
+    let c = driver
+        .launch(&["--demo", "--kiosk", "--at", T, "--room", "Main hall", "--data-dir", data.path().to_str().unwrap()])
+        .await;
+    let (_, took) = first_render(&c, started).await;
+    eprintln!("launch to first rendered snapshot: {} ms", took.as_millis());
+    // Let the fonts settle, then compare with the CLI.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let screen_now = read(&c).await;
+    let cli = now_json(&["--demo", "--at", T, "--room", "Main hall"]);
+    let room = &cli["rooms"][0];
+    assert_eq!(screen_now["view"], "room");
+    assert_eq!(screen_now["place"], "Main hall");
+    assert_eq!(screen_now["title"], room["now"]["title"], "{screen_now}");
+    assert_eq!(screen_now["speakers"], room["now"]["speakers"], "{screen_now}");
+    assert_eq!(screen_now["next_title"], room["next"]["title"]);
+    assert_eq!(screen_now["label"], "Now");
+    assert_eq!(screen_now["kiosk"], true);
+    assert_eq!((screen_now["width"].as_u64(), screen_now["height"].as_u64()), (Some(1920), Some(1080)), "kiosk mode is fullscreen");
+    // The clock reads the venue's time at T (the demo's clock started there).
+    assert!(["10:20", "10:21"].contains(&screen_now["clock"].as_str().unwrap()), "{}", screen_now["clock"]);
+    save_screenshot(&c, "room-1080p.png", (1920, 1080)).await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn room_and_lobby_screens_at_4k() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(3840, 2160);
+    let driver = Driver::start(&screen);
+    for (args, name) in [
+        (vec!["--room", "Main hall"], "room-2160p.png"),
+        (vec!["--lobby"], "lobby-2160p.png"),
+        (vec!["--lobby", "--theme", "light"], "lobby-light-2160p.png"),
+    ] {
+        let data = data_dir();
+        let mut all = vec!["--demo", "--kiosk", "--at", T, "--data-dir", data.path().to_str().unwrap()];
+        all.extend(args);
+        let c = driver.launch(&all).await;
+        let (s, _) = first_render(&c, Instant::now()).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if name.starts_with("lobby") {
+            assert_eq!(s["view"], "lobby");
+            assert_eq!(s["lobby_rooms"], serde_json::json!(["Main hall", "Breakout A", "Breakout B"]));
+        } else {
+            assert_eq!(s["view"], "room");
+        }
+        save_screenshot(&c, name, (3840, 2160)).await;
+        c.close().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_600x_the_screen_moves_to_each_talk_as_it_starts() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(1280, 720);
+    let driver = Driver::start(&screen);
+    let data = data_dir();
+    let c = driver
+        .launch(&["--demo", "--at", T, "--speed", "600", "--room", "Main hall", "--data-dir", data.path().to_str().unwrap()])
+        .await;
+    first_render(&c, Instant::now()).await;
+    // The room's sessions in order, as the store holds them after re-basing.
+    let schedule = kiosk_core::demo::rebased(T.parse().unwrap());
+    let order: Vec<&kiosk_core::model::Session> = schedule.sessions.iter().filter(|s| s.room == "main").collect();
+    let position = |id: &str| order.iter().position(|s| s.id == id).unwrap_or_else(|| panic!("unknown session {id}"));
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let until = Instant::now() + Duration::from_secs(12);
+    while Instant::now() < until {
+        let s = read(&c).await;
+        if let (Some(id), Some(clock)) = (s["session"].as_str(), s["clock"].as_str()) {
+            if s["label"] != "Next" && seen.last().is_none_or(|(last, _)| last != id) {
+                seen.push((id.to_string(), clock.to_string()));
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    c.close().await.unwrap();
+    eprintln!("sessions seen at 600x: {seen:?}");
+    assert!(seen.len() >= 4, "the screen moved on: {seen:?}");
+    for pair in seen.windows(2) {
+        let (a, b) = (position(&pair[0].0), position(&pair[1].0));
+        assert_eq!(b, a + 1, "no session skipped, none shown out of order: {seen:?}");
+    }
+    // Each change shows on screen within about a clock minute of the start
+    // (at 600x a real second is ten clock minutes).
+    for (id, clock) in &seen[1..] {
+        let start = &order[position(id)].start;
+        let start_hm = schedule.local_hm(*start);
+        let late = minutes_between(&start_hm, clock);
+        assert!((0..=2).contains(&late), "{id} starts {start_hm}, first seen at {clock}");
+    }
+}
+
+fn minutes_between(a: &str, b: &str) -> i64 {
+    let m = |t: &str| t[..2].parse::<i64>().unwrap() * 60 + t[3..5].parse::<i64>().unwrap();
+    (m(b) - m(a)).rem_euclid(24 * 60)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_and_any_script_text_shows_as_text() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(1920, 1080);
+    let driver = Driver::start(&screen);
+    let unicode = fixture("unicode.json");
+    for (at, expect_title, shot) in [
+        ("2025-09-12T10:35:00+09:00", "<img src=x onerror=alert(1)>", None),
+        ("2025-09-12T10:05:00+09:00", "分散処理の未来 — The future of distributed computing", Some("room-scripts-1080p.png")),
+        ("2025-09-12T11:10:00+09:00", "Ein sehr langer Titel", Some("room-long-title-1080p.png")),
+    ] {
+        let data = data_dir();
+        let c = driver
+            .launch(&["--schedule", &unicode, "--kiosk", "--at", at, "--room", "大ホール", "--data-dir", data.path().to_str().unwrap()])
+            .await;
+        let (s, _) = first_render(&c, Instant::now()).await;
+        assert!(s["title"].as_str().unwrap().starts_with(expect_title), "{s}");
+        assert_eq!(s["imgs"], 0, "no element was made from a title: {s}");
+        if expect_title.starts_with('<') {
+            assert_eq!(s["title"], expect_title);
+            let alerted: Value = c.execute("return typeof window.__alerted", vec![]).await.unwrap();
+            assert_eq!(alerted, "undefined");
+        }
+        if let Some(name) = shot {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            save_screenshot(&c, name, (1920, 1080)).await;
+        }
+        c.close().await.unwrap();
+    }
+    // The demo file itself is the same format `--schedule` reads.
+    assert!(std::path::Path::new(&demo_file()).is_file());
+}

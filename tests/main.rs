@@ -1,0 +1,12 @@
+//! The app's integration tests, one binary: the real CLI (`assert_cmd`), the
+//! real command set on the mock runtime, and end-to-end tests of the real
+//! window under Xvfb through tauri-driver.
+
+#[path = "app/cli.rs"]
+mod cli;
+#[path = "app/e2e.rs"]
+mod e2e;
+#[path = "app/ipc.rs"]
+mod ipc;
+#[path = "app/support.rs"]
+mod support;
