@@ -37,8 +37,9 @@ function fillSpeakers(node, speakers) {
   const shown = speakers.slice(0, MAX_SPEAKERS);
   shown.forEach((sp, i) => {
     const item = el('span', 'speaker');
+    item.dir = 'auto'; // a name in Arabic or Hebrew keeps its affiliation on the right side
     item.append(el('span', 'speaker-name', sp.name));
-    if (sp.affiliation) item.append(el('span', 'affiliation', sp.affiliation));
+    if (sp.affiliation) item.append(' ', el('span', 'affiliation', sp.affiliation));
     node.append(item);
     if (i < shown.length - 1) node.append(el('span', 'sep', ' · '));
   });
@@ -221,14 +222,17 @@ function nowMs() {
 
 function setFill(fill, startMs, endMs, at) {
   const p = Math.min(1, Math.max(0, (at - startMs) / (endMs - startMs)));
-  fill.style.setProperty('width', `${(p * 100).toFixed(2)}%`);
+  const scale = `scaleX(${p.toFixed(3)})`;
+  if (fill.style.getPropertyValue('transform') !== scale) fill.style.setProperty('transform', scale);
 }
 
 /** Once a second: the clock and the progress bars, from the last snapshot. */
 function tick() {
   if (!current) return;
   const at = nowMs();
-  $('#clock').textContent = clockFormat.format(new Date(at));
+  const clock = clockFormat.format(new Date(at));
+  // Only touch the DOM when the text changes: a kiosk repaints all day long.
+  if ($('#clock').textContent !== clock) $('#clock').textContent = clock;
   const cur = current.view === 'room' && current.rooms[0] && current.rooms[0].current;
   if (cur) setFill($('#progress .fill'), cur.start_ms, cur.end_ms, at);
   for (const fill of document.querySelectorAll('#lobby-view .fill')) {

@@ -113,6 +113,7 @@ struct NowArgs {
 }
 
 pub fn main() -> ExitCode {
+    std::sync::LazyLock::force(&crate::STARTED);
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Now(args)) => cmd_now(args),

@@ -14,6 +14,9 @@ use tauri::{Builder, Manager, Runtime};
 
 pub use crate::kiosk::Kiosk;
 
+/// When the process started, for the start-up time in the log.
+pub static STARTED: std::sync::LazyLock<std::time::Instant> = std::sync::LazyLock::new(std::time::Instant::now);
+
 /// The app's state and commands on any runtime, so `tauri::test::mock_builder()`
 /// drives the real command set in tests.
 pub fn app_builder<R: Runtime>(builder: Builder<R>, kiosk: Kiosk) -> Builder<R> {

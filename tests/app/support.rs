@@ -64,14 +64,22 @@ pub fn bad_schedules(dir: &Path) -> Vec<(PathBuf, &'static str)> {
         .collect()
 }
 
-/// A child process killed when dropped.
+/// A child process, and the process group it leads, killed when dropped
+/// (tauri-driver's WebKitWebDriver would otherwise outlive it).
 pub struct Guard(pub Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", self.0.id())]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Start `cmd` as the leader of a new process group.
+fn spawn_group(cmd: &mut Command) -> std::io::Result<Child> {
+    use std::os::unix::process::CommandExt;
+    cmd.process_group(0).spawn()
 }
 
 pub fn free_port() -> u16 {
@@ -102,12 +110,13 @@ impl Screen {
             n += 1;
         }
         let display = format!(":{n}");
-        let xvfb = Command::new("Xvfb")
-            .args([&display, "-screen", "0", &format!("{width}x{height}x24"), "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb");
+        let xvfb = spawn_group(
+            Command::new("Xvfb")
+                .args([&display, "-screen", "0", &format!("{width}x{height}x24"), "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .expect("start Xvfb");
         let xvfb = Guard(xvfb);
         let socket = format!("/tmp/.X11-unix/X{n}");
         wait_until(Duration::from_secs(20), || Path::new(&socket).exists(), "Xvfb to open its socket");
@@ -146,14 +155,15 @@ impl Driver {
         });
         let port = free_port();
         let native = free_port();
-        let child = Command::new(&tauri_driver)
+        let mut child = Command::new(&tauri_driver);
+        child
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &screen.display)
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
+            .stderr(Stdio::null());
+        let child = spawn_group(&mut child)
             .unwrap_or_else(|e| panic!("start {tauri_driver}: {e}; run `cargo xtask test` to install it"));
         let child = Guard(child);
         wait_until(Duration::from_secs(20), || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(), "tauri-driver to listen");

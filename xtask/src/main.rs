@@ -1,1 +1,251 @@
-fn main() {}
+//! `cargo xtask demo | test | bench | deb`: the project's set-up and checks,
+//! installing what a fresh Debian/Ubuntu machine lacks.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// Build and run: WebKitGTK's headers, and fonts for any script.
+const BUILD_PACKAGES: &[&str] = &["libwebkit2gtk-4.1-dev", "pkg-config", "fonts-noto-core"];
+/// End-to-end tests: a virtual screen, a window manager, WebKit's WebDriver,
+/// and CJK fonts for the any-script screenshots.
+const TEST_PACKAGES: &[&str] = &["xvfb", "matchbox-window-manager", "webkit2gtk-driver", "fonts-noto-cjk"];
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(rest),
+        Some("test") => test(rest),
+        Some("bench") => bench(),
+        Some("deb") => deb(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n  demo [ARGS]  install what is missing, open the kiosk on the embedded demo\n  \
+                 test [ARGS]  install the test tools, run every test (core, integration, end-to-end)\n  \
+                 bench        measure the display's memory and start-up time\n  \
+                 deb          build the Debian package"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn run(cmd: &mut Command) -> Result {
+    eprintln!("xtask: running {cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed ({status})"))
+    }
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+fn installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        .unwrap_or(false)
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+}
+
+/// apt-get install what is missing: directly as root, else with a
+/// password-less sudo, else print the exact command and stop.
+fn ensure_packages(packages: &[&str]) -> Result {
+    if which("apt-get").is_none() {
+        eprintln!("xtask: no apt-get here; make sure these are installed: {}", packages.join(" "));
+        return Ok(());
+    }
+    let missing: Vec<&str> = packages.iter().copied().filter(|p| !installed(p)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sudo = if is_root() {
+        None
+    } else if Command::new("sudo").args(["-n", "true"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success()) {
+        Some("sudo")
+    } else {
+        return Err(format!(
+            "these packages are missing: {}\nInstall them with:\n\n    sudo apt-get update && sudo apt-get install -y {}\n",
+            missing.join(" "),
+            missing.join(" ")
+        ));
+    };
+    let apt = |args: &[&str]| {
+        let mut cmd = match sudo {
+            Some(s) => {
+                let mut c = Command::new(s);
+                c.arg("apt-get");
+                c
+            }
+            None => Command::new("apt-get"),
+        };
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    run(&mut apt(&["update", "-q"]))?;
+    let mut install = apt(&["install", "-y", "-q", "--no-install-recommends"]);
+    install.args(&missing);
+    run(&mut install)
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    env::var_os("PATH").and_then(|p| env::split_paths(&p).map(|d| d.join(tool)).find(|f| f.is_file()))
+}
+
+fn cargo_bin(tool: &str) -> PathBuf {
+    let home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+    home.join("bin").join(tool)
+}
+
+fn ensure_tauri_driver() -> Result<PathBuf> {
+    if let Some(found) = which("tauri-driver") {
+        return Ok(found);
+    }
+    let path = cargo_bin("tauri-driver");
+    if !path.is_file() {
+        run(cargo().args(["install", "tauri-driver", "--locked", "--version", "^2"]))?;
+    }
+    Ok(path)
+}
+
+fn demo(args: &[String]) -> Result {
+    ensure_packages(BUILD_PACKAGES)?;
+    run(cargo().args(["build", "--bin", "summit-kiosk"]))?;
+    if env::var_os("DISPLAY").is_none() && env::var_os("WAYLAND_DISPLAY").is_none() {
+        return Err("built, but there is no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset).\n\
+             Run it from a desktop session, or on a headless machine: xvfb-run -s '-screen 0 1920x1080x24' cargo xtask demo"
+            .into());
+    }
+    let mut cmd = Command::new(root().join("target/debug/summit-kiosk"));
+    cmd.arg("--demo").args(args);
+    run(&mut cmd)
+}
+
+fn test(args: &[String]) -> Result {
+    let mut packages = BUILD_PACKAGES.to_vec();
+    packages.extend_from_slice(TEST_PACKAGES);
+    ensure_packages(&packages)?;
+    let driver = ensure_tauri_driver()?;
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    // The end-to-end tests start their own Xvfb, window manager and
+    // tauri-driver; they share the machine's two cores with the build, so the
+    // test binaries run one at a time.
+    let mut cmd = cargo();
+    cmd.args(["test", "--workspace", "--locked"])
+        .args(args)
+        .env("TAURI_DRIVER", &driver)
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    run(&mut cmd)?;
+    eprintln!("xtask: screenshots from the end-to-end tests are in {}", root().join("target/e2e-screenshots").display());
+    Ok(())
+}
+
+fn deb() -> Result {
+    ensure_packages(BUILD_PACKAGES)?;
+    run(Command::new("npx").current_dir(root()).args(["--yes", "@tauri-apps/cli@2", "build", "--bundles", "deb"]))
+}
+
+/// Proportional set size of a process and its descendants (WebKit's web and
+/// network processes), in KiB.
+fn pss_tree_kib(pid: u32) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        if let Ok(text) = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")) {
+            total += text
+                .lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+        for task in std::fs::read_dir(format!("/proc/{p}/task")).into_iter().flatten().flatten() {
+            if let Ok(children) = std::fs::read_to_string(task.path().join("children")) {
+                stack.extend(children.split_whitespace().filter_map(|c| c.parse::<u32>().ok()));
+            }
+        }
+    }
+    total
+}
+
+/// The display's memory when idle and its start-up time, on a 1080p virtual
+/// screen. No baseline is named for these yet; they are printed as figures.
+fn bench() -> Result {
+    let mut packages = BUILD_PACKAGES.to_vec();
+    packages.extend_from_slice(&["xvfb", "matchbox-window-manager"]);
+    ensure_packages(&packages)?;
+    run(cargo().args(["build", "--release", "--bin", "summit-kiosk"]))?;
+    let display = ":93";
+    let mut xvfb = Command::new("Xvfb")
+        .args([display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("Xvfb: {e}"))?;
+    std::thread::sleep(Duration::from_secs(1));
+    let mut wm = Command::new("matchbox-window-manager")
+        .args(["-use_titlebar", "no"])
+        .env("DISPLAY", display)
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("matchbox-window-manager: {e}"))?;
+    let data = env::temp_dir().join(format!("summit-kiosk-bench-{}", std::process::id()));
+    let log = data.join("stderr.log");
+    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let mut app = Command::new(root().join("target/release/summit-kiosk"))
+        .args(["--demo", "--kiosk", "--data-dir"])
+        .arg(&data)
+        .env("DISPLAY", display)
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .stderr(std::fs::File::create(&log).map_err(|e| e.to_string())?)
+        .spawn()
+        .map_err(|e| format!("summit-kiosk: {e}"))?;
+    let mut first = None;
+    while started.elapsed() < Duration::from_secs(60) {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("first snapshot served") {
+            first = Some(started.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_secs(60));
+    let pss = pss_tree_kib(app.id());
+    let _ = app.kill();
+    let _ = app.wait();
+    let _ = wm.kill();
+    let _ = xvfb.kill();
+    let _ = std::fs::remove_dir_all(&data);
+    match first {
+        Some(t) => println!("display: launch to first snapshot served to the window: {} ms", t.as_millis()),
+        None => return Err("the window never asked for its first snapshot".into()),
+    }
+    println!("display: PSS of the app and its WebKit processes, idle 60 s at 1920x1080: {:.1} MiB", pss as f64 / 1024.0);
+    Ok(())
+}

@@ -21,6 +21,8 @@ pub struct DraftConference {
     pub name: String,
     pub timezone: String,
     pub venue: Option<String>,
+    /// Local time the conference day changes; `None`: 04:00.
+    pub day_change: Option<civil::Time>,
 }
 
 #[derive(Debug, Clone)]
@@ -348,6 +350,10 @@ pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
             name: conf.name.clone(),
             timezone: conf.timezone.clone(),
             venue: conf.venue.clone(),
+            day_change: conf
+                .day_change
+                .map(|t| t.duration_since(civil::Time::midnight()))
+                .unwrap_or(crate::model::DEFAULT_DAY_CHANGE),
         },
         venue_tz,
         draft.days,

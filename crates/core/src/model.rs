@@ -6,10 +6,10 @@
 use jiff::{civil, tz::TimeZone, SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-/// Venue-local hour at which one conference day turns into the next. Sessions
-/// that run past midnight (a congress's late talks) still belong to the day
-/// they started in.
-pub const DAY_CHANGE_HOUR: i8 = 4;
+/// Default venue-local time at which one conference day turns into the next.
+/// Sessions that run past midnight (a congress's late talks) still belong to
+/// the day they started in.
+pub const DEFAULT_DAY_CHANGE: SignedDuration = SignedDuration::from_hours(4);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -49,6 +49,9 @@ pub struct Conference {
     /// The IANA name of the venue's zone, e.g. `America/New_York`.
     pub timezone: String,
     pub venue: Option<String>,
+    /// Time after local midnight at which the conference day changes
+    /// (default 04:00); always within [0, 24 h).
+    pub day_change: SignedDuration,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,7 +165,7 @@ impl Schedule {
 
     /// The conference day an instant belongs to, in the venue's zone.
     pub fn conference_day(&self, at: Timestamp) -> civil::Date {
-        conference_day(&self.venue_tz, at)
+        conference_day(&self.venue_tz, self.conference.day_change, at)
     }
 
     /// The instant the conference day holding `at` ends (the next day change).
@@ -171,7 +174,10 @@ impl Schedule {
             .conference_day(at)
             .tomorrow()
             .expect("conference days are far from the end of time");
-        let change = next_day.at(DAY_CHANGE_HOUR, 0, 0, 0);
+        let change = next_day
+            .to_datetime(civil::Time::midnight())
+            .checked_add(self.conference.day_change)
+            .expect("a day change is within a day");
         self.venue_tz
             .to_ambiguous_timestamp(change)
             .compatible()
@@ -218,8 +224,11 @@ impl Schedule {
         self.tracks.iter().find(|t| t.id == id)
     }
 
-    /// Every session moved by `by`, days recomputed; used to re-base the demo.
+    /// Every session moved by `by`, and the day change with them, so each
+    /// session stays on its conference day; used to re-base the demo.
     pub fn shifted(&self, by: SignedDuration) -> Schedule {
+        let day = SignedDuration::from_hours(24).as_secs();
+        let day_change = SignedDuration::from_secs((self.conference.day_change.as_secs() + by.as_secs()).rem_euclid(day));
         let sessions = self
             .sessions
             .iter()
@@ -231,7 +240,10 @@ impl Schedule {
             .collect();
         let labels: Vec<Option<String>> = self.days.iter().map(|d| d.label.clone()).collect();
         let mut shifted = Schedule::new(
-            self.conference.clone(),
+            Conference {
+                day_change,
+                ..self.conference.clone()
+            },
             self.venue_tz.clone(),
             Vec::new(),
             self.rooms.clone(),
@@ -258,10 +270,8 @@ impl Schedule {
     }
 }
 
-pub fn conference_day(tz: &TimeZone, at: Timestamp) -> civil::Date {
+pub fn conference_day(tz: &TimeZone, day_change: SignedDuration, at: Timestamp) -> civil::Date {
     let local = at.to_zoned_datetime(tz.clone()).datetime();
-    let shifted = local
-        .checked_sub(SignedDuration::from_hours(DAY_CHANGE_HOUR.into()))
-        .unwrap_or(local);
+    let shifted = local.checked_sub(day_change).unwrap_or(local);
     shifted.date()
 }

@@ -45,6 +45,9 @@ struct ConferenceV1 {
     timezone: String,
     #[serde(default)]
     venue: Option<String>,
+    /// `HH:MM`: when one conference day turns into the next (default 04:00).
+    #[serde(default)]
+    day_change: Option<civil::Time>,
 }
 
 #[derive(Deserialize)]
@@ -279,6 +282,7 @@ fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
         name: file.conference.name.trim().to_string(),
         timezone: file.conference.timezone.trim().to_string(),
         venue: clean_opt(file.conference.venue),
+        day_change: file.conference.day_change,
     };
     Ok(Draft {
         conference,

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use jiff::{civil, tz::TimeZone, Timestamp};
+use jiff::{civil, tz::TimeZone, SignedDuration, Timestamp};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
@@ -26,7 +26,8 @@ const MIGRATIONS: &[&str] = &[
         ext_id    TEXT NOT NULL,
         name      TEXT NOT NULL,
         timezone  TEXT NOT NULL,
-        venue     TEXT
+        venue     TEXT,
+        day_change_minutes INTEGER NOT NULL DEFAULT 240 CHECK (day_change_minutes BETWEEN 0 AND 1439)
     );
     CREATE TABLE days (
         date  TEXT PRIMARY KEY,
@@ -194,8 +195,8 @@ impl Store {
         .map_err(wrap)?;
         let c = &schedule.conference;
         tx.execute(
-            "INSERT INTO conference (singleton, ext_id, name, timezone, venue) VALUES (1, ?1, ?2, ?3, ?4)",
-            params![c.id, c.name, c.timezone, c.venue],
+            "INSERT INTO conference (singleton, ext_id, name, timezone, venue, day_change_minutes) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+            params![c.id, c.name, c.timezone, c.venue, c.day_change.as_mins()],
         )
         .map_err(wrap)?;
         {
@@ -271,7 +272,7 @@ impl Store {
         let conference = self.sql(
             self.conn
                 .query_row(
-                    "SELECT ext_id, name, timezone, venue FROM conference WHERE singleton = 1",
+                    "SELECT ext_id, name, timezone, venue, day_change_minutes FROM conference WHERE singleton = 1",
                     [],
                     |r| {
                         Ok(Conference {
@@ -279,6 +280,7 @@ impl Store {
                             name: r.get(1)?,
                             timezone: r.get(2)?,
                             venue: r.get(3)?,
+                            day_change: SignedDuration::from_mins(r.get(4)?),
                         })
                     },
                 )

@@ -28,5 +28,12 @@ impl From<kiosk_core::Error> for IpcError {
 /// the shell pushes `snapshot-changed`.
 #[tauri::command]
 pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot, IpcError> {
+    static FIRST: std::sync::Once = std::sync::Once::new();
+    FIRST.call_once(|| {
+        tracing::info!(
+            since_start_ms = crate::STARTED.elapsed().as_millis() as u64,
+            "first snapshot served to the window"
+        )
+    });
     Ok(kiosk.snapshot())
 }

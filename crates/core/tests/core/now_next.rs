@@ -130,3 +130,18 @@ fn the_demo_is_the_seed_event() {
     assert!(s.speakers.iter().any(|sp| sp.name == "Loïc Esteve"));
     assert!(s.sessions.iter().filter(|x| x.slides_url.is_some()).count() >= 17);
 }
+
+#[test]
+fn a_rebased_demo_keeps_each_session_on_its_day() {
+    // 03:15 in New York puts the first morning across the usual 04:00 day
+    // change; the day change moves with the sessions.
+    let t = at("2026-11-28T08:15:00Z");
+    let s = demo::rebased(t);
+    assert_eq!(s.days.len(), 3);
+    let day_of = |id: &str| s.conference_day(s.sessions.iter().find(|x| x.id == id).unwrap().start);
+    assert_eq!(day_of("d1-breakfast"), day_of("d1-dinner"));
+    assert_ne!(day_of("d1-dinner"), day_of("d2-breakfast"));
+    let a = room_snapshot(&s, "breakout-a", t);
+    assert_eq!(a.state, RoomState::NotStarted);
+    assert_eq!(a.next.unwrap().weekday, None, "the afternoon is today, not another day");
+}

@@ -40,7 +40,7 @@ fn schedules() -> impl Strategy<Value = Schedule> {
             });
         }
         Schedule::new(
-            Conference { id: "p".into(), name: "P".into(), timezone: "America/New_York".into(), venue: None },
+            Conference { id: "p".into(), name: "P".into(), timezone: "America/New_York".into(), venue: None, day_change: kiosk_core::model::DEFAULT_DAY_CHANGE },
             TimeZone::get("America/New_York").unwrap(),
             vec![],
             rooms,
