@@ -96,7 +96,12 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct NowArgs {
-    #[arg(long, value_name = "FILE", required_unless_present = "demo", conflicts_with = "demo")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "demo",
+        conflicts_with = "demo"
+    )]
     schedule: Option<PathBuf>,
     /// The embedded demo, re-based to `--at` as the display does.
     #[arg(long)]
@@ -165,7 +170,10 @@ fn cmd_now(args: NowArgs) -> kiosk_core::Result<ExitCode> {
     let schedule = store.load()?.expect("just stored");
     let report = now_report::now_report(&schedule, at, args.room.as_deref())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serializes")
+        );
     } else {
         println!("{} ({})", report.at, report.timezone);
         for room in &report.rooms {
@@ -176,7 +184,11 @@ fn cmd_now(args: NowArgs) -> kiosk_core::Result<ExitCode> {
                     &e.start[11..16],
                     &e.end[11..16],
                     e.title,
-                    if e.speakers.is_empty() { String::new() } else { format!(" — {}", e.speakers.join(", ")) }
+                    if e.speakers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", e.speakers.join(", "))
+                    }
                 ),
                 None => println!("  {label:5} —"),
             };
@@ -203,7 +215,11 @@ fn cmd_check(path: &std::path::Path) -> kiosk_core::Result<ExitCode> {
         })
         .collect();
     println!("  days        {}: {}", s.days.len(), days.join(", "));
-    println!("  rooms       {}: {}", s.rooms.len(), s.room_names().join(", "));
+    println!(
+        "  rooms       {}: {}",
+        s.rooms.len(),
+        s.room_names().join(", ")
+    );
     println!("  tracks      {}", s.tracks.len());
     println!("  speakers    {}", s.speakers.len());
     println!("  sessions    {}", s.sessions.len());
@@ -221,7 +237,11 @@ fn cmd_check(path: &std::path::Path) -> kiosk_core::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn cmd_import(path: &std::path::Path, config: Option<PathBuf>, data_dir: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
+fn cmd_import(
+    path: &std::path::Path,
+    config: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+) -> kiosk_core::Result<ExitCode> {
     quiet_logging();
     let config = Config::load(config.as_deref())?;
     let data_dir = data_dir.unwrap_or_else(|| config.data_dir());
@@ -242,14 +262,20 @@ fn cmd_import(path: &std::path::Path, config: Option<PathBuf>, data_dir: Option<
 fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
     let config = Config::load(args.config.as_deref())?;
     let data_dir = args.data_dir.clone().unwrap_or_else(|| config.data_dir());
-    let log_level = args.log_level.clone().unwrap_or_else(|| config.log_level.clone());
+    let log_level = args
+        .log_level
+        .clone()
+        .unwrap_or_else(|| config.log_level.clone());
     let _log_guard = crate::logging::init(&log_level, Some(&data_dir), config.log_keep_days);
     let start = match &args.at {
         Some(text) => parse_instant(text)?,
         None => Timestamp::now(),
     };
     if !(args.speed.is_finite() && args.speed > 0.0) {
-        return Err(Error::Time(format!("--speed {} must be a positive number", args.speed)));
+        return Err(Error::Time(format!(
+            "--speed {} must be a positive number",
+            args.speed
+        )));
     }
     let clock: Arc<dyn Clock> = if args.at.is_none() && args.speed == 1.0 {
         Arc::new(SystemClock)

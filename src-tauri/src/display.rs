@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp, Unit};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use tauri::{
+    AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder,
+};
 
 use crate::kiosk::Kiosk;
 use kiosk_core::config::Theme;
@@ -26,7 +28,10 @@ pub struct WindowOptions {
     pub theme: Theme,
 }
 
-pub fn open<R: Runtime>(app: &AppHandle<R>, options: &WindowOptions) -> tauri::Result<WebviewWindow<R>> {
+pub fn open<R: Runtime>(
+    app: &AppHandle<R>,
+    options: &WindowOptions,
+) -> tauri::Result<WebviewWindow<R>> {
     let init = format!(
         "window.__KIOSK_OPTIONS__ = Object.freeze({});",
         serde_json::to_string(options).expect("window options serialize")
@@ -66,13 +71,20 @@ fn place_on_monitor<R: Runtime>(window: &WebviewWindow<R>, wanted: Option<&str>)
     let names: Vec<String> = monitors
         .iter()
         .enumerate()
-        .map(|(i, m)| format!("{i}: {}", m.name().map(String::as_str).unwrap_or("(unnamed)")))
+        .map(|(i, m)| {
+            format!(
+                "{i}: {}",
+                m.name().map(String::as_str).unwrap_or("(unnamed)")
+            )
+        })
         .collect();
     tracing::info!(monitors = ?names, "monitors found");
     let Some(wanted) = wanted else { return };
     let chosen = match wanted.parse::<usize>() {
         Ok(i) => monitors.get(i),
-        Err(_) => monitors.iter().find(|m| m.name().is_some_and(|n| n == wanted)),
+        Err(_) => monitors
+            .iter()
+            .find(|m| m.name().is_some_and(|n| n == wanted)),
     };
     match chosen {
         Some(m) => {
@@ -89,7 +101,12 @@ fn place_on_monitor<R: Runtime>(window: &WebviewWindow<R>, wanted: Option<&str>)
 
 /// The next whole clock minute after `at`.
 fn next_minute(at: Timestamp) -> Timestamp {
-    let floor = at.round(jiff::TimestampRound::new().smallest(Unit::Minute).mode(jiff::RoundMode::Trunc))
+    let floor = at
+        .round(
+            jiff::TimestampRound::new()
+                .smallest(Unit::Minute)
+                .mode(jiff::RoundMode::Trunc),
+        )
         .unwrap_or(at);
     floor + SignedDuration::from_mins(1)
 }
@@ -108,7 +125,9 @@ pub fn start_ticker<R: Runtime>(app: AppHandle<R>) {
                 tracing::warn!("cannot push the snapshot: {e}");
             }
             let clock = kiosk.clock();
-            let minute = clock.real_duration_until(next_minute(snapshot.at)).max(MIN_REFRESH);
+            let minute = clock
+                .real_duration_until(next_minute(snapshot.at))
+                .max(MIN_REFRESH);
             // +1 ms: wake just after the change point, never just before it.
             let change = snapshot
                 .next_change_at

@@ -19,7 +19,11 @@ pub struct Kiosk {
 }
 
 impl Kiosk {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, selection: Selection) -> kiosk_core::Result<Kiosk> {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        selection: Selection,
+    ) -> kiosk_core::Result<Kiosk> {
         let schedule = store.load()?;
         let revision = store.revision()?;
         Ok(Kiosk {
@@ -77,6 +81,10 @@ impl Kiosk {
     /// True when `schedule` is not what the store already holds (so a restart
     /// with the same file does not make a new revision).
     pub fn stored_schedule_differs(&self, schedule: &Schedule) -> bool {
-        self.schedule.read().expect("schedule lock poisoned").as_ref() != Some(schedule)
+        self.schedule
+            .read()
+            .expect("schedule lock poisoned")
+            .as_ref()
+            != Some(schedule)
     }
 }

@@ -15,7 +15,8 @@ use tauri::{Builder, Manager, Runtime};
 pub use crate::kiosk::Kiosk;
 
 /// When the process started, for the start-up time in the log.
-pub static STARTED: std::sync::LazyLock<std::time::Instant> = std::sync::LazyLock::new(std::time::Instant::now);
+pub static STARTED: std::sync::LazyLock<std::time::Instant> =
+    std::sync::LazyLock::new(std::time::Instant::now);
 
 /// The app's state and commands on any runtime, so `tauri::test::mock_builder()`
 /// drives the real command set in tests.
@@ -31,7 +32,11 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 }
 
 /// Open the display window and run until it closes.
-pub fn run_display(kiosk: Kiosk, options: display::WindowOptions, listener: UnixListener) -> tauri::Result<()> {
+pub fn run_display(
+    kiosk: Kiosk,
+    options: display::WindowOptions,
+    listener: UnixListener,
+) -> tauri::Result<()> {
     let app = app_builder(Builder::default(), kiosk)
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -58,10 +63,12 @@ pub fn run_display(kiosk: Kiosk, options: display::WindowOptions, listener: Unix
 fn reload_when_web_process_dies<R: Runtime>(window: &tauri::WebviewWindow<R>) {
     let result = window.with_webview(|webview| {
         use webkit2gtk::WebViewExt;
-        webview.inner().connect_web_process_terminated(|view, reason| {
-            tracing::error!(?reason, "the web process ended; reloading the display");
-            view.reload();
-        });
+        webview
+            .inner()
+            .connect_web_process_terminated(|view, reason| {
+                tracing::error!(?reason, "the web process ended; reloading the display");
+                view.reload();
+            });
     });
     if let Err(e) = result {
         tracing::warn!("cannot watch the web process: {e}");

@@ -9,7 +9,9 @@ use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, Env
 /// Keep the guard alive for the program's life, or the file loses its tail.
 pub fn init(filter: &str, data_dir: Option<&Path>, keep_days: usize) -> Option<WorkerGuard> {
     let filter = || EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let stderr = fmt::layer().with_writer(std::io::stderr).with_filter(filter());
+    let stderr = fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(filter());
     let (file_layer, guard) = match data_dir.map(|d| {
         // The appender prunes old files at start and complains if the folder is missing.
         let _ = std::fs::create_dir_all(d.join("logs"));
@@ -23,7 +25,12 @@ pub fn init(filter: &str, data_dir: Option<&Path>, keep_days: usize) -> Option<W
         Some(Ok(appender)) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
             (
-                Some(fmt::layer().with_ansi(false).with_writer(writer).with_filter(filter())),
+                Some(
+                    fmt::layer()
+                        .with_ansi(false)
+                        .with_writer(writer)
+                        .with_filter(filter()),
+                ),
                 Some(guard),
             )
         }
@@ -33,6 +40,9 @@ pub fn init(filter: &str, data_dir: Option<&Path>, keep_days: usize) -> Option<W
         }
         None => (None, None),
     };
-    let _ = tracing_subscriber::registry().with(stderr).with(file_layer).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(stderr)
+        .with(file_layer)
+        .try_init();
     guard
 }

@@ -7,13 +7,26 @@ use serde_json::Value;
 use crate::support::{demo_file, fixture, kiosk};
 
 fn now_json(args: &[&str]) -> Value {
-    let out = kiosk().arg("now").args(args).arg("--json").assert().success().get_output().stdout.clone();
+    let out = kiosk()
+        .arg("now")
+        .args(args)
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     serde_json::from_slice(&out).expect("now --json prints JSON")
 }
 
 #[test]
 fn now_json_is_the_contract() {
-    let report = now_json(&["--schedule", &demo_file(), "--at", "2020-02-26T10:20:00-05:00"]);
+    let report = now_json(&[
+        "--schedule",
+        &demo_file(),
+        "--at",
+        "2020-02-26T10:20:00-05:00",
+    ]);
     let expected = serde_json::json!({
         "at": "2020-02-26T10:20:00-05:00",
         "timezone": "America/New_York",
@@ -37,35 +50,81 @@ fn now_json_is_the_contract() {
 
 #[test]
 fn now_accepts_z_and_keeps_one_room() {
-    let report = now_json(&["--schedule", &demo_file(), "--at", "2020-02-26T17:25:00Z", "--room", "Main hall"]);
+    let report = now_json(&[
+        "--schedule",
+        &demo_file(),
+        "--at",
+        "2020-02-26T17:25:00Z",
+        "--room",
+        "Main hall",
+    ]);
     assert_eq!(report["at"], "2020-02-26T12:25:00-05:00");
     assert_eq!(report["rooms"].as_array().unwrap().len(), 1);
     assert_eq!(report["rooms"][0]["now"]["title"], "Lunch");
-    assert_eq!(report["rooms"][0]["next"]["title"], "Working session: simpler deployments");
+    assert_eq!(
+        report["rooms"][0]["next"]["title"],
+        "Working session: simpler deployments"
+    );
 }
 
 #[test]
 fn a_session_ending_as_another_starts_is_not_current() {
-    let report = now_json(&["--schedule", &demo_file(), "--at", "2020-02-26T09:25:00-05:00", "--room", "main"]);
-    assert_eq!(report["rooms"][0]["now"]["title"], "Prefect + Dask: Parallel / Distributed Workflows");
+    let report = now_json(&[
+        "--schedule",
+        &demo_file(),
+        "--at",
+        "2020-02-26T09:25:00-05:00",
+        "--room",
+        "main",
+    ]);
+    assert_eq!(
+        report["rooms"][0]["now"]["title"],
+        "Prefect + Dask: Parallel / Distributed Workflows"
+    );
 }
 
 #[test]
 fn the_demo_rebases_to_at() {
-    let report = now_json(&["--demo", "--at", "2031-01-15T08:00:00+01:00", "--room", "Main hall"]);
+    let report = now_json(&[
+        "--demo",
+        "--at",
+        "2031-01-15T08:00:00+01:00",
+        "--room",
+        "Main hall",
+    ]);
     assert_eq!(report["timezone"], "America/New_York");
-    assert_eq!(report["rooms"][0]["now"]["title"], "ETL Pipelines for Machine Learning");
-    assert_eq!(report["rooms"][0]["now"]["start"], "2031-01-15T01:57:00-05:00");
-    assert_eq!(report["rooms"][0]["next"]["speakers"], serde_json::json!(["Chris White"]));
+    assert_eq!(
+        report["rooms"][0]["now"]["title"],
+        "ETL Pipelines for Machine Learning"
+    );
+    assert_eq!(
+        report["rooms"][0]["now"]["start"],
+        "2031-01-15T01:57:00-05:00"
+    );
+    assert_eq!(
+        report["rooms"][0]["next"]["speakers"],
+        serde_json::json!(["Chris White"])
+    );
 }
 
 #[test]
 fn titles_and_names_are_trimmed_and_any_script_passes() {
-    let report = now_json(&["--schedule", &fixture("unicode.json"), "--at", "2025-09-12T10:05:00+09:00"]);
+    let report = now_json(&[
+        "--schedule",
+        &fixture("unicode.json"),
+        "--at",
+        "2025-09-12T10:05:00+09:00",
+    ]);
     let room = &report["rooms"][0];
     assert_eq!(room["room"], "大ホール");
-    assert_eq!(room["now"]["title"], "分散処理の未来 — The future of distributed computing");
-    assert_eq!(room["now"]["speakers"], serde_json::json!(["山田 花子", "محمد الأحمد", "Zoë Ångström"]));
+    assert_eq!(
+        room["now"]["title"],
+        "分散処理の未来 — The future of distributed computing"
+    );
+    assert_eq!(
+        room["now"]["speakers"],
+        serde_json::json!(["山田 花子", "محمد الأحمد", "Zoë Ångström"])
+    );
     assert_eq!(room["next"]["title"], "<img src=x onerror=alert(1)>");
 }
 
@@ -75,7 +134,9 @@ fn an_unknown_room_exits_2_naming_the_known_ones() {
         .args(["now", "--demo", "--room", "Kitchen", "--json"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("no room named \"Kitchen\"; the rooms are: Main hall, Breakout A, Breakout B"));
+        .stderr(predicates::str::contains(
+            "no room named \"Kitchen\"; the rooms are: Main hall, Breakout A, Breakout B",
+        ));
 }
 
 #[test]
@@ -95,8 +156,12 @@ fn check_summarises_a_good_schedule() {
         .success()
         .stdout(predicates::str::contains("conference  Dask Summit 2020"))
         .stdout(predicates::str::contains("time zone   America/New_York"))
-        .stdout(predicates::str::contains("days        3: 2020-02-26 (Day 1 · Talks)"))
-        .stdout(predicates::str::contains("rooms       3: Main hall, Breakout A, Breakout B"))
+        .stdout(predicates::str::contains(
+            "days        3: 2020-02-26 (Day 1 · Talks)",
+        ))
+        .stdout(predicates::str::contains(
+            "rooms       3: Main hall, Breakout A, Breakout B",
+        ))
         .stdout(predicates::str::contains("sessions    49"))
         .stdout(predicates::str::contains("warnings    0"));
 }
@@ -123,24 +188,52 @@ fn import_stores_a_new_revision() {
 fn bad_schedules_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    kiosk().args(["import", &demo_file(), "--data-dir", data.to_str().unwrap()]).assert().success();
+    kiosk()
+        .args(["import", &demo_file(), "--data-dir", data.to_str().unwrap()])
+        .assert()
+        .success();
     let cases = crate::support::bad_schedules(dir.path());
     assert!(cases.len() >= 12, "{} cases", cases.len());
     for (path, expect) in &cases {
         let path = path.to_str().unwrap();
-        for args in [vec!["check", path], vec!["now", "--schedule", path, "--json"], vec!["import", path, "--data-dir", data.to_str().unwrap()]] {
-            let out = kiosk().args(&args).timeout(std::time::Duration::from_secs(60)).output().unwrap();
+        for args in [
+            vec!["check", path],
+            vec!["now", "--schedule", path, "--json"],
+            vec!["import", path, "--data-dir", data.to_str().unwrap()],
+        ] {
+            let out = kiosk()
+                .args(&args)
+                .timeout(std::time::Duration::from_secs(60))
+                .output()
+                .unwrap();
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
             assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
-            assert!(stderr.contains(path), "{args:?} must name the file: {stderr}");
-            assert!(stderr.contains(expect), "{args:?}: {expect:?} missing from {stderr}");
-            assert!(stderr.len() < 4000, "{args:?}: the message stays short ({} bytes)", stderr.len());
+            assert!(
+                stderr.contains(path),
+                "{args:?} must name the file: {stderr}"
+            );
+            assert!(
+                stderr.contains(expect),
+                "{args:?}: {expect:?} missing from {stderr}"
+            );
+            assert!(
+                stderr.len() < 4000,
+                "{args:?}: the message stays short ({} bytes)",
+                stderr.len()
+            );
         }
     }
     let store = kiosk_core::store::Store::open(&data.join("store.sqlite")).unwrap();
-    assert_eq!(store.revision().unwrap(), 1, "no bad import made a revision");
-    assert_eq!(store.load().unwrap().unwrap(), kiosk_core::demo::demo().schedule);
+    assert_eq!(
+        store.revision().unwrap(),
+        1,
+        "no bad import made a revision"
+    );
+    assert_eq!(
+        store.load().unwrap().unwrap(),
+        kiosk_core::demo::demo().schedule
+    );
 }
 
 #[test]
@@ -151,8 +244,15 @@ fn a_bad_schedule_stops_the_gui_before_any_window_opens() {
     Command::cargo_bin("summit-kiosk")
         .unwrap()
         .env_remove("DISPLAY")
-        .args(["--schedule", bad.to_str().unwrap(), "--data-dir", dir.path().join("d").to_str().unwrap()])
+        .args([
+            "--schedule",
+            bad.to_str().unwrap(),
+            "--data-dir",
+            dir.path().join("d").to_str().unwrap(),
+        ])
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("bad.json: line 1, column 1: not valid JSON"));
+        .stderr(predicates::str::contains(
+            "bad.json: line 1, column 1: not valid JSON",
+        ));
 }

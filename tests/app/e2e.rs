@@ -47,7 +47,10 @@ async fn first_render(c: &Client, since: Instant) -> (Value, Duration) {
         if s["state"] == "ready" || s["state"] == "empty" {
             return (s, since.elapsed());
         }
-        assert!(since.elapsed() < Duration::from_secs(60), "no snapshot rendered: {s}");
+        assert!(
+            since.elapsed() < Duration::from_secs(60),
+            "no snapshot rendered: {s}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -61,8 +64,17 @@ async fn save_screenshot(c: &Client, name: &str, size: (u32, u32)) {
 }
 
 fn now_json(args: &[&str]) -> Value {
-    let out = std::process::Command::new(BIN).arg("now").args(args).arg("--json").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new(BIN)
+        .arg("now")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -78,7 +90,16 @@ async fn the_room_screen_shows_what_now_prints_at_1080p() {
     let data = data_dir();
     let started = Instant::now();
     let c = driver
-        .launch(&["--demo", "--kiosk", "--at", T, "--room", "Main hall", "--data-dir", data.path().to_str().unwrap()])
+        .launch(&[
+            "--demo",
+            "--kiosk",
+            "--at",
+            T,
+            "--room",
+            "Main hall",
+            "--data-dir",
+            data.path().to_str().unwrap(),
+        ])
         .await;
     let (_, took) = first_render(&c, started).await;
     eprintln!("launch to first rendered snapshot: {} ms", took.as_millis());
@@ -90,13 +111,24 @@ async fn the_room_screen_shows_what_now_prints_at_1080p() {
     assert_eq!(screen_now["view"], "room");
     assert_eq!(screen_now["place"], "Main hall");
     assert_eq!(screen_now["title"], room["now"]["title"], "{screen_now}");
-    assert_eq!(screen_now["speakers"], room["now"]["speakers"], "{screen_now}");
+    assert_eq!(
+        screen_now["speakers"], room["now"]["speakers"],
+        "{screen_now}"
+    );
     assert_eq!(screen_now["next_title"], room["next"]["title"]);
     assert_eq!(screen_now["label"], "Now");
     assert_eq!(screen_now["kiosk"], true);
-    assert_eq!((screen_now["width"].as_u64(), screen_now["height"].as_u64()), (Some(1920), Some(1080)), "kiosk mode is fullscreen");
+    assert_eq!(
+        (screen_now["width"].as_u64(), screen_now["height"].as_u64()),
+        (Some(1920), Some(1080)),
+        "kiosk mode is fullscreen"
+    );
     // The clock reads the venue's time at T (the demo's clock started there).
-    assert!(["10:20", "10:21"].contains(&screen_now["clock"].as_str().unwrap()), "{}", screen_now["clock"]);
+    assert!(
+        ["10:20", "10:21"].contains(&screen_now["clock"].as_str().unwrap()),
+        "{}",
+        screen_now["clock"]
+    );
     save_screenshot(&c, "room-1080p.png", (1920, 1080)).await;
     c.close().await.unwrap();
 }
@@ -112,14 +144,24 @@ async fn room_and_lobby_screens_at_4k() {
         (vec!["--lobby", "--theme", "light"], "lobby-light-2160p.png"),
     ] {
         let data = data_dir();
-        let mut all = vec!["--demo", "--kiosk", "--at", T, "--data-dir", data.path().to_str().unwrap()];
+        let mut all = vec![
+            "--demo",
+            "--kiosk",
+            "--at",
+            T,
+            "--data-dir",
+            data.path().to_str().unwrap(),
+        ];
         all.extend(args);
         let c = driver.launch(&all).await;
         let (s, _) = first_render(&c, Instant::now()).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         if name.starts_with("lobby") {
             assert_eq!(s["view"], "lobby");
-            assert_eq!(s["lobby_rooms"], serde_json::json!(["Main hall", "Breakout A", "Breakout B"]));
+            assert_eq!(
+                s["lobby_rooms"],
+                serde_json::json!(["Main hall", "Breakout A", "Breakout B"])
+            );
         } else {
             assert_eq!(s["view"], "room");
         }
@@ -135,13 +177,32 @@ async fn at_600x_the_screen_moves_to_each_talk_as_it_starts() {
     let driver = Driver::start(&screen);
     let data = data_dir();
     let c = driver
-        .launch(&["--demo", "--at", T, "--speed", "600", "--room", "Main hall", "--data-dir", data.path().to_str().unwrap()])
+        .launch(&[
+            "--demo",
+            "--at",
+            T,
+            "--speed",
+            "600",
+            "--room",
+            "Main hall",
+            "--data-dir",
+            data.path().to_str().unwrap(),
+        ])
         .await;
     first_render(&c, Instant::now()).await;
     // The room's sessions in order, as the store holds them after re-basing.
     let schedule = kiosk_core::demo::rebased(T.parse().unwrap());
-    let order: Vec<&kiosk_core::model::Session> = schedule.sessions.iter().filter(|s| s.room == "main").collect();
-    let position = |id: &str| order.iter().position(|s| s.id == id).unwrap_or_else(|| panic!("unknown session {id}"));
+    let order: Vec<&kiosk_core::model::Session> = schedule
+        .sessions
+        .iter()
+        .filter(|s| s.room == "main")
+        .collect();
+    let position = |id: &str| {
+        order
+            .iter()
+            .position(|s| s.id == id)
+            .unwrap_or_else(|| panic!("unknown session {id}"))
+    };
     let mut seen: Vec<(String, String)> = Vec::new();
     let until = Instant::now() + Duration::from_secs(12);
     while Instant::now() < until {
@@ -158,7 +219,11 @@ async fn at_600x_the_screen_moves_to_each_talk_as_it_starts() {
     assert!(seen.len() >= 4, "the screen moved on: {seen:?}");
     for pair in seen.windows(2) {
         let (a, b) = (position(&pair[0].0), position(&pair[1].0));
-        assert_eq!(b, a + 1, "no session skipped, none shown out of order: {seen:?}");
+        assert_eq!(
+            b,
+            a + 1,
+            "no session skipped, none shown out of order: {seen:?}"
+        );
     }
     // Each change shows on screen within about a clock minute of the start
     // (at 600x a real second is ten clock minutes).
@@ -166,7 +231,10 @@ async fn at_600x_the_screen_moves_to_each_talk_as_it_starts() {
         let start = &order[position(id)].start;
         let start_hm = schedule.local_hm(*start);
         let late = minutes_between(&start_hm, clock);
-        assert!((0..=2).contains(&late), "{id} starts {start_hm}, first seen at {clock}");
+        assert!(
+            (0..=2).contains(&late),
+            "{id} starts {start_hm}, first seen at {clock}"
+        );
     }
 }
 
@@ -182,20 +250,48 @@ async fn hostile_and_any_script_text_shows_as_text() {
     let driver = Driver::start(&screen);
     let unicode = fixture("unicode.json");
     for (at, expect_title, shot) in [
-        ("2025-09-12T10:35:00+09:00", "<img src=x onerror=alert(1)>", None),
-        ("2025-09-12T10:05:00+09:00", "分散処理の未来 — The future of distributed computing", Some("room-scripts-1080p.png")),
-        ("2025-09-12T11:10:00+09:00", "Ein sehr langer Titel", Some("room-long-title-1080p.png")),
+        (
+            "2025-09-12T10:35:00+09:00",
+            "<img src=x onerror=alert(1)>",
+            None,
+        ),
+        (
+            "2025-09-12T10:05:00+09:00",
+            "分散処理の未来 — The future of distributed computing",
+            Some("room-scripts-1080p.png"),
+        ),
+        (
+            "2025-09-12T11:10:00+09:00",
+            "Ein sehr langer Titel",
+            Some("room-long-title-1080p.png"),
+        ),
     ] {
         let data = data_dir();
         let c = driver
-            .launch(&["--schedule", &unicode, "--kiosk", "--at", at, "--room", "大ホール", "--data-dir", data.path().to_str().unwrap()])
+            .launch(&[
+                "--schedule",
+                &unicode,
+                "--kiosk",
+                "--at",
+                at,
+                "--room",
+                "大ホール",
+                "--data-dir",
+                data.path().to_str().unwrap(),
+            ])
             .await;
         let (s, _) = first_render(&c, Instant::now()).await;
-        assert!(s["title"].as_str().unwrap().starts_with(expect_title), "{s}");
+        assert!(
+            s["title"].as_str().unwrap().starts_with(expect_title),
+            "{s}"
+        );
         assert_eq!(s["imgs"], 0, "no element was made from a title: {s}");
         if expect_title.starts_with('<') {
             assert_eq!(s["title"], expect_title);
-            let alerted: Value = c.execute("return typeof window.__alerted", vec![]).await.unwrap();
+            let alerted: Value = c
+                .execute("return typeof window.__alerted", vec![])
+                .await
+                .unwrap();
             assert_eq!(alerted, "undefined");
         }
         if let Some(name) = shot {

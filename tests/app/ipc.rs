@@ -15,18 +15,31 @@ use tauri::WebviewWindow;
 
 fn app(selection: Selection) -> tauri::App<MockRuntime> {
     let at: Timestamp = "2020-02-26T10:20:00-05:00".parse().unwrap();
-    let kiosk = Kiosk::new(Store::open_in_memory().unwrap(), Arc::new(FixedClock(at)), selection).unwrap();
-    kiosk.replace_schedule(kiosk_core::demo::demo().schedule, "test").unwrap();
+    let kiosk = Kiosk::new(
+        Store::open_in_memory().unwrap(),
+        Arc::new(FixedClock(at)),
+        selection,
+    )
+    .unwrap();
+    kiosk
+        .replace_schedule(kiosk_core::demo::demo().schedule, "test")
+        .unwrap();
     summit_kiosk::app_builder(mock_builder(), kiosk)
         .build(summit_kiosk::context())
         .expect("the app builds on the mock runtime")
 }
 
 fn window(app: &tauri::App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
-    tauri::WebviewWindowBuilder::new(app, label, Default::default()).build().unwrap()
+    tauri::WebviewWindowBuilder::new(app, label, Default::default())
+        .build()
+        .unwrap()
 }
 
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+fn invoke(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Value> {
     get_ipc_response(
         window,
         InvokeRequest {
@@ -44,13 +57,18 @@ fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: serde_json::Valu
 
 #[test]
 fn the_display_reads_the_snapshot() {
-    let app = app(Selection::Room { room: "Main hall".into() });
+    let app = app(Selection::Room {
+        room: "Main hall".into(),
+    });
     let display = window(&app, "display");
     let snap = invoke(&display, "get_snapshot", serde_json::json!({})).expect("allowed");
     let snap: serde_json::Value = snap;
     assert_eq!(snap["view"], "room");
     assert_eq!(snap["rooms"][0]["state"], "in_session");
-    assert_eq!(snap["rooms"][0]["current"]["title"], "Native Cloud Deployment with Dask-Cloudprovider");
+    assert_eq!(
+        snap["rooms"][0]["current"]["title"],
+        "Native Cloud Deployment with Dask-Cloudprovider"
+    );
     assert_eq!(snap["rooms"][0]["current"]["minutes_left"], 5);
     assert_eq!(snap["rooms"][0]["current"]["ending_soon"], true);
     assert_eq!(snap["next_change_at"], "2020-02-26T15:25:00Z");
@@ -61,8 +79,15 @@ fn the_display_reads_the_snapshot() {
 
 #[test]
 fn an_unknown_room_falls_back_to_the_lobby_with_a_notice() {
-    let app = app(Selection::Room { room: "Kitchen".into() });
-    let snap = invoke(&window(&app, "display"), "get_snapshot", serde_json::json!({})).unwrap();
+    let app = app(Selection::Room {
+        room: "Kitchen".into(),
+    });
+    let snap = invoke(
+        &window(&app, "display"),
+        "get_snapshot",
+        serde_json::json!({}),
+    )
+    .unwrap();
     assert_eq!(snap["view"], "lobby");
     assert_eq!(snap["rooms"].as_array().unwrap().len(), 3);
     assert!(snap["notice"].as_str().unwrap().contains("\"Kitchen\""));
@@ -73,10 +98,22 @@ fn the_display_is_denied_what_it_was_not_granted() {
     let app = app(Selection::Lobby);
     let display = window(&app, "display");
     for (cmd, body) in [
-        ("plugin:event|emit", serde_json::json!({"event": "snapshot-changed", "payload": {}})),
-        ("plugin:window|close", serde_json::json!({"label": "display"})),
-        ("plugin:window|set_fullscreen", serde_json::json!({"label": "display", "value": false})),
-        ("plugin:webview|create_webview_window", serde_json::json!({"options": {"label": "x"}})),
+        (
+            "plugin:event|emit",
+            serde_json::json!({"event": "snapshot-changed", "payload": {}}),
+        ),
+        (
+            "plugin:window|close",
+            serde_json::json!({"label": "display"}),
+        ),
+        (
+            "plugin:window|set_fullscreen",
+            serde_json::json!({"label": "display", "value": false}),
+        ),
+        (
+            "plugin:webview|create_webview_window",
+            serde_json::json!({"options": {"label": "x"}}),
+        ),
         ("plugin:app|version", serde_json::json!({})),
     ] {
         let err = invoke(&display, cmd, body).expect_err(cmd);

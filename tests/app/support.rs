@@ -10,7 +10,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_summit-kiosk");
 
 pub fn kiosk() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(BIN);
-    cmd.env_remove("RUST_LOG").env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests");
+    cmd.env_remove("RUST_LOG")
+        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests");
     cmd
 }
 
@@ -19,11 +20,18 @@ pub fn root() -> PathBuf {
 }
 
 pub fn fixture(name: &str) -> String {
-    root().join("tests/fixtures").join(name).display().to_string()
+    root()
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 pub fn demo_file() -> String {
-    root().join("assets/demo/dask-summit-2020.json").display().to_string()
+    root()
+        .join("assets/demo/dask-summit-2020.json")
+        .display()
+        .to_string()
 }
 
 const GOOD: &str = r#"{
@@ -40,19 +48,83 @@ pub fn bad_schedules(dir: &Path) -> Vec<(PathBuf, &'static str)> {
     };
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.json", Vec::new(), "the file is empty"),
-        ("not-json.json", b"<html><body>Schedule</body></html>".to_vec(), "line 1, column 1: not valid JSON"),
-        ("truncated.json", GOOD.as_bytes()[..GOOD.len() - 40].to_vec(), "not valid JSON"),
+        (
+            "not-json.json",
+            b"<html><body>Schedule</body></html>".to_vec(),
+            "line 1, column 1: not valid JSON",
+        ),
+        (
+            "truncated.json",
+            GOOD.as_bytes()[..GOOD.len() - 40].to_vec(),
+            "not valid JSON",
+        ),
         ("array.json", b"[]".to_vec(), "not a Summit Kiosk schedule"),
-        ("unknown-zone.json", with("Europe/Berlin", "Europe/Atlantis"), "unknown time zone \"Europe/Atlantis\""),
-        ("end-before-start.json", with("2025-05-01T10:30", "2025-05-01T09:00"), "ends (2025-05-01 09:00) before it starts (2025-05-01 10:00)"),
-        ("unknown-room.json", with(r#""room": "a""#, r#""room": "Kitchen""#), "sessions[0] (\"s1\").room: unknown room \"Kitchen\""),
-        ("ten-mb-title.json", with(r#""title": "One""#, &format!(r#""title": "{}""#, "T".repeat(10 * 1024 * 1024))), "title: is 10485760 characters long; at most 1000 are allowed"),
-        ("duplicate-id.json", with(r#""end": "2025-05-01T10:30"}]"#, r#""end": "2025-05-01T10:30"}, {"id": "s1", "title": "Again", "room": "a", "start": "2025-05-01T11:00", "end": "2025-05-01T11:30"}]"#), "duplicate session id \"s1\""),
-        ("bad-time.json", with("2025-05-01T10:00", "10 o'clock"), "\"10 o'clock\" is not a time"),
-        ("no-zone.json", with(r#""timezone": "Europe/Berlin""#, r#""timezone": """#), "needs the venue's IANA time zone"),
-        ("typo-field.json", with(r#""rooms""#, r#""roms""#), "unknown field `roms`"),
-        ("latin1.json", { let mut b = with("One", "Caf\u{e9}"); let i = b.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap(); b.splice(i..i + 2, [0xE9]); b }, "not valid JSON"),
-        ("over-cap.json", { let mut b = with(r#""title": "One""#, r#""title": "One", "abstract": ""#); b.truncate(b.len() - 1); b.extend(std::iter::repeat_n(b'a', 33 * 1024 * 1024)); b }, "over the limit of 33554432 bytes"),
+        (
+            "unknown-zone.json",
+            with("Europe/Berlin", "Europe/Atlantis"),
+            "unknown time zone \"Europe/Atlantis\"",
+        ),
+        (
+            "end-before-start.json",
+            with("2025-05-01T10:30", "2025-05-01T09:00"),
+            "ends (2025-05-01 09:00) before it starts (2025-05-01 10:00)",
+        ),
+        (
+            "unknown-room.json",
+            with(r#""room": "a""#, r#""room": "Kitchen""#),
+            "sessions[0] (\"s1\").room: unknown room \"Kitchen\"",
+        ),
+        (
+            "ten-mb-title.json",
+            with(
+                r#""title": "One""#,
+                &format!(r#""title": "{}""#, "T".repeat(10 * 1024 * 1024)),
+            ),
+            "title: is 10485760 characters long; at most 1000 are allowed",
+        ),
+        (
+            "duplicate-id.json",
+            with(
+                r#""end": "2025-05-01T10:30"}]"#,
+                r#""end": "2025-05-01T10:30"}, {"id": "s1", "title": "Again", "room": "a", "start": "2025-05-01T11:00", "end": "2025-05-01T11:30"}]"#,
+            ),
+            "duplicate session id \"s1\"",
+        ),
+        (
+            "bad-time.json",
+            with("2025-05-01T10:00", "10 o'clock"),
+            "\"10 o'clock\" is not a time",
+        ),
+        (
+            "no-zone.json",
+            with(r#""timezone": "Europe/Berlin""#, r#""timezone": """#),
+            "needs the venue's IANA time zone",
+        ),
+        (
+            "typo-field.json",
+            with(r#""rooms""#, r#""roms""#),
+            "unknown field `roms`",
+        ),
+        (
+            "latin1.json",
+            {
+                let mut b = with("One", "Caf\u{e9}");
+                let i = b.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap();
+                b.splice(i..i + 2, [0xE9]);
+                b
+            },
+            "not valid JSON",
+        ),
+        (
+            "over-cap.json",
+            {
+                let mut b = with(r#""title": "One""#, r#""title": "One", "abstract": ""#);
+                b.truncate(b.len() - 1);
+                b.extend(std::iter::repeat_n(b'a', 33 * 1024 * 1024));
+                b
+            },
+            "over the limit of 33554432 bytes",
+        ),
     ];
     cases
         .into_iter()
@@ -70,7 +142,9 @@ pub struct Guard(pub Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", self.0.id())]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -83,14 +157,21 @@ fn spawn_group(cmd: &mut Command) -> std::io::Result<Child> {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn need(tool: &str) {
     let found = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
         .unwrap_or(false);
-    assert!(found, "{tool} is not installed: run `cargo xtask test`, which installs the end-to-end tools");
+    assert!(
+        found,
+        "{tool} is not installed: run `cargo xtask test`, which installs the end-to-end tools"
+    );
 }
 
 /// A virtual screen with a window manager (fullscreen requests need one).
@@ -106,20 +187,33 @@ impl Screen {
         need("matchbox-window-manager");
         // A display number no other test run is likely to hold.
         let mut n = 200 + (std::process::id() % 300);
-        while Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+        while Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        {
             n += 1;
         }
         let display = format!(":{n}");
         let xvfb = spawn_group(
             Command::new("Xvfb")
-                .args([&display, "-screen", "0", &format!("{width}x{height}x24"), "-nolisten", "tcp"])
+                .args([
+                    &display,
+                    "-screen",
+                    "0",
+                    &format!("{width}x{height}x24"),
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
         )
         .expect("start Xvfb");
         let xvfb = Guard(xvfb);
         let socket = format!("/tmp/.X11-unix/X{n}");
-        wait_until(Duration::from_secs(20), || Path::new(&socket).exists(), "Xvfb to open its socket");
+        wait_until(
+            Duration::from_secs(20),
+            || Path::new(&socket).exists(),
+            "Xvfb to open its socket",
+        );
         let wm = Command::new("matchbox-window-manager")
             .args(["-use_titlebar", "no"])
             .env("DISPLAY", &display)
@@ -128,7 +222,11 @@ impl Screen {
             .spawn()
             .expect("start matchbox-window-manager");
         std::thread::sleep(Duration::from_millis(300));
-        Screen { display, _xvfb: xvfb, _wm: Guard(wm) }
+        Screen {
+            display,
+            _xvfb: xvfb,
+            _wm: Guard(wm),
+        }
     }
 }
 
@@ -150,31 +248,54 @@ impl Driver {
     pub fn start(screen: &Screen) -> Driver {
         need("WebKitWebDriver");
         let tauri_driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
-            let cargo_bin = std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo")).join("bin/tauri-driver");
-            if cargo_bin.is_file() { cargo_bin.display().to_string() } else { "tauri-driver".into() }
+            let cargo_bin = std::env::var("CARGO_HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"))
+                .join("bin/tauri-driver");
+            if cargo_bin.is_file() {
+                cargo_bin.display().to_string()
+            } else {
+                "tauri-driver".into()
+            }
         });
         let port = free_port();
         let native = free_port();
         let mut child = Command::new(&tauri_driver);
         child
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
             .env("DISPLAY", &screen.display)
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        let child = spawn_group(&mut child)
-            .unwrap_or_else(|e| panic!("start {tauri_driver}: {e}; run `cargo xtask test` to install it"));
+        let child = spawn_group(&mut child).unwrap_or_else(|e| {
+            panic!("start {tauri_driver}: {e}; run `cargo xtask test` to install it")
+        });
         let child = Guard(child);
-        wait_until(Duration::from_secs(20), || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(), "tauri-driver to listen");
-        Driver { url: format!("http://127.0.0.1:{port}"), _child: child }
+        wait_until(
+            Duration::from_secs(20),
+            || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+            "tauri-driver to listen",
+        );
+        Driver {
+            url: format!("http://127.0.0.1:{port}"),
+            _child: child,
+        }
     }
 
     /// Launch the app with `args` and open a WebDriver session on its window.
     pub async fn launch(&self, args: &[&str]) -> fantoccini::Client {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
-        caps.insert("tauri:options".into(), serde_json::json!({"application": BIN, "args": args}));
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({"application": BIN, "args": args}),
+        );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         fantoccini::ClientBuilder::new(connector)
             .capabilities(caps)

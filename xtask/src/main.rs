@@ -10,7 +10,12 @@ use std::time::{Duration, Instant};
 const BUILD_PACKAGES: &[&str] = &["libwebkit2gtk-4.1-dev", "pkg-config", "fonts-noto-core"];
 /// End-to-end tests: a virtual screen, a window manager, WebKit's WebDriver,
 /// and CJK fonts for the any-script screenshots.
-const TEST_PACKAGES: &[&str] = &["xvfb", "matchbox-window-manager", "webkit2gtk-driver", "fonts-noto-cjk"];
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "matchbox-window-manager",
+    "webkit2gtk-driver",
+    "fonts-noto-cjk",
+];
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -42,12 +47,17 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn run(cmd: &mut Command) -> Result {
     eprintln!("xtask: running {cmd:?}");
-    let status = cmd.status().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -70,14 +80,21 @@ fn installed(package: &str) -> bool {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
 }
 
 /// apt-get install what is missing: directly as root, else with a
 /// password-less sudo, else print the exact command and stop.
 fn ensure_packages(packages: &[&str]) -> Result {
     if which("apt-get").is_none() {
-        eprintln!("xtask: no apt-get here; make sure these are installed: {}", packages.join(" "));
+        eprintln!(
+            "xtask: no apt-get here; make sure these are installed: {}",
+            packages.join(" ")
+        );
         return Ok(());
     }
     let missing: Vec<&str> = packages.iter().copied().filter(|p| !installed(p)).collect();
@@ -86,7 +103,12 @@ fn ensure_packages(packages: &[&str]) -> Result {
     }
     let sudo = if is_root() {
         None
-    } else if Command::new("sudo").args(["-n", "true"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success()) {
+    } else if Command::new("sudo")
+        .args(["-n", "true"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {
         Some("sudo")
     } else {
         return Err(format!(
@@ -114,7 +136,11 @@ fn ensure_packages(packages: &[&str]) -> Result {
 }
 
 fn which(tool: &str) -> Option<PathBuf> {
-    env::var_os("PATH").and_then(|p| env::split_paths(&p).map(|d| d.join(tool)).find(|f| f.is_file()))
+    env::var_os("PATH").and_then(|p| {
+        env::split_paths(&p)
+            .map(|d| d.join(tool))
+            .find(|f| f.is_file())
+    })
 }
 
 fn cargo_bin(tool: &str) -> PathBuf {
@@ -163,13 +189,22 @@ fn test(args: &[String]) -> Result {
         .env("TAURI_DRIVER", &driver)
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     run(&mut cmd)?;
-    eprintln!("xtask: screenshots from the end-to-end tests are in {}", root().join("target/e2e-screenshots").display());
+    eprintln!(
+        "xtask: screenshots from the end-to-end tests are in {}",
+        root().join("target/e2e-screenshots").display()
+    );
     Ok(())
 }
 
 fn deb() -> Result {
     ensure_packages(BUILD_PACKAGES)?;
-    run(Command::new("npx").current_dir(root()).args(["--yes", "@tauri-apps/cli@2", "build", "--bundles", "deb"]))
+    run(Command::new("npx").current_dir(root()).args([
+        "--yes",
+        "@tauri-apps/cli@2",
+        "build",
+        "--bundles",
+        "deb",
+    ]))
 }
 
 /// Proportional set size of a process and its descendants (WebKit's web and
@@ -185,9 +220,17 @@ fn pss_tree_kib(pid: u32) -> u64 {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
                 .unwrap_or(0);
         }
-        for task in std::fs::read_dir(format!("/proc/{p}/task")).into_iter().flatten().flatten() {
+        for task in std::fs::read_dir(format!("/proc/{p}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             if let Ok(children) = std::fs::read_to_string(task.path().join("children")) {
-                stack.extend(children.split_whitespace().filter_map(|c| c.parse::<u32>().ok()));
+                stack.extend(
+                    children
+                        .split_whitespace()
+                        .filter_map(|c| c.parse::<u32>().ok()),
+                );
             }
         }
     }
@@ -243,9 +286,15 @@ fn bench() -> Result {
     let _ = xvfb.kill();
     let _ = std::fs::remove_dir_all(&data);
     match first {
-        Some(t) => println!("display: launch to first snapshot served to the window: {} ms", t.as_millis()),
+        Some(t) => println!(
+            "display: launch to first snapshot served to the window: {} ms",
+            t.as_millis()
+        ),
         None => return Err("the window never asked for its first snapshot".into()),
     }
-    println!("display: PSS of the app and its WebKit processes, idle 60 s at 1920x1080: {:.1} MiB", pss as f64 / 1024.0);
+    println!(
+        "display: PSS of the app and its WebKit processes, idle 60 s at 1920x1080: {:.1} MiB",
+        pss as f64 / 1024.0
+    );
     Ok(())
 }

@@ -58,7 +58,11 @@ pub struct AcceleratedClock {
 impl AcceleratedClock {
     /// `speed` must be positive and finite; it is clamped to [0.001, 100000].
     pub fn new(start: Timestamp, speed: f64) -> Self {
-        let speed = if speed.is_finite() { speed.clamp(0.001, 100_000.0) } else { 1.0 };
+        let speed = if speed.is_finite() {
+            speed.clamp(0.001, 100_000.0)
+        } else {
+            1.0
+        };
         AcceleratedClock {
             start,
             started: Instant::now(),
@@ -70,8 +74,11 @@ impl AcceleratedClock {
 impl Clock for AcceleratedClock {
     fn now(&self) -> Timestamp {
         let real = self.started.elapsed().as_secs_f64();
-        let simulated = SignedDuration::try_from_secs_f64(real * self.speed).unwrap_or(SignedDuration::MAX);
-        self.start.saturating_add(simulated).expect("a signed duration within range")
+        let simulated =
+            SignedDuration::try_from_secs_f64(real * self.speed).unwrap_or(SignedDuration::MAX);
+        self.start
+            .saturating_add(simulated)
+            .expect("a signed duration within range")
     }
 
     fn speed(&self) -> f64 {

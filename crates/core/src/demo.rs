@@ -27,7 +27,11 @@ pub fn rebased(start: Timestamp) -> Schedule {
         .nth(1)
         .expect("the demo has talks");
     let minute = start.round(Unit::Minute).unwrap_or(start);
-    let minute = if minute > start { minute - SignedDuration::from_mins(1) } else { minute };
+    let minute = if minute > start {
+        minute - SignedDuration::from_mins(1)
+    } else {
+        minute
+    };
     let target = minute - REBASE_INTO_TALK;
     schedule.shifted(target.duration_since(second_talk.start))
 }

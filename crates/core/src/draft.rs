@@ -113,7 +113,9 @@ fn resolve(tz: &TimeZone, time: &DraftTime) -> std::result::Result<Timestamp, St
         DraftTime::Instant(ts) => Ok(*ts),
         DraftTime::Local(dt) => {
             let ambiguous = tz.to_ambiguous_timestamp(*dt);
-            if ambiguous.is_ambiguous() && matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
+            if ambiguous.is_ambiguous()
+                && matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. })
+            {
                 return Err(format!(
                     "{dt} does not exist in {} (the clocks skip it)",
                     tz.iana_name().unwrap_or("the venue's zone")
@@ -311,7 +313,11 @@ pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
             continue;
         };
         if end <= start {
-            let show = |t: Timestamp| t.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string();
+            let show = |t: Timestamp| {
+                t.to_zoned_datetime(tz.clone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            };
             c.error(
                 place,
                 format!(

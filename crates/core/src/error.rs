@@ -27,7 +27,11 @@ pub enum Error {
         source: std::io::Error,
     },
     #[error("{origin}: the file is {size} bytes, over the limit of {limit} bytes for a schedule")]
-    TooLarge { origin: String, size: u64, limit: u64 },
+    TooLarge {
+        origin: String,
+        size: u64,
+        limit: u64,
+    },
     #[error("{origin}: the file is empty")]
     Empty { origin: String },
     #[error("{origin}: line {line}, column {column}: {message}")]
@@ -38,7 +42,10 @@ pub enum Error {
         message: String,
     },
     #[error("{origin}: the schedule is not valid:\n{}", list(.problems))]
-    Invalid { origin: String, problems: Vec<Problem> },
+    Invalid {
+        origin: String,
+        problems: Vec<Problem>,
+    },
     #[error("no room named {room:?}; the rooms are: {}", .known.join(", "))]
     UnknownRoom { room: String, known: Vec<String> },
     #[error("store {path}: {message}")]

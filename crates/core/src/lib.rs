@@ -31,7 +31,9 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(read_err)?;
     let meta = file.metadata().map_err(read_err)?;
     if meta.is_dir() {
-        return Err(read_err(std::io::Error::other("it is a folder, not a file")));
+        return Err(read_err(std::io::Error::other(
+            "it is a folder, not a file",
+        )));
     }
     if meta.len() > limit {
         return Err(Error::TooLarge {
@@ -41,7 +43,9 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
         });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(read_err)?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
     if bytes.len() as u64 > limit {
         return Err(Error::TooLarge {
             origin: path.display().to_string(),

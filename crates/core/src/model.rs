@@ -228,7 +228,9 @@ impl Schedule {
     /// session stays on its conference day; used to re-base the demo.
     pub fn shifted(&self, by: SignedDuration) -> Schedule {
         let day = SignedDuration::from_hours(24).as_secs();
-        let day_change = SignedDuration::from_secs((self.conference.day_change.as_secs() + by.as_secs()).rem_euclid(day));
+        let day_change = SignedDuration::from_secs(
+            (self.conference.day_change.as_secs() + by.as_secs()).rem_euclid(day),
+        );
         let sessions = self
             .sessions
             .iter()
@@ -259,7 +261,9 @@ impl Schedule {
 
     /// A session's local start and end as `HH:MM` in the venue's zone.
     pub fn local_hm(&self, at: Timestamp) -> String {
-        at.to_zoned_datetime(self.venue_tz.clone()).strftime("%H:%M").to_string()
+        at.to_zoned_datetime(self.venue_tz.clone())
+            .strftime("%H:%M")
+            .to_string()
     }
 
     /// RFC 3339 with the venue's offset, e.g. `2020-02-26T10:20:00-05:00`.

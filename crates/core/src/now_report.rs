@@ -44,10 +44,12 @@ fn entry(schedule: &Schedule, s: &SessionView) -> Entry {
 /// Every room in schedule order, or just `room` (by name or id).
 pub fn now_report(schedule: &Schedule, at: Timestamp, room: Option<&str>) -> Result<NowReport> {
     let rooms: Vec<&crate::model::Room> = match room {
-        Some(name) => vec![schedule.room_by_name(name).ok_or_else(|| Error::UnknownRoom {
-            room: name.to_string(),
-            known: schedule.room_names(),
-        })?],
+        Some(name) => vec![schedule
+            .room_by_name(name)
+            .ok_or_else(|| Error::UnknownRoom {
+                room: name.to_string(),
+                known: schedule.room_names(),
+            })?],
         None => schedule.rooms.iter().collect(),
     };
     Ok(NowReport {

@@ -8,7 +8,9 @@ use std::path::Path;
 use jiff::{civil, Timestamp};
 use serde::Deserialize;
 
-use crate::draft::{clean_opt, validate, Draft, DraftConference, DraftSession, DraftTime, Validated};
+use crate::draft::{
+    clean_opt, validate, Draft, DraftConference, DraftSession, DraftTime, Validated,
+};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::model::{Day, Room, SessionKind, Speaker, Track};
@@ -177,9 +179,8 @@ fn describe_json_error(e: &serde_json::Error) -> String {
 
 fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
     let mut problems = Vec::new();
-    let mut problem = |place: String, message: String| {
-        problems.push(crate::error::Problem { place, message })
-    };
+    let mut problem =
+        |place: String, message: String| problems.push(crate::error::Problem { place, message });
     if let Some(format) = &file.format {
         if format != FORMAT_NAME {
             problem(
@@ -201,7 +202,10 @@ fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
         .rooms
         .into_iter()
         .map(|r| Room {
-            id: r.id.map(|i| i.trim().to_string()).unwrap_or_else(|| slug(&r.name)),
+            id: r
+                .id
+                .map(|i| i.trim().to_string())
+                .unwrap_or_else(|| slug(&r.name)),
             name: r.name.trim().to_string(),
         })
         .collect();
@@ -209,7 +213,10 @@ fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
         .tracks
         .into_iter()
         .map(|t| Track {
-            id: t.id.map(|i| i.trim().to_string()).unwrap_or_else(|| slug(&t.name)),
+            id: t
+                .id
+                .map(|i| i.trim().to_string())
+                .unwrap_or_else(|| slug(&t.name)),
             name: t.name.trim().to_string(),
             colour: clean_opt(t.colour),
         })
@@ -218,7 +225,10 @@ fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
         .speakers
         .into_iter()
         .map(|s| Speaker {
-            id: s.id.map(|i| i.trim().to_string()).unwrap_or_else(|| slug(&s.name)),
+            id: s
+                .id
+                .map(|i| i.trim().to_string())
+                .unwrap_or_else(|| slug(&s.name)),
             name: s.name.trim().to_string(),
             affiliation: clean_opt(s.affiliation),
         })
@@ -278,7 +288,8 @@ fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
         });
     }
     let conference = DraftConference {
-        id: clean_opt(file.conference.id).unwrap_or_else(|| file.conference.name.trim().to_string()),
+        id: clean_opt(file.conference.id)
+            .unwrap_or_else(|| file.conference.name.trim().to_string()),
         name: file.conference.name.trim().to_string(),
         timezone: file.conference.timezone.trim().to_string(),
         venue: clean_opt(file.conference.venue),

@@ -140,10 +140,14 @@ fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
                 affiliation: sp.affiliation.clone(),
             })
             .collect(),
-        track: s.track.as_deref().and_then(|id| schedule.track(id)).map(|t| TrackView {
-            name: t.name.clone(),
-            colour: t.colour.clone(),
-        }),
+        track: s
+            .track
+            .as_deref()
+            .and_then(|id| schedule.track(id))
+            .map(|t| TrackView {
+                name: t.name.clone(),
+                colour: t.colour.clone(),
+            }),
         kind: s.kind,
         start: s.start,
         end: s.end,
@@ -162,7 +166,11 @@ fn sessions_in<'a>(schedule: &'a Schedule, room_id: &'a str) -> impl Iterator<It
 
 /// The session shown as current: of those holding `at`, the latest to start
 /// (the first in schedule order among equals).
-pub fn current_session<'a>(schedule: &'a Schedule, room_id: &'a str, at: Timestamp) -> Option<&'a Session> {
+pub fn current_session<'a>(
+    schedule: &'a Schedule,
+    room_id: &'a str,
+    at: Timestamp,
+) -> Option<&'a Session> {
     let mut current: Option<&Session> = None;
     for s in sessions_in(schedule, room_id).filter(|s| s.contains(at)) {
         if current.is_none_or(|c| s.start.cmp(&c.start) == Ordering::Greater) {
@@ -213,7 +221,11 @@ pub fn room_snapshot(schedule: &Schedule, room_id: &str, at: Timestamp) -> RoomS
         changes.push(c.end - warning);
     }
     // An overlapped session that ends while another is current.
-    changes.extend(sessions_in(schedule, room_id).filter(|s| s.contains(at)).map(|s| s.end));
+    changes.extend(
+        sessions_in(schedule, room_id)
+            .filter(|s| s.contains(at))
+            .map(|s| s.end),
+    );
     if let Some(n) = next {
         changes.push(n.start);
         changes.push(schedule.day_end(at));
@@ -276,10 +288,16 @@ pub fn display_snapshot(
             None => (
                 "lobby",
                 schedule.rooms.iter().map(|r| r.id.as_str()).collect(),
-                Some(format!("Room {room:?} is not in this schedule; showing all rooms.")),
+                Some(format!(
+                    "Room {room:?} is not in this schedule; showing all rooms."
+                )),
             ),
         },
-        Selection::Lobby => ("lobby", schedule.rooms.iter().map(|r| r.id.as_str()).collect(), None),
+        Selection::Lobby => (
+            "lobby",
+            schedule.rooms.iter().map(|r| r.id.as_str()).collect(),
+            None,
+        ),
     };
     let rooms: Vec<RoomSnapshot> = room_ids
         .into_iter()

@@ -88,16 +88,24 @@ impl Store {
         let name = path.display().to_string();
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|source| Error::Sqlite { path: name.clone(), source })?;
+        .map_err(|source| Error::Sqlite {
+            path: name.clone(),
+            source,
+        })?;
         Store::init(conn, name, true)
     }
 
     /// A store that lives in memory only (the demo and one-off commands).
     pub fn open_in_memory() -> Result<Store> {
         let name = ":memory:".to_string();
-        let conn = Connection::open_in_memory().map_err(|source| Error::Sqlite { path: name.clone(), source })?;
+        let conn = Connection::open_in_memory().map_err(|source| Error::Sqlite {
+            path: name.clone(),
+            source,
+        })?;
         Store::init(conn, name, false)
     }
 
@@ -110,8 +118,16 @@ impl Store {
 
     fn init(conn: Connection, name: String, wal: bool) -> Result<Store> {
         let mut store = Store { conn, name };
-        let app_id: i32 = store.sql(store.conn.query_row("PRAGMA application_id", [], |r| r.get(0)))?;
-        let version: i64 = store.sql(store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
+        let app_id: i32 = store.sql(
+            store
+                .conn
+                .query_row("PRAGMA application_id", [], |r| r.get(0)),
+        )?;
+        let version: i64 = store.sql(
+            store
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0)),
+        )?;
         let has_tables: bool = store.sql(store.conn.query_row(
             "SELECT count(*) > 0 FROM sqlite_schema",
             [],
@@ -137,7 +153,11 @@ impl Store {
         }
         store.sql(store.conn.busy_timeout(std::time::Duration::from_secs(5)))?;
         if wal {
-            let mode: String = store.sql(store.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)))?;
+            let mode: String = store.sql(store.conn.query_row(
+                "PRAGMA journal_mode = WAL",
+                [],
+                |r| r.get(0),
+            ))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 tracing::warn!(store = %store.name, %mode, "WAL is not available; using {mode}");
             }
@@ -152,14 +172,19 @@ impl Store {
     fn migrate(&mut self, from: usize) -> Result<()> {
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(from) {
             let name = self.name.clone();
-            let wrap = |source| Error::Sqlite { path: name.clone(), source };
+            let wrap = |source| Error::Sqlite {
+                path: name.clone(),
+                source,
+            };
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(wrap)?;
             tx.execute_batch(sql).map_err(wrap)?;
-            tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(wrap)?;
-            tx.pragma_update(None, "user_version", (index + 1) as i64).map_err(wrap)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(wrap)?;
+            tx.pragma_update(None, "user_version", (index + 1) as i64)
+                .map_err(wrap)?;
             tx.commit().map_err(wrap)?;
             tracing::info!(store = %self.name, version = index + 1, "store migrated");
         }
@@ -183,7 +208,10 @@ impl Store {
     /// return the new revision. On any error nothing changes.
     pub fn replace_schedule(&mut self, schedule: &Schedule, source: &str) -> Result<i64> {
         let name = self.name.clone();
-        let wrap = |source| Error::Sqlite { path: name.clone(), source };
+        let wrap = |source| Error::Sqlite {
+            path: name.clone(),
+            source,
+        };
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -200,9 +228,12 @@ impl Store {
         )
         .map_err(wrap)?;
         {
-            let mut ins = tx.prepare("INSERT INTO days (date, label) VALUES (?1, ?2)").map_err(wrap)?;
+            let mut ins = tx
+                .prepare("INSERT INTO days (date, label) VALUES (?1, ?2)")
+                .map_err(wrap)?;
             for d in &schedule.days {
-                ins.execute(params![d.date.to_string(), d.label]).map_err(wrap)?;
+                ins.execute(params![d.date.to_string(), d.label])
+                    .map_err(wrap)?;
             }
             let mut ins = tx
                 .prepare("INSERT INTO rooms (id, name, position) VALUES (?1, ?2, ?3)")
@@ -214,13 +245,15 @@ impl Store {
                 .prepare("INSERT INTO tracks (id, name, colour, position) VALUES (?1, ?2, ?3, ?4)")
                 .map_err(wrap)?;
             for (i, t) in schedule.tracks.iter().enumerate() {
-                ins.execute(params![t.id, t.name, t.colour, i as i64]).map_err(wrap)?;
+                ins.execute(params![t.id, t.name, t.colour, i as i64])
+                    .map_err(wrap)?;
             }
             let mut ins = tx
                 .prepare("INSERT INTO speakers (id, name, affiliation, position) VALUES (?1, ?2, ?3, ?4)")
                 .map_err(wrap)?;
             for (i, s) in schedule.speakers.iter().enumerate() {
-                ins.execute(params![s.id, s.name, s.affiliation, i as i64]).map_err(wrap)?;
+                ins.execute(params![s.id, s.name, s.affiliation, i as i64])
+                    .map_err(wrap)?;
             }
             let mut ins = tx
                 .prepare(
@@ -295,26 +328,38 @@ impl Store {
         };
         let venue_tz = TimeZone::get(&conference.timezone)
             .map_err(|e| corrupt(format!("stored time zone {:?}: {e}", conference.timezone)))?;
-        let days = self.sql(self.collect("SELECT date, label FROM days ORDER BY date", |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-        }))?
-        .into_iter()
-        .map(|(date, label)| {
-            date.parse::<civil::Date>()
-                .map(|date| Day { date, label })
-                .map_err(|e| corrupt(format!("stored day {date:?}: {e}")))
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let rooms = self.sql(self.collect("SELECT id, name FROM rooms ORDER BY position", |r| {
-            Ok(Room { id: r.get(0)?, name: r.get(1)? })
-        }))?;
-        let tracks = self.sql(self.collect("SELECT id, name, colour FROM tracks ORDER BY position", |r| {
-            Ok(Track {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                colour: r.get(2)?,
+        let days = self
+            .sql(
+                self.collect("SELECT date, label FROM days ORDER BY date", |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+                }),
+            )?
+            .into_iter()
+            .map(|(date, label)| {
+                date.parse::<civil::Date>()
+                    .map(|date| Day { date, label })
+                    .map_err(|e| corrupt(format!("stored day {date:?}: {e}")))
             })
-        }))?;
+            .collect::<Result<Vec<_>>>()?;
+        let rooms = self.sql(self.collect(
+            "SELECT id, name FROM rooms ORDER BY position",
+            |r| {
+                Ok(Room {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            },
+        ))?;
+        let tracks = self.sql(self.collect(
+            "SELECT id, name, colour FROM tracks ORDER BY position",
+            |r| {
+                Ok(Track {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    colour: r.get(2)?,
+                })
+            },
+        ))?;
         let speakers = self.sql(self.collect(
             "SELECT id, name, affiliation FROM speakers ORDER BY position",
             |r| {
@@ -325,7 +370,8 @@ impl Store {
                 })
             },
         ))?;
-        let mut links: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        let mut links: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
         for (session, speaker) in self.sql(self.collect(
             "SELECT session_id, speaker_id FROM session_speakers ORDER BY session_id, position",
             |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
@@ -350,10 +396,13 @@ impl Store {
             },
         ))?;
         let mut sessions = Vec::with_capacity(rows.len());
-        for (id, title, subtitle, abstract_text, slides_url, room, track, kind, start, end) in rows {
-            let kind = SessionKind::parse(&kind).ok_or_else(|| corrupt(format!("session {id:?}: kind {kind:?}")))?;
+        for (id, title, subtitle, abstract_text, slides_url, room, track, kind, start, end) in rows
+        {
+            let kind = SessionKind::parse(&kind)
+                .ok_or_else(|| corrupt(format!("session {id:?}: kind {kind:?}")))?;
             let instant = |secs: i64| {
-                Timestamp::from_second(secs).map_err(|e| corrupt(format!("session {id:?}: time {secs}: {e}")))
+                Timestamp::from_second(secs)
+                    .map_err(|e| corrupt(format!("session {id:?}: time {secs}: {e}")))
             };
             sessions.push(Session {
                 speakers: links.remove(&id).unwrap_or_default(),

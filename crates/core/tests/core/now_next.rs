@@ -20,7 +20,11 @@ fn check(schedule: &Schedule, when: &str, room: &str, expect: &str) {
     let room_id = &schedule.room_by_name(room).expect("room").id;
     let snap = room_snapshot(schedule, room_id, at(when));
     let state = serde_json::to_value(snap.state).unwrap();
-    let now = snap.current.as_ref().map(|c| c.session.title.as_str()).unwrap_or("-");
+    let now = snap
+        .current
+        .as_ref()
+        .map(|c| c.session.title.as_str())
+        .unwrap_or("-");
     let next = snap.next.as_ref().map(|n| n.title.as_str()).unwrap_or("-");
     let got = format!("{} | {now} | {next}", state.as_str().unwrap());
     assert_eq!(got, expect, "at {when} in {room}");
@@ -54,10 +58,25 @@ fn the_demo_day_in_the_main_hall() {
 #[test]
 fn breakout_rooms_only_open_in_the_afternoon() {
     let s = demo_schedule();
-    check(&s, "2020-02-26T10:00:00-05:00", "Breakout A", "not_started | - | Working session: imaging and large arrays");
+    check(
+        &s,
+        "2020-02-26T10:00:00-05:00",
+        "Breakout A",
+        "not_started | - | Working session: imaging and large arrays",
+    );
     check(&s, "2020-02-26T14:00:00-05:00", "Breakout A", "working_session | Working session: imaging and large arrays | Working session: Xarray and Pangeo");
-    check(&s, "2020-02-26T18:00:00-05:00", "Breakout B", "day_over | - | Working session: HPC and job queues");
-    check(&s, "2020-02-27T10:00:00-05:00", "Breakout B", "not_started | - | Working session: HPC and job queues");
+    check(
+        &s,
+        "2020-02-26T18:00:00-05:00",
+        "Breakout B",
+        "day_over | - | Working session: HPC and job queues",
+    );
+    check(
+        &s,
+        "2020-02-27T10:00:00-05:00",
+        "Breakout B",
+        "not_started | - | Working session: HPC and job queues",
+    );
 }
 
 #[test]
@@ -83,7 +102,11 @@ fn between_sessions_counts_down_to_the_next() {
     assert_eq!(snap.next_starts_in_minutes, Some(30));
     assert_eq!(snap.next_change_at, Some(at("2020-02-26T18:00:00-05:00")));
     let late = room_snapshot(&s, "main", at("2020-02-26T22:00:00-05:00"));
-    assert_eq!(late.next.unwrap().weekday.as_deref(), Some("Thu"), "a next session on another day names its day");
+    assert_eq!(
+        late.next.unwrap().weekday.as_deref(),
+        Some("Thu"),
+        "a next session on another day names its day"
+    );
 }
 
 #[test]
@@ -91,20 +114,36 @@ fn local_times_are_the_venues_not_the_machines() {
     let s = demo_schedule();
     let snap = room_snapshot(&s, "main", at("2020-02-26T14:13:00Z"));
     let cur = snap.current.unwrap();
-    assert_eq!((cur.session.start_local.as_str(), cur.session.end_local.as_str()), ("09:10", "09:25"));
-    assert_eq!(s.local_rfc3339(at("2020-02-26T15:20:00Z")), "2020-02-26T10:20:00-05:00");
+    assert_eq!(
+        (
+            cur.session.start_local.as_str(),
+            cur.session.end_local.as_str()
+        ),
+        ("09:10", "09:25")
+    );
+    assert_eq!(
+        s.local_rfc3339(at("2020-02-26T15:20:00Z")),
+        "2020-02-26T10:20:00-05:00"
+    );
 }
 
 #[test]
 fn the_demo_rebases_into_the_first_mornings_second_talk() {
-    for start in ["2026-11-28T07:41:17Z", "2031-06-30T23:59:59+02:00", "2020-02-26T10:20:00-05:00"] {
+    for start in [
+        "2026-11-28T07:41:17Z",
+        "2031-06-30T23:59:59+02:00",
+        "2020-02-26T10:20:00-05:00",
+    ] {
         let t = at(start);
         let s = demo::rebased(t);
         let snap = room_snapshot(&s, "main", t);
         let cur = snap.current.expect("a talk is on");
         assert_eq!(cur.session.id, "d1-blue-yonder", "at {start}");
         let into = t.duration_since(cur.session.start);
-        assert!(into >= jiff::SignedDuration::from_mins(3) && into < jiff::SignedDuration::from_mins(4), "{into:?}");
+        assert!(
+            into >= jiff::SignedDuration::from_mins(3) && into < jiff::SignedDuration::from_mins(4),
+            "{into:?}"
+        );
         assert_eq!(s.sessions.len(), demo::demo().schedule.sessions.len());
     }
 }
@@ -116,7 +155,11 @@ fn the_demo_is_the_seed_event() {
     let s = v.schedule;
     assert_eq!(s.conference.timezone, "America/New_York");
     assert_eq!(s.days.len(), 3);
-    let talks: Vec<_> = s.sessions.iter().filter(|x| x.kind == kiosk_core::model::SessionKind::Talk).collect();
+    let talks: Vec<_> = s
+        .sessions
+        .iter()
+        .filter(|x| x.kind == kiosk_core::model::SessionKind::Talk)
+        .collect();
     // 21 talks in the seed's six sections, plus welcome, recap and closing.
     assert_eq!(talks.len(), 24);
     for t in &talks {
@@ -124,7 +167,14 @@ fn the_demo_is_the_seed_event() {
         assert!((10..=30).contains(&mins), "{} lasts {mins} min", t.id);
     }
     let sections: Vec<&str> = s.tracks.iter().map(|t| t.name.as_str()).collect();
-    for name in ["Workflow and pipelines", "Deployment", "Imaging", "General data analysis", "Performance and tooling", "Xarray"] {
+    for name in [
+        "Workflow and pipelines",
+        "Deployment",
+        "Imaging",
+        "General data analysis",
+        "Performance and tooling",
+        "Xarray",
+    ] {
         assert!(sections.contains(&name), "{name}");
     }
     assert!(s.speakers.iter().any(|sp| sp.name == "Loïc Esteve"));
@@ -143,5 +193,9 @@ fn a_rebased_demo_keeps_each_session_on_its_day() {
     assert_ne!(day_of("d1-dinner"), day_of("d2-breakfast"));
     let a = room_snapshot(&s, "breakout-a", t);
     assert_eq!(a.state, RoomState::NotStarted);
-    assert_eq!(a.next.unwrap().weekday, None, "the afternoon is today, not another day");
+    assert_eq!(
+        a.next.unwrap().weekday,
+        None,
+        "the afternoon is today, not another day"
+    );
 }

@@ -5,7 +5,12 @@ use kiosk_core::model::{Conference, Room, Schedule, Session, SessionKind};
 use kiosk_core::snapshot::room_snapshot;
 use proptest::prelude::*;
 
-const KINDS: [SessionKind; 4] = [SessionKind::Talk, SessionKind::Break, SessionKind::WorkingSession, SessionKind::Social];
+const KINDS: [SessionKind; 4] = [
+    SessionKind::Talk,
+    SessionKind::Break,
+    SessionKind::WorkingSession,
+    SessionKind::Social,
+];
 
 fn base() -> Timestamp {
     "2024-03-09T12:00:00Z".parse().unwrap()
@@ -16,7 +21,12 @@ fn base() -> Timestamp {
 fn schedules() -> impl Strategy<Value = Schedule> {
     let session = (0usize..3, 0i64..4000, 1i64..180, 0usize..4);
     (1usize..=3, prop::collection::vec(session, 0..25)).prop_map(|(rooms, raw)| {
-        let rooms: Vec<Room> = (0..rooms).map(|i| Room { id: format!("r{i}"), name: format!("Room {i}") }).collect();
+        let rooms: Vec<Room> = (0..rooms)
+            .map(|i| Room {
+                id: format!("r{i}"),
+                name: format!("Room {i}"),
+            })
+            .collect();
         let mut sessions: Vec<Session> = Vec::new();
         for (i, (room, start, len, kind)) in raw.into_iter().enumerate() {
             // Every other session starts exactly where the previous one in its room ended.
@@ -40,7 +50,13 @@ fn schedules() -> impl Strategy<Value = Schedule> {
             });
         }
         Schedule::new(
-            Conference { id: "p".into(), name: "P".into(), timezone: "America/New_York".into(), venue: None, day_change: kiosk_core::model::DEFAULT_DAY_CHANGE },
+            Conference {
+                id: "p".into(),
+                name: "P".into(),
+                timezone: "America/New_York".into(),
+                venue: None,
+                day_change: kiosk_core::model::DEFAULT_DAY_CHANGE,
+            },
             TimeZone::get("America/New_York").unwrap(),
             vec![],
             rooms,
@@ -56,7 +72,11 @@ fn instant_in(s: &Schedule, pick: (u8, i64, usize)) -> Timestamp {
     let (mode, offset, which) = pick;
     if mode % 2 == 0 && !s.sessions.is_empty() {
         let sess = &s.sessions[which % s.sessions.len()];
-        if mode % 4 == 0 { sess.start } else { sess.end }
+        if mode % 4 == 0 {
+            sess.start
+        } else {
+            sess.end
+        }
     } else {
         base() + SignedDuration::from_secs(offset)
     }

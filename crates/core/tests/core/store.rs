@@ -22,8 +22,12 @@ fn a_schedule_round_trips_through_a_real_file() {
     assert_eq!(store.schema_version().unwrap(), 1);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(app_id, APPLICATION_ID);
     assert_eq!(mode, "wal");
 }
@@ -80,13 +84,19 @@ fn a_foreign_sqlite_file_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.sqlite");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("CREATE TABLE mine (x); INSERT INTO mine VALUES (42);").unwrap();
+    conn.execute_batch("CREATE TABLE mine (x); INSERT INTO mine VALUES (42);")
+        .unwrap();
     drop(conn);
     let err = Store::open(&path).err().expect("refused");
     let text = err.to_string();
-    assert!(text.contains("not a Summit Kiosk store") && text.contains("other.sqlite"), "{text}");
+    assert!(
+        text.contains("not a Summit Kiosk store") && text.contains("other.sqlite"),
+        "{text}"
+    );
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let x: i64 = conn.query_row("SELECT x FROM mine", [], |r| r.get(0)).unwrap();
+    let x: i64 = conn
+        .query_row("SELECT x FROM mine", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(x, 42);
 }
 
