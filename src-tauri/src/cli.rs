@@ -72,6 +72,9 @@ struct GuiArgs {
     /// A tracing filter, e.g. info or debug.
     #[arg(long, value_name = "FILTER")]
     log_level: Option<String>,
+    /// Days of daily log files kept.
+    #[arg(long, value_name = "DAYS")]
+    log_keep_days: Option<usize>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -266,7 +269,8 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         .log_level
         .clone()
         .unwrap_or_else(|| config.log_level.clone());
-    let _log_guard = crate::logging::init(&log_level, Some(&data_dir), config.log_keep_days);
+    let keep_days = args.log_keep_days.unwrap_or(config.log_keep_days);
+    let _log_guard = crate::logging::init(&log_level, Some(&data_dir), keep_days);
     let start = match &args.at {
         Some(text) => parse_instant(text)?,
         None => Timestamp::now(),

@@ -256,3 +256,27 @@ fn a_bad_schedule_stops_the_gui_before_any_window_opens() {
             "bad.json: line 1, column 1: not valid JSON",
         ));
 }
+
+#[test]
+fn a_config_with_a_typo_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, "rooom = \"Main hall\"\n").unwrap();
+    kiosk()
+        .env_remove("DISPLAY")
+        .args(["--config", config.to_str().unwrap(), "--demo"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("kiosk.toml"))
+        .stderr(predicates::str::contains("unknown field `rooom`"));
+    kiosk()
+        .env_remove("DISPLAY")
+        .args([
+            "--config",
+            dir.path().join("missing.toml").to_str().unwrap(),
+            "--demo",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("missing.toml: cannot read"));
+}

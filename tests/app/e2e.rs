@@ -303,3 +303,119 @@ async fn hostile_and_any_script_text_shows_as_text() {
     // The demo file itself is the same format `--schedule` reads.
     assert!(std::path::Path::new(&demo_file()).is_file());
 }
+
+/// A kiosk started straight from the binary (no WebDriver) on `screen`.
+fn spawn_kiosk(screen: &Screen, args: &[&str]) -> crate::support::Guard {
+    let child = std::process::Command::new(BIN)
+        .args(args)
+        .env("DISPLAY", &screen.display)
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    crate::support::Guard(child)
+}
+
+fn log_text(data: &std::path::Path) -> String {
+    std::fs::read_dir(data.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_launch_brings_the_first_to_the_front() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(1280, 720);
+    let data = data_dir();
+    let dir = data.path().to_str().unwrap();
+    let mut first = spawn_kiosk(&screen, &["--demo", "--data-dir", dir]);
+    crate::support::wait_until(
+        Duration::from_secs(60),
+        || log_text(data.path()).contains("first snapshot served"),
+        "the first kiosk to show",
+    );
+    let second = std::process::Command::new(BIN)
+        .args(["--demo", "--data-dir", dir])
+        .env("DISPLAY", &screen.display)
+        .output()
+        .unwrap();
+    assert!(second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("already running"),
+        "{second:?}"
+    );
+    crate::support::wait_until(
+        Duration::from_secs(10),
+        || log_text(data.path()).contains("a second launch asked this kiosk to come to the front"),
+        "the first kiosk to hear it",
+    );
+    assert!(
+        first.0.try_wait().unwrap().is_none(),
+        "the first kiosk still runs"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_display_comes_back_when_the_web_process_dies() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(1280, 720);
+    let data = data_dir();
+    let kiosk = spawn_kiosk(
+        &screen,
+        &["--demo", "--data-dir", data.path().to_str().unwrap()],
+    );
+    crate::support::wait_until(
+        Duration::from_secs(60),
+        || log_text(data.path()).contains("first snapshot served"),
+        "the kiosk to show",
+    );
+    let web = web_processes(kiosk.0.id());
+    assert_eq!(web.len(), 1, "one web process: {web:?}");
+    std::process::Command::new("kill")
+        .args(["-KILL", &web[0].to_string()])
+        .status()
+        .unwrap();
+    crate::support::wait_until(
+        Duration::from_secs(30),
+        || log_text(data.path()).contains("reloading the display"),
+        "the shell to notice",
+    );
+    crate::support::wait_until(
+        Duration::from_secs(30),
+        || web_processes(kiosk.0.id()).iter().any(|p| *p != web[0]),
+        "a new web process",
+    );
+}
+
+/// WebKit web processes started by `pid`.
+fn web_processes(pid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        for task in std::fs::read_dir(format!("/proc/{p}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let children =
+                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for child in children
+                .split_whitespace()
+                .filter_map(|c| c.parse::<u32>().ok())
+            {
+                let cmd =
+                    std::fs::read_to_string(format!("/proc/{child}/cmdline")).unwrap_or_default();
+                if cmd.contains("WebKitWebProcess") {
+                    found.push(child);
+                }
+                stack.push(child);
+            }
+        }
+    }
+    found
+}

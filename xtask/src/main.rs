@@ -65,6 +65,40 @@ fn run(cmd: &mut Command) -> Result {
     }
 }
 
+/// Run `cargo test`, echoing its output, and add up its "test result" lines.
+fn run_counting(cmd: &mut Command) -> Result<(u64, u64, std::process::ExitStatus)> {
+    use std::io::{BufRead, BufReader, Write};
+    eprintln!("xtask: running {cmd:?}");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let (mut passed, mut failed) = (0, 0);
+    let stdout = child.stdout.take().expect("piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        let _ = std::io::stdout().flush();
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let count = |word: &str| {
+                rest.split(';')
+                    .find_map(|part| {
+                        part.trim()
+                            .trim_start_matches("ok. ")
+                            .trim_start_matches("FAILED. ")
+                            .strip_suffix(word)
+                    })
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            passed += count(" passed");
+            failed += count(" failed");
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((passed, failed, status))
+}
+
 fn cargo() -> Command {
     let mut cmd = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(root());
@@ -188,7 +222,11 @@ fn test(args: &[String]) -> Result {
         .args(args)
         .env("TAURI_DRIVER", &driver)
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
-    run(&mut cmd)?;
+    let (passed, failed, status) = run_counting(&mut cmd)?;
+    println!("tests: {passed} passed, {failed} failed");
+    if !status.success() || failed > 0 {
+        return Err(format!("cargo test failed ({status})"));
+    }
     eprintln!(
         "xtask: screenshots from the end-to-end tests are in {}",
         root().join("target/e2e-screenshots").display()
