@@ -13,9 +13,7 @@ const GOOD: &str = r#"{
 /// `expect` are fragments the message must contain, besides the origin.
 #[track_caller]
 fn check(input: &str, code: &str, expect: &[&str]) {
-    let err = parse("input.json", input.as_bytes())
-        .err()
-        .expect("refused");
+    let err = parse("input.json", input.as_bytes()).expect_err("refused");
     let text = err.to_string();
     assert_eq!(err.code(), code, "{text}");
     assert!(text.starts_with("input.json"), "names the source: {text}");
@@ -200,7 +198,7 @@ fn not_utf8() {
     let mut bytes = GOOD.as_bytes().to_vec();
     let at = GOOD.find("One").unwrap();
     bytes[at] = 0xff;
-    let err = parse("input.json", &bytes).err().unwrap();
+    let err = parse("input.json", &bytes).unwrap_err();
     assert!(err.to_string().contains("not valid JSON"), "{err}");
 }
 
