@@ -170,7 +170,12 @@ function renderLobby(snap) {
       bar.append(fill);
       nowBox.append(bar);
     } else {
-      const quiet = room.state === 'event_over' ? 'Finished' : room.state === 'day_over' ? 'Done for today' : 'Nothing on now';
+      const quiet = {
+        event_over: 'Finished',
+        day_over: 'Done for today',
+        not_started: room.next ? `Opens at ${when(room.next)}` : 'Not open yet',
+        between_sessions: room.next ? `Free until ${room.next.start_local}` : 'Free',
+      }[room.state] || 'Free';
       nowBox.append(el('div', 'quiet', quiet));
     }
     card.append(nowBox);

@@ -55,11 +55,27 @@ async fn first_render(c: &Client, since: Instant) -> (Value, Duration) {
     }
 }
 
-async fn save_screenshot(c: &Client, name: &str, size: (u32, u32)) {
-    let png = c.screenshot().await.expect("screenshot");
-    assert_eq!(png_size(&png), size, "{name} fills the screen");
+/// What the X screen shows, as a person would see it, and a check that the
+/// page fills it. (Taken from X, not through WebDriver: WebKit's WebDriver
+/// waits for the page's next paint, and a quiet screen paints once a minute.)
+async fn save_screenshot(c: &Client, screen: &Screen, name: &str, size: (u32, u32)) {
+    let inner: Value = c
+        .execute("return [window.innerWidth, window.innerHeight]", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        inner,
+        serde_json::json!([size.0, size.1]),
+        "{name}: the page fills the screen"
+    );
     let path = screenshot_dir().join(name);
-    std::fs::write(&path, &png).unwrap();
+    let status = std::process::Command::new("import")
+        .args(["-display", &screen.display, "-window", "root"])
+        .arg(format!("png:{}", path.display()))
+        .status()
+        .expect("ImageMagick's import: run `cargo xtask test`, which installs it");
+    assert!(status.success(), "import failed for {name}");
+    assert_eq!(png_size(&std::fs::read(&path).unwrap()), size, "{name}");
     eprintln!("screenshot: {}", path.display());
 }
 
@@ -129,7 +145,7 @@ async fn the_room_screen_shows_what_now_prints_at_1080p() {
         "{}",
         screen_now["clock"]
     );
-    save_screenshot(&c, "room-1080p.png", (1920, 1080)).await;
+    save_screenshot(&c, &screen, "room-1080p.png", (1920, 1080)).await;
     c.close().await.unwrap();
 }
 
@@ -165,7 +181,7 @@ async fn room_and_lobby_screens_at_4k() {
         } else {
             assert_eq!(s["view"], "room");
         }
-        save_screenshot(&c, name, (3840, 2160)).await;
+        save_screenshot(&c, &screen, name, (3840, 2160)).await;
         c.close().await.unwrap();
     }
 }
@@ -296,7 +312,7 @@ async fn hostile_and_any_script_text_shows_as_text() {
         }
         if let Some(name) = shot {
             tokio::time::sleep(Duration::from_millis(500)).await;
-            save_screenshot(&c, name, (1920, 1080)).await;
+            save_screenshot(&c, &screen, name, (1920, 1080)).await;
         }
         c.close().await.unwrap();
     }
@@ -418,4 +434,88 @@ fn web_processes(pid: u32) -> Vec<u32> {
         }
     }
     found
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_room_state_reads_right() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(1920, 1080);
+    let driver = Driver::start(&screen);
+    let demo = demo_file();
+    for (at, state, label, title, shot) in [
+        (
+            "2020-02-26T09:21:00-05:00",
+            "in_session",
+            "Now",
+            "ETL Pipelines for Machine Learning",
+            "room-ending-soon-1080p.png",
+        ),
+        (
+            "2020-02-26T10:30:00-05:00",
+            "break",
+            "Break",
+            "Coffee break",
+            "room-break-1080p.png",
+        ),
+        (
+            "2020-02-26T17:30:00-05:00",
+            "between_sessions",
+            "Next",
+            "Group dinner",
+            "room-between-1080p.png",
+        ),
+        (
+            "2020-02-26T22:00:00-05:00",
+            "day_over",
+            "Next day",
+            "Breakfast",
+            "room-day-over-1080p.png",
+        ),
+        (
+            "2020-02-28T17:00:00-05:00",
+            "event_over",
+            "That was all",
+            "Thank you for coming to Dask Summit 2020!",
+            "room-event-over-1080p.png",
+        ),
+    ] {
+        let data = data_dir();
+        let c = driver
+            .launch(&[
+                "--schedule",
+                &demo,
+                "--kiosk",
+                "--at",
+                at,
+                "--room",
+                "Main hall",
+                "--data-dir",
+                data.path().to_str().unwrap(),
+            ])
+            .await;
+        first_render(&c, Instant::now()).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let s = read(&c).await;
+        assert_eq!(
+            (
+                s["hero_state"].as_str(),
+                s["label"].as_str(),
+                s["title"].as_str()
+            ),
+            (Some(state), Some(label), Some(title)),
+            "at {at}: {s}"
+        );
+        if shot == "room-ending-soon-1080p.png" {
+            let soon: Value = c
+                .execute(
+                    "return document.querySelector('#hero').classList.contains('ending-soon')",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(soon, true, "four minutes left shows the warning colour");
+        }
+        save_screenshot(&c, &screen, shot, (1920, 1080)).await;
+        c.close().await.unwrap();
+    }
 }
