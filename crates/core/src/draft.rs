@@ -43,6 +43,9 @@ pub struct DraftSession {
 
 #[derive(Debug, Clone, Default)]
 pub struct Draft {
+    /// Problems an importer met that do not stop the import (carried into
+    /// [`Validated::warnings`]).
+    pub warnings: Vec<Problem>,
     pub conference: DraftConference,
     pub days: Vec<Day>,
     pub rooms: Vec<Room>,
@@ -131,7 +134,7 @@ fn resolve(tz: &TimeZone, time: &DraftTime) -> std::result::Result<Timestamp, St
 pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
     let mut c = Checker {
         errors: Vec::new(),
-        warnings: Vec::new(),
+        warnings: draft.warnings.clone(),
     };
     let conf = &draft.conference;
     if conf.name.is_empty() {
@@ -145,7 +148,7 @@ pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
         );
         None
     } else {
-        match TimeZone::get(&conf.timezone) {
+        match crate::model::venue_zone(&conf.timezone) {
             Ok(tz) => Some(tz),
             Err(_) => {
                 c.error(

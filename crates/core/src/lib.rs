@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod draft;
+pub mod import;
 pub mod error;
 pub mod limits;
 pub mod model;

@@ -279,3 +279,47 @@ pub fn conference_day(tz: &TimeZone, day_change: SignedDuration, at: Timestamp) 
     let shifted = local.checked_sub(day_change).unwrap_or(local);
     shifted.date()
 }
+
+/// The venue's zone from its name: an IANA name (`Europe/Berlin`), or, for a
+/// schedule that only has fixed offsets, an offset (`+01:00`, `UTC`).
+pub fn venue_zone(name: &str) -> Result<TimeZone, jiff::Error> {
+    match TimeZone::get(name) {
+        Ok(tz) => Ok(tz),
+        Err(e) => parse_offset(name).map(TimeZone::fixed).ok_or(e),
+    }
+}
+
+/// frab's bare city names (`Berlin`): the one IANA zone whose last part is
+/// that name, if exactly one is.
+pub fn zone_for_city(city: &str) -> Option<String> {
+    let wanted = city.trim().replace(' ', "_");
+    let mut found = jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_string())
+        .filter(|n| n.rsplit('/').next().is_some_and(|last| last.eq_ignore_ascii_case(&wanted)) && n.contains('/'));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// `+01:00`, `-05:30`, `+0100`, `Z` or `UTC`.
+pub fn parse_offset(text: &str) -> Option<jiff::tz::Offset> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("utc") {
+        return Some(jiff::tz::Offset::UTC);
+    }
+    let (sign, rest) = match t.as_bytes().first()? {
+        b'+' => (1, &t[1..]),
+        b'-' => (-1, &t[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    if hours > 18 || minutes > 59 {
+        return None;
+    }
+    jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).ok()
+}

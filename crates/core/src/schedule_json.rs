@@ -296,6 +296,7 @@ fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
         day_change: file.conference.day_change,
     };
     Ok(Draft {
+        warnings: Vec::new(),
         conference,
         days: file
             .days

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use jiff::{civil, tz::TimeZone, SignedDuration, Timestamp};
+use jiff::{civil, SignedDuration, Timestamp};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
@@ -326,7 +326,7 @@ impl Store {
             path: self.name.clone(),
             message,
         };
-        let venue_tz = TimeZone::get(&conference.timezone)
+        let venue_tz = crate::model::venue_zone(&conference.timezone)
             .map_err(|e| corrupt(format!("stored time zone {:?}: {e}", conference.timezone)))?;
         let days = self
             .sql(

@@ -2,6 +2,8 @@
 //! demo, and bad schedules.
 
 mod bad_input;
+mod import_frab;
+mod import_sessionize_csv_ical;
 mod now_next;
 mod properties;
 mod store;

@@ -1,0 +1,148 @@
+//! Importers: every format organizers export, detected from the content (not
+//! the file name), parsed into one [`Draft`] and validated into a schedule.
+//!
+//! Each format module has `parse(origin, bytes, options) -> Result<Draft>`.
+//! `bytes` is already bounded in size ([`crate::limits::MAX_SCHEDULE_BYTES`]).
+
+pub mod csv;
+pub mod frab_json;
+pub mod frab_xml;
+pub mod ical;
+pub mod sessionize;
+
+use std::path::Path;
+
+use crate::draft::{validate, Draft, Validated};
+use crate::error::{Error, Result};
+use crate::limits;
+
+/// What an importer needs beyond the bytes.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The configured venue zone (IANA), for formats whose times carry no
+    /// zone (Sessionize, floating iCalendar times, CSV). `None`: such a file
+    /// is an error that says to configure one.
+    pub venue_timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The project's own JSON (`docs/schedule-format.md`).
+    KioskJson,
+    /// frab / pretalx `schedule.xml` (c3voc schema).
+    FrabXml,
+    /// frab / pretalx `schedule.json` (c3voc schema).
+    FrabJson,
+    /// Sessionize "All data" JSON.
+    Sessionize,
+    /// CSV with a header.
+    Csv,
+    /// iCalendar.
+    Ical,
+    /// The SQLite exchange file (`assets/exchange-schema.sql`).
+    Sqlite,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::KioskJson => "Summit Kiosk JSON",
+            Format::FrabXml => "frab/pretalx schedule XML",
+            Format::FrabJson => "frab/pretalx schedule JSON",
+            Format::Sessionize => "Sessionize JSON",
+            Format::Csv => "CSV",
+            Format::Ical => "iCalendar",
+            Format::Sqlite => "SQLite exchange file",
+        }
+    }
+}
+
+/// Tell the format from the first bytes and, for JSON, the top-level keys.
+pub fn detect(bytes: &[u8]) -> Format {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"SQLite format 3\0") {
+        return Format::Sqlite;
+    }
+    let head: Vec<u8> = bytes.iter().copied().skip_while(u8::is_ascii_whitespace).take(4096).collect();
+    let head_text = String::from_utf8_lossy(&head);
+    if head_text.starts_with('<') {
+        return Format::FrabXml;
+    }
+    if head_text.to_ascii_uppercase().starts_with("BEGIN:VCALENDAR") {
+        return Format::Ical;
+    }
+    if head_text.starts_with('{') || head_text.starts_with('[') {
+        // Top-level keys decide; a cheap scan of the start is not enough for
+        // big files, so parse just the key names.
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if map.contains_key("schedule") {
+                return Format::FrabJson;
+            }
+            if map.contains_key("sessions") && (map.contains_key("categories") || map.contains_key("questions")) {
+                return Format::Sessionize;
+            }
+            if map.contains_key("sessions") && map.get("sessions").is_some_and(|s| {
+                s.as_array()
+                    .and_then(|a| a.first())
+                    .is_some_and(|first| first.get("startsAt").is_some())
+            }) {
+                return Format::Sessionize;
+            }
+        }
+        return Format::KioskJson;
+    }
+    Format::Csv
+}
+
+/// Parse bytes of any supported format (not the SQLite file: see
+/// [`load_file`]) and validate them.
+pub fn parse_bytes(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<(Format, Validated)> {
+    let format = detect(bytes);
+    let draft: Draft = match format {
+        Format::KioskJson => return crate::schedule_json::parse(origin, bytes).map(|v| (format, v)),
+        Format::FrabXml => frab_xml::parse(origin, bytes, options)?,
+        Format::FrabJson => frab_json::parse(origin, bytes, options)?,
+        Format::Sessionize => sessionize::parse(origin, bytes, options)?,
+        Format::Csv => csv::parse(origin, bytes, options)?,
+        Format::Ical => ical::parse(origin, bytes, options)?,
+        Format::Sqlite => {
+            return Err(Error::Syntax {
+                origin: origin.to_string(),
+                line: 1,
+                column: 1,
+                message: "an SQLite file can only be read from a file, not from a URL".into(),
+            })
+        }
+    };
+    validate(origin, draft).map(|v| (format, v))
+}
+
+/// Read a schedule file of any supported format, bounded in size first.
+pub fn load_file(path: &Path, options: &ImportOptions) -> Result<(Format, Validated)> {
+    let bytes = crate::read_bounded(path, limits::MAX_SCHEDULE_BYTES)?;
+    parse_bytes(&path.display().to_string(), &bytes, options)
+}
+
+/// Line and column (1-based) of a byte offset, for syntax errors.
+pub fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// The text of `bytes` as UTF-8 (a BOM dropped), or a syntax error naming
+/// the first bad byte's place.
+pub fn utf8<'a>(origin: &str, bytes: &'a [u8]) -> Result<&'a str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(bytes, e.valid_up_to());
+        Error::Syntax {
+            origin: origin.to_string(),
+            line,
+            column,
+            message: "the file is not UTF-8 text; save it as UTF-8".into(),
+        }
+    })
+}
