@@ -123,7 +123,7 @@ fn default_kind() -> SessionKind {
 
 /// `2020-02-26T09:10:00-05:00` / `…Z` is an instant; `2020-02-26T09:10` is a
 /// wall-clock time in the venue's zone.
-fn parse_time(s: &str) -> std::result::Result<DraftTime, String> {
+pub(crate) fn parse_time(s: &str) -> std::result::Result<DraftTime, String> {
     let s = s.trim();
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Ok(DraftTime::Instant(ts));

@@ -9,6 +9,7 @@ pub mod frab_json;
 pub mod frab_xml;
 pub mod ical;
 pub mod sessionize;
+pub mod sqlite;
 
 use std::path::Path;
 
@@ -63,29 +64,43 @@ pub fn detect(bytes: &[u8]) -> Format {
     if bytes.starts_with(b"SQLite format 3\0") {
         return Format::Sqlite;
     }
-    let head: Vec<u8> = bytes.iter().copied().skip_while(u8::is_ascii_whitespace).take(4096).collect();
+    let head: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .skip_while(u8::is_ascii_whitespace)
+        .take(4096)
+        .collect();
     let head_text = String::from_utf8_lossy(&head);
     if head_text.starts_with('<') {
         return Format::FrabXml;
     }
-    if head_text.to_ascii_uppercase().starts_with("BEGIN:VCALENDAR") {
+    if head_text
+        .to_ascii_uppercase()
+        .starts_with("BEGIN:VCALENDAR")
+    {
         return Format::Ical;
     }
     if head_text.starts_with('{') || head_text.starts_with('[') {
         // Top-level keys decide; a cheap scan of the start is not enough for
         // big files, so parse just the key names.
-        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        if let Ok(serde_json::Value::Object(map)) =
+            serde_json::from_slice::<serde_json::Value>(bytes)
+        {
             if map.contains_key("schedule") {
                 return Format::FrabJson;
             }
-            if map.contains_key("sessions") && (map.contains_key("categories") || map.contains_key("questions")) {
+            if map.contains_key("sessions")
+                && (map.contains_key("categories") || map.contains_key("questions"))
+            {
                 return Format::Sessionize;
             }
-            if map.contains_key("sessions") && map.get("sessions").is_some_and(|s| {
-                s.as_array()
-                    .and_then(|a| a.first())
-                    .is_some_and(|first| first.get("startsAt").is_some())
-            }) {
+            if map.contains_key("sessions")
+                && map.get("sessions").is_some_and(|s| {
+                    s.as_array()
+                        .and_then(|a| a.first())
+                        .is_some_and(|first| first.get("startsAt").is_some())
+                })
+            {
                 return Format::Sessionize;
             }
         }
@@ -96,10 +111,16 @@ pub fn detect(bytes: &[u8]) -> Format {
 
 /// Parse bytes of any supported format (not the SQLite file: see
 /// [`load_file`]) and validate them.
-pub fn parse_bytes(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<(Format, Validated)> {
+pub fn parse_bytes(
+    origin: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<(Format, Validated)> {
     let format = detect(bytes);
     let draft: Draft = match format {
-        Format::KioskJson => return crate::schedule_json::parse(origin, bytes).map(|v| (format, v)),
+        Format::KioskJson => {
+            return crate::schedule_json::parse(origin, bytes).map(|v| (format, v))
+        }
         Format::FrabXml => frab_xml::parse(origin, bytes, options)?,
         Format::FrabJson => frab_json::parse(origin, bytes, options)?,
         Format::Sessionize => sessionize::parse(origin, bytes, options)?,
@@ -119,16 +140,31 @@ pub fn parse_bytes(origin: &str, bytes: &[u8], options: &ImportOptions) -> Resul
 
 /// Read a schedule file of any supported format, bounded in size first.
 pub fn load_file(path: &Path, options: &ImportOptions) -> Result<(Format, Validated)> {
+    let origin = path.display().to_string();
+    let mut head = [0u8; 16];
+    let is_sqlite = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .is_ok_and(|n| n == 16 && &head == b"SQLite format 3\0");
+    if is_sqlite {
+        let draft = sqlite::load(path, options)?;
+        return validate(&origin, draft).map(|v| (Format::Sqlite, v));
+    }
     let bytes = crate::read_bounded(path, limits::MAX_SCHEDULE_BYTES)?;
-    parse_bytes(&path.display().to_string(), &bytes, options)
+    parse_bytes(&origin, &bytes, options)
 }
 
 /// Line and column (1-based) of a byte offset, for syntax errors.
 pub fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod import_frab;
+mod import_sqlite;
 mod import_sessionize_csv_ical;
 mod now_next;
 mod properties;

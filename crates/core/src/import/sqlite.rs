@@ -1,0 +1,437 @@
+//! The SQLite exchange file (`assets/exchange-schema.sql`): an untrusted file,
+//! opened read-only and defensively (no triggers, no views, no untrusted
+//! schema code, limits and a time budget), of which only named columns of
+//! named tables are read. Nothing of the file is copied into our store.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use jiff::civil;
+use rusqlite::config::DbConfig;
+use rusqlite::limits::Limit;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::draft::{clean_opt, Draft, DraftConference, DraftSession, DraftTime};
+use crate::error::{Error, Problem, Result};
+use crate::import::ImportOptions;
+use crate::limits;
+use crate::model::{Room, SessionKind, Speaker, Track};
+
+/// Time a whole read may take before it is interrupted.
+const TIME_BUDGET: Duration = Duration::from_secs(5);
+
+fn open(path: &Path, origin: &str) -> Result<Connection> {
+    let sql_err = |source| Error::Sqlite {
+        path: origin.to_string(),
+        source,
+    };
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql_err)?;
+    for (config, on) in [
+        (DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true),
+        (DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false),
+        (DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false),
+        (DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false),
+    ] {
+        conn.set_db_config(config, on).map_err(sql_err)?;
+    }
+    for (limit, value) in [
+        (Limit::SQLITE_LIMIT_LENGTH, 1_000_000),
+        (Limit::SQLITE_LIMIT_SQL_LENGTH, 100_000),
+        (Limit::SQLITE_LIMIT_COLUMN, 200),
+        (Limit::SQLITE_LIMIT_EXPR_DEPTH, 100),
+        (Limit::SQLITE_LIMIT_COMPOUND_SELECT, 10),
+        (Limit::SQLITE_LIMIT_ATTACHED, 0),
+        (Limit::SQLITE_LIMIT_FUNCTION_ARG, 8),
+        (Limit::SQLITE_LIMIT_TRIGGER_DEPTH, 1),
+    ] {
+        conn.set_limit(limit, value).map_err(sql_err)?;
+    }
+    conn.execute_batch("PRAGMA query_only = ON;")
+        .map_err(sql_err)?;
+    // Another program may be writing it (WAL): wait a little for its lock.
+    conn.busy_timeout(Duration::from_secs(2)).map_err(sql_err)?;
+    let deadline = Instant::now() + TIME_BUDGET;
+    conn.progress_handler(10_000, Some(move || Instant::now() > deadline))
+        .map_err(sql_err)?;
+    Ok(conn)
+}
+
+/// Read an exchange file into a draft.
+pub fn load(path: &Path, _options: &ImportOptions) -> Result<Draft> {
+    let origin = path.display().to_string();
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if meta.len() > limits::MAX_SCHEDULE_BYTES {
+        return Err(Error::TooLarge {
+            origin,
+            size: meta.len(),
+            limit: limits::MAX_SCHEDULE_BYTES,
+        });
+    }
+    let mut header = [0u8; 16];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut header))
+        .map_err(read_err)?;
+    if n < 16 || &header != b"SQLite format 3\0" {
+        return Err(Error::Syntax {
+            origin,
+            line: 1,
+            column: 1,
+            message: "not an SQLite database".into(),
+        });
+    }
+    let conn = open(path, &origin)?;
+    read(&conn, &origin).map_err(|e| match e {
+        Error::Sqlite { source, .. } => Error::Invalid {
+            origin: origin.clone(),
+            problems: vec![Problem {
+                place: "file".into(),
+                message: describe(&source),
+            }],
+        },
+        other => other,
+    })
+}
+
+fn describe(e: &rusqlite::Error) -> String {
+    let text = e.to_string();
+    if text.contains("interrupted") {
+        format!(
+            "reading took longer than {} s; the file is too large or damaged",
+            TIME_BUDGET.as_secs()
+        )
+    } else if text.contains("too big") {
+        "a value in it is larger than 1,000,000 bytes".into()
+    } else if text.contains("malformed") || text.contains("not a database") {
+        format!("the database is damaged: {text}")
+    } else {
+        text
+    }
+}
+
+struct Reader<'a> {
+    conn: &'a Connection,
+    tables: HashSet<String>,
+    problems: Vec<Problem>,
+}
+
+impl Reader<'_> {
+    fn columns(&self, table: &str) -> rusqlite::Result<HashSet<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM pragma_table_info(?1)")?;
+        let names = stmt.query_map([table], |r| r.get::<_, String>(0))?;
+        names.map(|n| n.map(|n| n.to_lowercase())).collect()
+    }
+
+    /// Rows of `table` with `wanted` columns (those the table lacks read as NULL).
+    /// `required` columns must exist.
+    fn rows(
+        &mut self,
+        table: &str,
+        wanted: &[&str],
+        required: &[&str],
+        order: &str,
+        max: usize,
+    ) -> rusqlite::Result<Vec<Vec<Option<String>>>> {
+        if !self.tables.contains(table) {
+            if !required.is_empty() {
+                self.problems.push(Problem {
+                    place: format!("table {table}"),
+                    message: "is missing (see assets/exchange-schema.sql)".into(),
+                });
+            }
+            return Ok(Vec::new());
+        }
+        let have = self.columns(table)?;
+        for col in required {
+            if !have.contains(*col) {
+                self.problems.push(Problem {
+                    place: format!("table {table}"),
+                    message: format!("has no column {col:?}"),
+                });
+            }
+        }
+        let count: i64 =
+            self.conn
+                .query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+                    r.get(0)
+                })?;
+        if count as usize > max {
+            self.problems.push(Problem {
+                place: format!("table {table}"),
+                message: format!("{count} rows; at most {max} are allowed"),
+            });
+            return Ok(Vec::new());
+        }
+        let select: Vec<String> = wanted
+            .iter()
+            .map(|c| {
+                if have.contains(*c) {
+                    format!("\"{c}\"")
+                } else {
+                    "NULL".into()
+                }
+            })
+            .collect();
+        let sql = format!("SELECT {} FROM \"{table}\" {order}", select.join(", "));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        let mut index = 0;
+        while let Some(row) = rows.next()? {
+            index += 1;
+            let mut values = Vec::with_capacity(wanted.len());
+            for (i, col) in wanted.iter().enumerate() {
+                let value = match row.get_ref(i)? {
+                    ValueRef::Null => None,
+                    ValueRef::Integer(v) => Some(v.to_string()),
+                    ValueRef::Real(v) => Some(v.to_string()),
+                    ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
+                        Ok(s) => Some(s.to_string()),
+                        Err(_) => {
+                            self.problems.push(Problem {
+                                place: format!("{table} row {index}, column {col}"),
+                                message: "is not UTF-8 text".into(),
+                            });
+                            None
+                        }
+                    },
+                    ValueRef::Blob(_) => {
+                        self.problems.push(Problem {
+                            place: format!("{table} row {index}, column {col}"),
+                            message: "holds binary data, not text".into(),
+                        });
+                        None
+                    }
+                };
+                values.push(value);
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+}
+
+fn read(conn: &Connection, origin: &str) -> Result<Draft> {
+    let sql_err = |source| Error::Sqlite {
+        path: origin.to_string(),
+        source,
+    };
+    let check: String = conn
+        .query_row("PRAGMA quick_check(3)", [], |r| r.get(0))
+        .map_err(sql_err)?;
+    if check != "ok" {
+        return Err(Error::Invalid {
+            origin: origin.to_string(),
+            problems: vec![Problem {
+                place: "file".into(),
+                message: format!("the database is damaged: {check}"),
+            }],
+        });
+    }
+    let tables: HashSet<String> = {
+        let mut stmt = conn
+            .prepare("SELECT lower(name) FROM sqlite_schema WHERE type = 'table'")
+            .map_err(sql_err)?;
+        let names = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(sql_err)?;
+        names.collect::<rusqlite::Result<_>>().map_err(sql_err)?
+    };
+    let mut r = Reader {
+        conn,
+        tables,
+        problems: Vec::new(),
+    };
+    let conf = r
+        .rows(
+            "conference",
+            &["name", "timezone", "id", "venue", "day_change"],
+            &["name", "timezone"],
+            "",
+            1,
+        )
+        .map_err(sql_err)?;
+    let rooms = r
+        .rows(
+            "rooms",
+            &["id", "name"],
+            &["id", "name"],
+            "ORDER BY position, rowid",
+            limits::MAX_ROOMS,
+        )
+        .map_err(sql_err)?;
+    let tracks = r
+        .rows(
+            "tracks",
+            &["id", "name", "colour"],
+            &[],
+            "ORDER BY rowid",
+            limits::MAX_TRACKS,
+        )
+        .map_err(sql_err)?;
+    let speakers = r
+        .rows(
+            "speakers",
+            &["id", "name", "affiliation"],
+            &[],
+            "ORDER BY rowid",
+            limits::MAX_SPEAKERS,
+        )
+        .map_err(sql_err)?;
+    let sessions = r
+        .rows(
+            "sessions",
+            &[
+                "id",
+                "title",
+                "room_id",
+                "start",
+                "end",
+                "kind",
+                "track_id",
+                "subtitle",
+                "abstract",
+                "slides_url",
+            ],
+            &["id", "title", "room_id", "start", "end"],
+            "ORDER BY rowid",
+            limits::MAX_SESSIONS,
+        )
+        .map_err(sql_err)?;
+    let links = r
+        .rows(
+            "session_speakers",
+            &["session_id", "speaker_id"],
+            &[],
+            "ORDER BY session_id, position, rowid",
+            limits::MAX_SESSIONS * 20,
+        )
+        .map_err(sql_err)?;
+    let mut problems = r.problems;
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
+
+    let conference = match conf.first() {
+        Some(c) => DraftConference {
+            id: clean_opt(c[2].clone()).unwrap_or_else(|| text(&c[0])),
+            name: text(&c[0]),
+            timezone: text(&c[1]),
+            venue: clean_opt(c[3].clone()),
+            day_change: match clean_opt(c[4].clone()) {
+                None => None,
+                Some(t) => match t.parse::<civil::Time>() {
+                    Ok(t) => Some(t),
+                    Err(_) => {
+                        problems.push(Problem {
+                            place: "conference.day_change".into(),
+                            message: format!("{t:?} is not a time of day like \"04:00\""),
+                        });
+                        None
+                    }
+                },
+            },
+        },
+        None => {
+            problems.push(Problem {
+                place: "table conference".into(),
+                message: "has no row".into(),
+            });
+            DraftConference::default()
+        }
+    };
+    let mut by_session: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for l in &links {
+        by_session.entry(text(&l[0])).or_default().push(text(&l[1]));
+    }
+    let mut draft_sessions = Vec::with_capacity(sessions.len());
+    for (i, s) in sessions.iter().enumerate() {
+        let id = text(&s[0]);
+        let place = format!("sessions row {} ({id:?})", i + 1);
+        let mut time = |col: usize, name: &str| -> DraftTime {
+            let raw = text(&s[col]);
+            match crate::schedule_json::parse_time(&raw) {
+                Ok(t) => t,
+                Err(m) => {
+                    problems.push(Problem {
+                        place: format!("{place}.{name}"),
+                        message: m,
+                    });
+                    DraftTime::Instant(jiff::Timestamp::UNIX_EPOCH)
+                }
+            }
+        };
+        let start = time(3, "start");
+        let end = time(4, "end");
+        let kind = match clean_opt(s[5].clone()) {
+            None => SessionKind::Talk,
+            Some(k) => SessionKind::parse(&k).unwrap_or_else(|| {
+                problems.push(Problem {
+                    place: format!("{place}.kind"),
+                    message: format!("{k:?} is not one of talk, break, working_session, social"),
+                });
+                SessionKind::Talk
+            }),
+        };
+        draft_sessions.push(DraftSession {
+            speakers: by_session.remove(&id).unwrap_or_default(),
+            place,
+            id,
+            title: text(&s[1]),
+            room: text(&s[2]),
+            kind,
+            track: clean_opt(s[6].clone()),
+            subtitle: clean_opt(s[7].clone()),
+            abstract_text: clean_opt(s[8].clone()),
+            slides_url: clean_opt(s[9].clone()),
+            start,
+            end,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid {
+            origin: origin.to_string(),
+            problems,
+        });
+    }
+    Ok(Draft {
+        warnings: Vec::new(),
+        conference,
+        days: Vec::new(),
+        rooms: rooms
+            .iter()
+            .map(|r| Room {
+                id: text(&r[0]),
+                name: text(&r[1]),
+            })
+            .collect(),
+        tracks: tracks
+            .iter()
+            .map(|t| Track {
+                id: text(&t[0]),
+                name: text(&t[1]),
+                colour: clean_opt(t[2].clone()),
+            })
+            .collect(),
+        speakers: speakers
+            .iter()
+            .map(|s| Speaker {
+                id: text(&s[0]),
+                name: text(&s[1]),
+                affiliation: clean_opt(s[2].clone()),
+            })
+            .collect(),
+        sessions: draft_sessions,
+    })
+}
