@@ -60,6 +60,13 @@ pub enum Error {
     Config { path: PathBuf, message: String },
     #[error("{0}")]
     Time(String),
+    #[error("{url}: {message}")]
+    Fetch {
+        url: String,
+        message: String,
+        /// What the server asked for in `Retry-After`.
+        retry_after: Option<std::time::Duration>,
+    },
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -83,6 +90,7 @@ impl Error {
             Error::Store { .. } | Error::Sqlite { .. } => "store",
             Error::Config { .. } => "config",
             Error::Time(_) => "time",
+            Error::Fetch { .. } => "fetch",
         }
     }
 }

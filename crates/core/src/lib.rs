@@ -10,6 +10,7 @@ pub mod demo;
 pub mod draft;
 pub mod import;
 pub mod error;
+pub mod fetch;
 pub mod limits;
 pub mod model;
 pub mod now_report;

@@ -2,6 +2,7 @@
 //! demo, and bad schedules.
 
 mod bad_input;
+mod fetch;
 mod import_frab;
 mod import_sqlite;
 mod import_sessionize_csv_ical;

@@ -1,0 +1,242 @@
+//! Fetching a schedule from a URL (http and https): bounded in time and bytes,
+//! at most 5 redirects, conditional with ETag / Last-Modified so an unchanged
+//! feed costs a 304, and a back-off with jitter that honours `Retry-After`.
+
+use std::io::Read;
+use std::time::{Duration, SystemTime};
+
+use crate::error::{Error, Result};
+use crate::limits;
+
+#[derive(Debug, Clone)]
+pub struct FetchLimits {
+    pub connect: Duration,
+    /// From the request sent to the response's headers.
+    pub response: Duration,
+    /// Between reads of the body.
+    pub body: Duration,
+    /// The whole exchange, redirects included.
+    pub total: Duration,
+    pub max_bytes: u64,
+    pub max_redirects: u32,
+}
+
+impl Default for FetchLimits {
+    fn default() -> Self {
+        FetchLimits {
+            connect: Duration::from_secs(5),
+            response: Duration::from_secs(10),
+            body: Duration::from_secs(10),
+            total: Duration::from_secs(60),
+            max_bytes: limits::MAX_SCHEDULE_BYTES,
+            max_redirects: 5,
+        }
+    }
+}
+
+/// What the last good response said about its version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validator {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum Fetched {
+    NotModified,
+    Body {
+        bytes: Vec<u8>,
+        content_type: Option<String>,
+        validator: Validator,
+    },
+}
+
+fn fail(url: &str, message: impl Into<String>) -> Error {
+    Error::Fetch {
+        url: url.to_string(),
+        message: message.into(),
+        retry_after: None,
+    }
+}
+
+/// `Retry-After`: seconds, or an HTTP date.
+fn retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs.min(24 * 3600)));
+    }
+    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    let secs = when.duration_since(jiff::Timestamp::now()).as_secs();
+    Some(Duration::from_secs(secs.clamp(0, 24 * 3600) as u64))
+}
+
+fn describe(url: &str, e: ureq::Error, limits: &FetchLimits) -> Error {
+    let message = match &e {
+        ureq::Error::Timeout(which) => {
+            format!("timed out ({which}); the server is too slow or stalled")
+        }
+        ureq::Error::TooManyRedirects => format!("more than {} redirects", limits.max_redirects),
+        ureq::Error::BodyExceedsLimit(n) => format!("the response is over the limit of {n} bytes"),
+        ureq::Error::HostNotFound => "no such host".into(),
+        ureq::Error::ConnectionFailed => "cannot connect".into(),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "the response ended early (truncated)".into()
+        }
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "connection refused".into()
+        }
+        other => other.to_string(),
+    };
+    fail(url, message)
+}
+
+/// GET `url`, conditionally on `known`.
+pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetched> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return Err(fail(
+            url,
+            "only http:// and https:// addresses can be fetched",
+        ));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_connect(Some(limits.connect))
+        .timeout_recv_response(Some(limits.response))
+        .timeout_recv_body(Some(limits.body))
+        .timeout_global(Some(limits.total))
+        .max_redirects(limits.max_redirects)
+        .max_redirects_will_error(true)
+        .http_status_as_error(false)
+        .user_agent(concat!("summit-kiosk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut request = agent.get(url);
+    if let Some(etag) = &known.etag {
+        request = request.header("If-None-Match", etag);
+    }
+    if let Some(modified) = &known.last_modified {
+        request = request.header("If-Modified-Since", modified);
+    }
+    let mut response = request.call().map_err(|e| describe(url, e, limits))?;
+    let status = response.status();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    if status.as_u16() == 304 {
+        return Ok(Fetched::NotModified);
+    }
+    if !status.is_success() {
+        return Err(Error::Fetch {
+            url: url.to_string(),
+            message: format!(
+                "the server answered HTTP {} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("")
+            )
+            .trim_end()
+            .to_string(),
+            retry_after: header("retry-after").as_deref().and_then(retry_after),
+        });
+    }
+    let content_type = header("content-type");
+    let validator = Validator {
+        etag: header("etag"),
+        last_modified: header("last-modified"),
+    };
+    if let Some(len) = header("content-length").and_then(|v| v.trim().parse::<u64>().ok()) {
+        if len > limits.max_bytes {
+            return Err(fail(
+                url,
+                format!(
+                    "the response is {len} bytes, over the limit of {} bytes",
+                    limits.max_bytes
+                ),
+            ));
+        }
+    }
+    let mut bytes = Vec::new();
+    let reader = response.body_mut().as_reader();
+    reader
+        .take(limits.max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(
+            |e| match e.into_inner().map(|inner| inner.downcast::<ureq::Error>()) {
+                Some(Ok(ureq_err)) => describe(url, *ureq_err, limits),
+                Some(Err(other)) => fail(url, other.to_string()),
+                None => fail(url, "the response ended early (truncated)"),
+            },
+        )?;
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(fail(
+            url,
+            format!(
+                "the response is over the limit of {} bytes",
+                limits.max_bytes
+            ),
+        ));
+    }
+    Ok(Fetched::Body {
+        bytes,
+        content_type,
+        validator,
+    })
+}
+
+/// Refuse a body that is plainly not a schedule, whatever it parses as.
+pub fn check_content_type(url: &str, content_type: Option<&str>, bytes: &[u8]) -> Result<()> {
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    let start: String = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
+        .trim_start()
+        .to_ascii_lowercase();
+    if ct.starts_with("text/html")
+        || start.starts_with("<!doctype html")
+        || start.starts_with("<html")
+    {
+        return Err(fail(
+            url,
+            "the server sent a web page (text/html), not a schedule",
+        ));
+    }
+    for kind in [
+        "image/",
+        "audio/",
+        "video/",
+        "font/",
+        "application/zip",
+        "application/pdf",
+    ] {
+        if ct.starts_with(kind) {
+            return Err(fail(
+                url,
+                format!("the server says this is {ct}, not a schedule"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How long to wait after `failures` failures in a row: doubling from `base`
+/// up to `max`, with jitter (so twenty kiosks do not retry in step), or what
+/// the server asked for in `Retry-After` if that is longer.
+pub fn backoff(
+    failures: u32,
+    server_asked: Option<Duration>,
+    base: Duration,
+    max: Duration,
+) -> Duration {
+    let exp = base.saturating_mul(1u32 << failures.min(16)).min(max);
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    // 50–100 % of the exponential delay.
+    let jittered = exp.mul_f64(0.5 + f64::from(nanos % 1000) / 2000.0);
+    match server_asked {
+        Some(asked) if asked > jittered => asked,
+        _ => jittered,
+    }
+}
