@@ -11,9 +11,10 @@ use jiff::Timestamp;
 use kiosk_core::clock::{AcceleratedClock, Clock, SystemClock};
 use kiosk_core::config::{Config, Theme};
 use kiosk_core::draft::Validated;
+use kiosk_core::import::{self, Format, ImportOptions};
 use kiosk_core::snapshot::Selection;
 use kiosk_core::store::Store;
-use kiosk_core::{demo, now_report, parse_instant, schedule_json, Error};
+use kiosk_core::{demo, now_report, parse_instant, Error};
 
 use crate::display::WindowOptions;
 use crate::instance::{self, Instance};
@@ -42,9 +43,12 @@ struct GuiArgs {
     /// minutes into its first morning's second talk.
     #[arg(long, conflicts_with = "schedule")]
     demo: bool,
-    /// Import this schedule file (the project's JSON format) at start.
-    #[arg(long, value_name = "FILE")]
-    schedule: Option<PathBuf>,
+    /// Import this schedule at start: a file in any supported format, or an http(s) URL.
+    #[arg(long, value_name = "FILE|URL")]
+    schedule: Option<String>,
+    /// The venue's IANA time zone, for formats whose times carry none.
+    #[arg(long, value_name = "ZONE")]
+    venue_timezone: Option<String>,
     /// Fullscreen, undecorated, cursor hidden.
     #[arg(long)]
     kiosk: bool,
@@ -81,31 +85,39 @@ struct GuiArgs {
 enum Command {
     /// Print what each room's screen shows at an instant.
     Now(NowArgs),
-    /// Validate a schedule file and summarise it; exits non-zero on bad input.
+    /// Validate a schedule (file or URL) and summarise it; exits non-zero on bad input.
     Check {
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        #[arg(value_name = "FILE|URL")]
+        file: String,
+        #[arg(long, value_name = "ZONE")]
+        venue_timezone: Option<String>,
     },
-    /// Import a schedule file into the store (one transaction, a new revision).
+    /// Import a schedule (file or URL) into the store (one transaction, a new revision).
     Import {
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        #[arg(value_name = "FILE|URL")]
+        file: String,
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
+        #[arg(long, value_name = "ZONE")]
+        venue_timezone: Option<String>,
     },
 }
 
 #[derive(Args, Debug)]
 struct NowArgs {
+    /// A schedule file in any supported format, or an http(s) URL.
     #[arg(
         long,
-        value_name = "FILE",
+        value_name = "FILE|URL",
         required_unless_present = "demo",
         conflicts_with = "demo"
     )]
-    schedule: Option<PathBuf>,
+    schedule: Option<String>,
+    /// The venue's IANA time zone, for formats whose times carry none.
+    #[arg(long, value_name = "ZONE")]
+    venue_timezone: Option<String>,
     /// The embedded demo, re-based to `--at` as the display does.
     #[arg(long)]
     demo: bool,
@@ -125,12 +137,16 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Now(args)) => cmd_now(args),
-        Some(Command::Check { file }) => cmd_check(&file),
+        Some(Command::Check {
+            file,
+            venue_timezone,
+        }) => cmd_check(&file, venue_timezone),
         Some(Command::Import {
             file,
             config,
             data_dir,
-        }) => cmd_import(&file, config, data_dir),
+            venue_timezone,
+        }) => cmd_import(&file, config, data_dir, venue_timezone),
         None => run_gui(cli.gui),
     };
     match result {
@@ -149,12 +165,17 @@ fn quiet_logging() {
     crate::logging::init("warn", None, 1);
 }
 
-fn load_schedule(path: &std::path::Path) -> kiosk_core::Result<Validated> {
-    let validated = schedule_json::load_file(path)?;
+/// A schedule from a file (any supported format) or a URL, validated.
+fn load_schedule(
+    source: &str,
+    venue_timezone: Option<String>,
+) -> kiosk_core::Result<(Format, Validated)> {
+    let options = ImportOptions { venue_timezone };
+    let (format, validated) = import::load_source(source, &options)?;
     for w in &validated.warnings {
-        tracing::warn!("{}: {w}", path.display());
+        tracing::warn!("{source}: {w}");
     }
-    Ok(validated)
+    Ok((format, validated))
 }
 
 fn cmd_now(args: NowArgs) -> kiosk_core::Result<ExitCode> {
@@ -164,7 +185,11 @@ fn cmd_now(args: NowArgs) -> kiosk_core::Result<ExitCode> {
         None => Timestamp::now(),
     };
     let schedule = match &args.schedule {
-        Some(path) => load_schedule(path)?.schedule,
+        Some(source) => {
+            load_schedule(source, args.venue_timezone.clone())?
+                .1
+                .schedule
+        }
         None => demo::rebased(at),
     };
     // Through a store, as the display reads it, so both see the same thing.
@@ -202,11 +227,12 @@ fn cmd_now(args: NowArgs) -> kiosk_core::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn cmd_check(path: &std::path::Path) -> kiosk_core::Result<ExitCode> {
+fn cmd_check(source: &str, venue_timezone: Option<String>) -> kiosk_core::Result<ExitCode> {
     quiet_logging();
-    let Validated { schedule, warnings } = schedule_json::load_file(path)?;
+    let (format, Validated { schedule, warnings }) = load_schedule(source, venue_timezone)?;
     let s = &schedule;
-    println!("{}: a valid schedule", path.display());
+    println!("{source}: a valid schedule");
+    println!("  format      {}", format.name());
     println!("  conference  {}", s.conference.name);
     println!("  time zone   {}", s.conference.timezone);
     let days: Vec<String> = s
@@ -241,16 +267,17 @@ fn cmd_check(path: &std::path::Path) -> kiosk_core::Result<ExitCode> {
 }
 
 fn cmd_import(
-    path: &std::path::Path,
+    source: &str,
     config: Option<PathBuf>,
     data_dir: Option<PathBuf>,
+    venue_timezone: Option<String>,
 ) -> kiosk_core::Result<ExitCode> {
     quiet_logging();
     let config = Config::load(config.as_deref())?;
     let data_dir = data_dir.unwrap_or_else(|| config.data_dir());
-    let validated = load_schedule(path)?;
+    let (_, validated) = load_schedule(source, venue_timezone.or(config.venue_timezone.clone()))?;
     let mut store = Store::open(&data_dir.join("store.sqlite"))?;
-    let revision = store.replace_schedule(&validated.schedule, &path.display().to_string())?;
+    let revision = store.replace_schedule(&validated.schedule, source)?;
     println!(
         "Imported {} ({} sessions, {} warnings) into {} as revision {revision}.",
         validated.schedule.conference.name,
@@ -288,10 +315,17 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
     };
 
     // Validate before anything opens: a bad file is the venue tech's to fix now.
-    let schedule_path = args.schedule.clone().or(config.schedule.clone());
-    let imported = match (&schedule_path, args.demo) {
+    let schedule_source = args.schedule.clone().or(config.schedule.clone());
+    let venue_timezone = args
+        .venue_timezone
+        .clone()
+        .or(config.venue_timezone.clone());
+    let imported = match (&schedule_source, args.demo) {
         (_, true) => Some((demo::rebased(start), "embedded demo".to_string())),
-        (Some(path), false) => Some((load_schedule(path)?.schedule, path.display().to_string())),
+        (Some(source), false) => Some((
+            load_schedule(source, venue_timezone)?.1.schedule,
+            source.clone(),
+        )),
         (None, false) => None,
     };
 

@@ -49,9 +49,14 @@ pub fn bad_schedules(dir: &Path) -> Vec<(PathBuf, &'static str)> {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.json", Vec::new(), "the file is empty"),
         (
-            "not-json.json",
+            "web-page.json",
             b"<html><body>Schedule</body></html>".to_vec(),
-            "line 1, column 1: not valid JSON",
+            "line 1, column 1: this is a web page (HTML), not a schedule",
+        ),
+        (
+            "not-json.json",
+            b"{ schedule: yes }".to_vec(),
+            "line 1, column 3: not valid JSON",
         ),
         (
             "truncated.json",

@@ -18,8 +18,12 @@ pub enum Theme {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// A schedule file to import at start (the project's JSON format).
-    pub schedule: Option<PathBuf>,
+    /// A schedule to import at start: a file (any supported format) or an
+    /// http(s) URL.
+    pub schedule: Option<String>,
+    /// The venue's IANA time zone, for formats whose times carry none
+    /// (Sessionize, CSV, floating iCalendar times).
+    pub venue_timezone: Option<String>,
     /// The room this screen shows, by name (or id). Unset: the lobby screen.
     pub room: Option<String>,
     /// Show every room's now/next (the lobby screen), even if `room` is set.
@@ -41,6 +45,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             schedule: None,
+            venue_timezone: None,
             room: None,
             lobby: false,
             kiosk: false,

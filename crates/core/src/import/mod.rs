@@ -116,6 +116,22 @@ pub fn parse_bytes(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> Result<(Format, Validated)> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Empty {
+            origin: origin.to_string(),
+        });
+    }
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
+        .trim_start()
+        .to_ascii_lowercase();
+    if start.starts_with("<!doctype html") || start.starts_with("<html") {
+        return Err(Error::Syntax {
+            origin: origin.to_string(),
+            line: 1,
+            column: 1,
+            message: "this is a web page (HTML), not a schedule".into(),
+        });
+    }
     let format = detect(bytes);
     let draft: Draft = match format {
         Format::KioskJson => {
@@ -151,6 +167,33 @@ pub fn load_file(path: &Path, options: &ImportOptions) -> Result<(Format, Valida
     }
     let bytes = crate::read_bounded(path, limits::MAX_SCHEDULE_BYTES)?;
     parse_bytes(&origin, &bytes, options)
+}
+
+/// A schedule from a file path or an http(s) URL, in any supported format.
+pub fn load_source(source: &str, options: &ImportOptions) -> Result<(Format, Validated)> {
+    let lower = source.trim().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        let url = source.trim();
+        let limits = crate::fetch::FetchLimits::default();
+        match crate::fetch::fetch(url, &crate::fetch::Validator::default(), &limits)? {
+            crate::fetch::Fetched::Body {
+                bytes,
+                content_type,
+                ..
+            } => {
+                crate::fetch::check_content_type(url, content_type.as_deref(), &bytes)?;
+                parse_bytes(url, &bytes, options)
+            }
+            crate::fetch::Fetched::NotModified => Err(Error::Fetch {
+                url: url.to_string(),
+                message: "the server answered 304 Not Modified to a request without a validator"
+                    .into(),
+                retry_after: None,
+            }),
+        }
+    } else {
+        load_file(Path::new(source), options)
+    }
 }
 
 /// Line and column (1-based) of a byte offset, for syntax errors.
