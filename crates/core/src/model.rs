@@ -296,7 +296,12 @@ pub fn zone_for_city(city: &str) -> Option<String> {
     let mut found = jiff::tz::db()
         .available()
         .map(|n| n.as_str().to_string())
-        .filter(|n| n.rsplit('/').next().is_some_and(|last| last.eq_ignore_ascii_case(&wanted)) && n.contains('/'));
+        .filter(|n| {
+            n.rsplit('/')
+                .next()
+                .is_some_and(|last| last.eq_ignore_ascii_case(&wanted))
+                && n.contains('/')
+        });
     let first = found.next()?;
     found.next().is_none().then_some(first)
 }

@@ -1,9 +1,303 @@
-//! TODO(helper): this format's importer.
+//! frab / pretalx `schedule.json` (the c3voc schedule schema). Read with
+//! serde into the shape both frab formats share, then mapped by
+//! [`frab_xml::into_draft`](super::frab_xml::into_draft). Fields the kiosk
+//! does not use are ignored (real exports carry many); the fields it uses
+//! may be strings, numbers or `null`. See `docs/import-frab.md`.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::frab_xml::{
+    into_draft, FrabDay, FrabEvent, FrabLink, FrabPerson, FrabRoom, FrabSchedule,
+};
 use crate::draft::Draft;
 use crate::error::{Error, Result};
 use crate::import::ImportOptions;
 
-pub fn parse(origin: &str, _bytes: &[u8], _options: &ImportOptions) -> Result<Draft> {
-    Err(Error::Syntax { origin: origin.to_string(), line: 1, column: 1, message: "not supported yet".into() })
+#[derive(Deserialize)]
+struct FileJ {
+    schedule: ScheduleJ,
+}
+
+#[derive(Deserialize)]
+struct ScheduleJ {
+    conference: ConferenceJ,
+}
+
+#[derive(Deserialize)]
+struct ConferenceJ {
+    #[serde(default, deserialize_with = "text")]
+    acronym: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    title: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    time_zone_name: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    day_change: Option<String>,
+    #[serde(default)]
+    rooms: Option<Vec<RoomJ>>,
+    #[serde(default)]
+    tracks: Option<Vec<TrackJ>>,
+    #[serde(default)]
+    days: Option<Vec<DayJ>>,
+}
+
+#[derive(Deserialize)]
+struct RoomJ {
+    #[serde(default, deserialize_with = "text")]
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TrackJ {
+    #[serde(default, deserialize_with = "text")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    color: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DayJ {
+    #[serde(default, deserialize_with = "text")]
+    index: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    date: Option<String>,
+    #[serde(default)]
+    rooms: Option<OrderedRooms>,
+}
+
+#[derive(Deserialize)]
+struct EventJ {
+    #[serde(default, deserialize_with = "text")]
+    guid: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    date: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    start: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    duration: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    title: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    subtitle: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    track: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "text")]
+    kind: Option<String>,
+    #[serde(default, rename = "abstract", deserialize_with = "text")]
+    abstract_text: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    description: Option<String>,
+    #[serde(default)]
+    persons: Option<Vec<PersonJ>>,
+    #[serde(default)]
+    links: Option<Vec<LinkJ>>,
+    #[serde(default)]
+    attachments: Option<Vec<LinkJ>>,
+}
+
+#[derive(Deserialize)]
+struct PersonJ {
+    #[serde(default, deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    public_name: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    full_public_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LinkJ {
+    #[serde(default, deserialize_with = "text")]
+    url: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    href: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    title: Option<String>,
+}
+
+/// A string, number or boolean as text; `null` as `None`.
+fn text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    struct TextVisitor;
+    impl<'de> Visitor<'de> for TextVisitor {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string, a number or null")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_none<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(
+            self,
+            d: D2,
+        ) -> std::result::Result<Self::Value, D2::Error> {
+            d.deserialize_any(TextVisitor)
+        }
+    }
+    d.deserialize_option(TextVisitor)
+}
+
+/// A day's `rooms` object (`{"Ada": [events], …}`) in the order written.
+struct OrderedRooms(Vec<(String, Vec<EventJ>)>);
+
+impl<'de> Deserialize<'de> for OrderedRooms {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct RoomsVisitor;
+        impl<'de> Visitor<'de> for RoomsVisitor {
+            type Value = OrderedRooms;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of room names to lists of events")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut rooms = Vec::new();
+                while let Some((name, events)) = map.next_entry::<String, Option<Vec<EventJ>>>()? {
+                    rooms.push((name, events.unwrap_or_default()));
+                }
+                Ok(OrderedRooms(rooms))
+            }
+        }
+        d.deserialize_map(RoomsVisitor)
+    }
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; the error prints the place.
+    let text = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!("not valid JSON: {text}"),
+        Category::Data => format!("not a frab/pretalx schedule: {text}"),
+        Category::Io => text,
+    }
+}
+
+/// Parse a frab/pretalx `schedule.json` into a draft.
+pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draft> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Empty {
+            origin: origin.to_string(),
+        });
+    }
+    let text = crate::import::utf8(origin, bytes)?;
+    let file: FileJ = serde_json::from_str(text).map_err(|e| Error::Syntax {
+        origin: origin.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: describe_json_error(&e),
+    })?;
+    into_draft(origin, convert(file.schedule.conference), options)
+}
+
+fn convert(c: ConferenceJ) -> FrabSchedule {
+    let link = |l: LinkJ| FrabLink {
+        href: l.url.or(l.href).unwrap_or_default(),
+        title: l.title.unwrap_or_default(),
+    };
+    FrabSchedule {
+        acronym: c.acronym,
+        title: c.title,
+        time_zone_name: c.time_zone_name,
+        day_change: c.day_change,
+        rooms: c
+            .rooms
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| r.name)
+            .collect(),
+        track_colours: c
+            .tracks
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|t| Some((t.name?, t.color?)))
+            .collect(),
+        days: c
+            .days
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| FrabDay {
+                index: d.index,
+                date: d.date,
+                rooms: d
+                    .rooms
+                    .map(|r| r.0)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(name, events)| FrabRoom {
+                        name,
+                        events: events
+                            .into_iter()
+                            .map(|e| FrabEvent {
+                                guid: e.guid,
+                                id: e.id,
+                                date: e.date,
+                                start: e.start,
+                                duration: e.duration,
+                                title: e.title,
+                                subtitle: e.subtitle,
+                                track: e.track,
+                                kind: e.kind,
+                                abstract_text: e.abstract_text,
+                                description: e.description,
+                                persons: e
+                                    .persons
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|p| FrabPerson {
+                                        id: p.id,
+                                        name: p
+                                            .public_name
+                                            .filter(|n| !n.trim().is_empty())
+                                            .or(p.name.filter(|n| !n.trim().is_empty()))
+                                            .or(p.full_public_name)
+                                            .unwrap_or_default(),
+                                    })
+                                    .collect(),
+                                links: e
+                                    .links
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .chain(e.attachments.unwrap_or_default())
+                                    .map(link)
+                                    .collect(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }

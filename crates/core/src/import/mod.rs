@@ -104,6 +104,20 @@ pub fn detect(bytes: &[u8]) -> Format {
                 return Format::Sessionize;
             }
         }
+        // A file that does not parse (cut short, say) is still told by its
+        // start, so its own importer can say where it breaks.
+        let first_key = head_text
+            .trim_start_matches(['{', '['])
+            .trim_start()
+            .strip_prefix('"')
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or("");
+        if first_key == "schedule" {
+            return Format::FrabJson;
+        }
+        if head_text.contains("\"startsAt\"") {
+            return Format::Sessionize;
+        }
         return Format::KioskJson;
     }
     Format::Csv

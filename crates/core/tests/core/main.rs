@@ -4,8 +4,8 @@
 mod bad_input;
 mod fetch;
 mod import_frab;
-mod import_sqlite;
 mod import_sessionize_csv_ical;
+mod import_sqlite;
 mod now_next;
 mod properties;
 mod store;
