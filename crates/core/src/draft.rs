@@ -226,10 +226,7 @@ pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
         let place = format!("tracks[{i}]");
         c.text(&place, "name", &track.name, limits::MAX_NAME_CHARS);
         if let Some(colour) = &track.colour {
-            let ok = colour.len() == 7
-                && colour.starts_with('#')
-                && colour[1..].chars().all(|ch| ch.is_ascii_hexdigit());
-            if !ok {
+            if !crate::model::is_hex_colour(colour) {
                 c.error(
                     format!("{place}.colour"),
                     format!("{colour:?} is not a colour of the form \"#rrggbb\""),

@@ -95,4 +95,29 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A serde_json error as a syntax error at its line and column; `what`
+    /// names the format a data error means it is not ("a frab/pretalx schedule").
+    pub fn json_syntax(origin: &str, e: &serde_json::Error, what: &str) -> Error {
+        use serde_json::error::Category;
+        let text = e.to_string();
+        // serde_json appends " at line L column C"; the error prints the place.
+        let text = match text.rfind(" at line ") {
+            Some(i) => text[..i].to_string(),
+            None => text,
+        };
+        let message = match e.classify() {
+            Category::Syntax | Category::Eof => format!("not valid JSON: {text}"),
+            Category::Data => format!("not {what}: {text}"),
+            Category::Io => text,
+        };
+        Error::Syntax {
+            origin: origin.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

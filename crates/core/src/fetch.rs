@@ -189,13 +189,7 @@ pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetch
 /// Refuse a body that is plainly not a schedule, whatever it parses as.
 pub fn check_content_type(url: &str, content_type: Option<&str>, bytes: &[u8]) -> Result<()> {
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
-    let start: String = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
-        .trim_start()
-        .to_ascii_lowercase();
-    if ct.starts_with("text/html")
-        || start.starts_with("<!doctype html")
-        || start.starts_with("<html")
-    {
+    if ct.starts_with("text/html") || crate::import::looks_like_html(bytes) {
         return Err(fail(
             url,
             "the server sent a web page (text/html), not a schedule",

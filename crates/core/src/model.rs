@@ -328,3 +328,8 @@ pub fn parse_offset(text: &str) -> Option<jiff::tz::Offset> {
     }
     jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).ok()
 }
+
+/// `#rrggbb`.
+pub fn is_hex_colour(c: &str) -> bool {
+    c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}

@@ -3,7 +3,6 @@
 //! and `--schedule FILE` reads it.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use jiff::{civil, Timestamp};
 use serde::Deserialize;
@@ -12,7 +11,6 @@ use crate::draft::{
     clean_opt, validate, Draft, DraftConference, DraftSession, DraftTime, Validated,
 };
 use crate::error::{Error, Result};
-use crate::limits;
 use crate::model::{Day, Room, SessionKind, Speaker, Track};
 
 pub const FORMAT_NAME: &str = "summit-kiosk/schedule";
@@ -138,12 +136,6 @@ pub(crate) fn parse_time(s: &str) -> std::result::Result<DraftTime, String> {
         })
 }
 
-/// Read and validate a schedule file, bounded in size before it is parsed.
-pub fn load_file(path: &Path) -> Result<Validated> {
-    let bytes = crate::read_bounded(path, limits::MAX_SCHEDULE_BYTES)?;
-    parse(&path.display().to_string(), &bytes)
-}
-
 /// Parse and validate a schedule from bytes; `origin` names the source in errors.
 pub fn parse(origin: &str, bytes: &[u8]) -> Result<Validated> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -152,29 +144,10 @@ pub fn parse(origin: &str, bytes: &[u8]) -> Result<Validated> {
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let file: FileV1 = serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
-        origin: origin.to_string(),
-        line: e.line(),
-        column: e.column(),
-        message: describe_json_error(&e),
-    })?;
+    let file: FileV1 = serde_json::from_slice(bytes)
+        .map_err(|e| Error::json_syntax(origin, &e, "a Summit Kiosk schedule"))?;
     let draft = into_draft(origin, file)?;
     validate(origin, draft)
-}
-
-fn describe_json_error(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let text = e.to_string();
-    // serde_json appends " at line L column C"; we print the place ourselves.
-    let text = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    };
-    match e.classify() {
-        Category::Syntax | Category::Eof => format!("not valid JSON: {text}"),
-        Category::Data => format!("not a Summit Kiosk schedule: {text}"),
-        Category::Io => text,
-    }
 }
 
 fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {

@@ -190,21 +190,6 @@ impl<'de> Deserialize<'de> for OrderedRooms {
     }
 }
 
-fn describe_json_error(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let text = e.to_string();
-    // serde_json appends " at line L column C"; the error prints the place.
-    let text = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    };
-    match e.classify() {
-        Category::Syntax | Category::Eof => format!("not valid JSON: {text}"),
-        Category::Data => format!("not a frab/pretalx schedule: {text}"),
-        Category::Io => text,
-    }
-}
-
 /// Parse a frab/pretalx `schedule.json` into a draft.
 pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draft> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -213,12 +198,8 @@ pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draf
         });
     }
     let text = crate::import::utf8(origin, bytes)?;
-    let file: FileJ = serde_json::from_str(text).map_err(|e| Error::Syntax {
-        origin: origin.to_string(),
-        line: e.line(),
-        column: e.column(),
-        message: describe_json_error(&e),
-    })?;
+    let file: FileJ = serde_json::from_str(text)
+        .map_err(|e| Error::json_syntax(origin, &e, "a frab/pretalx schedule"))?;
     into_draft(origin, convert(file.schedule.conference), options)
 }
 

@@ -519,10 +519,6 @@ fn kind_of(kind: Option<&str>) -> SessionKind {
     }
 }
 
-fn is_colour(c: &str) -> bool {
-    c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 /// Map a frab schedule (from either format) into a draft: the zone, the
 /// days, rooms, tracks, speakers and sessions; problems that stop the
 /// import are returned together as [`Error::Invalid`].
@@ -765,7 +761,7 @@ pub(crate) fn into_draft(
                             .iter()
                             .find(|(name, _)| name.trim() == t)
                             .map(|(_, c)| c.trim().to_ascii_lowercase())
-                            .filter(|c| is_colour(c));
+                            .filter(|c| crate::model::is_hex_colour(c));
                         tracks.push(Track {
                             id: t.clone(),
                             name: t.clone(),

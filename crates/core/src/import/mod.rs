@@ -135,10 +135,7 @@ pub fn parse_bytes(
             origin: origin.to_string(),
         });
     }
-    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
-        .trim_start()
-        .to_ascii_lowercase();
-    if start.starts_with("<!doctype html") || start.starts_with("<html") {
+    if looks_like_html(bytes) {
         return Err(Error::Syntax {
             origin: origin.to_string(),
             line: 1,
@@ -208,6 +205,14 @@ pub fn load_source(source: &str, options: &ImportOptions) -> Result<(Format, Val
     } else {
         load_file(Path::new(source), options)
     }
+}
+
+/// A web page rather than a schedule (a login page, an error page).
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
+        .trim_start()
+        .to_ascii_lowercase();
+    start.starts_with("<!doctype html") || start.starts_with("<html")
 }
 
 /// Line and column (1-based) of a byte offset, for syntax errors.

@@ -129,20 +129,6 @@ fn parse_time(s: &str) -> std::result::Result<DraftTime, String> {
         .map_err(|_| format!("{s:?} is not a time like \"2024-05-01T09:00:00\""))
 }
 
-fn describe_json_error(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let text = e.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    };
-    match e.classify() {
-        Category::Syntax | Category::Eof => format!("not valid JSON: {text}"),
-        Category::Data => format!("not a Sessionize \"All data\" export: {text}"),
-        Category::Io => text,
-    }
-}
-
 pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draft> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty {
@@ -150,12 +136,8 @@ pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draf
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let data: AllData = serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
-        origin: origin.to_string(),
-        line: e.line(),
-        column: e.column(),
-        message: describe_json_error(&e),
-    })?;
+    let data: AllData = serde_json::from_slice(bytes)
+        .map_err(|e| Error::json_syntax(origin, &e, "a Sessionize \"All data\" export"))?;
 
     let mut warnings = Vec::new();
     let mut problems = Vec::new();
