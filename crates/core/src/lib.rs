@@ -17,6 +17,7 @@ pub mod now_report;
 pub mod schedule_json;
 pub mod snapshot;
 pub mod store;
+pub mod sync;
 
 use std::io::Read;
 use std::path::Path;

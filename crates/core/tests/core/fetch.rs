@@ -131,7 +131,7 @@ fn rand_ish() -> u128 {
 }
 
 /// A server on 127.0.0.1; its threads end on their own.
-fn server() -> String {
+pub fn server() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -142,7 +142,7 @@ fn server() -> String {
     format!("http://{addr}")
 }
 
-fn quick() -> FetchLimits {
+pub fn quick() -> FetchLimits {
     FetchLimits {
         response: Duration::from_millis(800),
         body: Duration::from_millis(800),

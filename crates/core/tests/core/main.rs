@@ -9,3 +9,4 @@ mod import_sqlite;
 mod now_next;
 mod properties;
 mod store;
+mod sync;
