@@ -206,6 +206,14 @@ function render(snap) {
   const notice = $('#notice');
   notice.textContent = snap.notice || '';
   notice.hidden = !snap.notice;
+  const offline = $('#offline');
+  offline.hidden = !snap.offline;
+  if (snap.offline) {
+    offline.textContent = [
+      snap.offline.schedule_from && `schedule from ${snap.offline.schedule_from}`,
+      `offline since ${snap.offline.offline_since}`,
+    ].filter(Boolean).join(' · ');
+  }
 
   const isRoom = snap.view === 'room' && snap.rooms.length === 1;
   $('#room-view').hidden = !isRoom;

@@ -19,6 +19,9 @@ use kiosk_core::{demo, now_report, parse_instant, Error};
 use crate::display::WindowOptions;
 use crate::instance::{self, Instance};
 use crate::kiosk::Kiosk;
+use crate::sync::SyncSettings;
+use kiosk_core::sync::Source;
+use std::time::Duration;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -49,6 +52,16 @@ struct GuiArgs {
     /// The venue's IANA time zone, for formats whose times carry none.
     #[arg(long, value_name = "ZONE")]
     venue_timezone: Option<String>,
+    /// Keep in sync with this source while running (a file, watched, or an
+    /// http(s) URL, polled); repeat for more, highest priority first.
+    #[arg(long = "source", value_name = "FILE|URL")]
+    sources: Vec<String>,
+    /// Seconds between checks of each source.
+    #[arg(long, value_name = "SECS")]
+    poll_interval: Option<u64>,
+    /// Seconds a source may fail before the offline badge shows.
+    #[arg(long, value_name = "SECS")]
+    offline_after: Option<u64>,
     /// Fullscreen, undecorated, cursor hidden.
     #[arg(long)]
     kiosk: bool,
@@ -323,7 +336,7 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
     let imported = match (&schedule_source, args.demo) {
         (_, true) => Some((demo::rebased(start), "embedded demo".to_string())),
         (Some(source), false) => Some((
-            load_schedule(source, venue_timezone)?.1.schedule,
+            load_schedule(source, venue_timezone.clone())?.1.schedule,
             source.clone(),
         )),
         (None, false) => None,
@@ -356,7 +369,29 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         },
         _ => Selection::Lobby,
     };
-    let kiosk = Kiosk::new(store, clock, selection)?;
+    let sources: Vec<Source> = if args.sources.is_empty() {
+        &config.sources
+    } else {
+        &args.sources
+    }
+    .iter()
+    .map(|s| Source::parse(s))
+    .collect();
+    let offline_after =
+        Duration::from_secs(args.offline_after.unwrap_or(config.offline_after_secs));
+    let kiosk = Kiosk::new(store, clock, selection)?
+        .with_sources(sources.iter().map(Source::name).collect(), offline_after)?;
+    let sync = SyncSettings {
+        sources,
+        poll_interval: Duration::from_secs(
+            args.poll_interval
+                .unwrap_or(config.poll_interval_secs)
+                .max(1),
+        ),
+        options: ImportOptions {
+            venue_timezone: venue_timezone.clone(),
+        },
+    };
     if let Some((schedule, source)) = imported {
         if kiosk.stored_schedule_differs(&schedule) {
             kiosk.replace_schedule(schedule, &source)?;
@@ -373,7 +408,7 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         theme,
     };
     tracing::info!(?options, data_dir = %data_dir.display(), speed = args.speed, at = %start, "starting the display");
-    crate::run_display(kiosk, options, listener).map_err(|e| Error::Store {
+    crate::run_display(kiosk, options, sync, listener).map_err(|e| Error::Store {
         path: data_dir.display().to_string(),
         message: format!("the window system failed: {e}"),
     })?;

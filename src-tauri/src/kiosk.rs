@@ -1,12 +1,15 @@
 //! The app's state: the store (the one writer), the schedule it holds, the
 //! clock, and which room this screen shows.
 
+use std::collections::HashMap;
 use std::sync::{mpsc, Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use kiosk_core::clock::Clock;
 use kiosk_core::model::Schedule;
-use kiosk_core::snapshot::{display_snapshot, DisplaySnapshot, Selection};
+use kiosk_core::snapshot::{display_snapshot, DisplaySnapshot, OfflineBadge, Selection};
 use kiosk_core::store::Store;
+use kiosk_core::sync::{ImportSummary, SyncState};
 
 pub struct Kiosk {
     store: Mutex<Store>,
@@ -16,6 +19,13 @@ pub struct Kiosk {
     selection: Selection,
     /// Wakes the ticker when the schedule changes, so the screen follows at once.
     wake: Mutex<Option<mpsc::Sender<()>>>,
+    /// Sync sources by name, in priority order (first wins).
+    sources: Vec<String>,
+    offline_after: Duration,
+    /// Each source's state, as last stored.
+    sync: RwLock<HashMap<String, SyncState>>,
+    /// The index of the source the shown schedule came from.
+    active_source: RwLock<Option<usize>>,
 }
 
 impl Kiosk {
@@ -33,6 +43,102 @@ impl Kiosk {
             clock,
             selection,
             wake: Mutex::new(None),
+            sources: Vec::new(),
+            offline_after: Duration::from_secs(300),
+            sync: RwLock::new(HashMap::new()),
+            active_source: RwLock::new(None),
+        })
+    }
+
+    /// Sync from `sources` (names, first = highest priority); show the
+    /// offline badge once the source in use has failed for `offline_after`.
+    pub fn with_sources(
+        mut self,
+        sources: Vec<String>,
+        offline_after: Duration,
+    ) -> kiosk_core::Result<Kiosk> {
+        let mut states = HashMap::new();
+        {
+            let store = self.store.lock().expect("store lock poisoned");
+            for name in &sources {
+                states.insert(name.clone(), store.sync_state(name)?);
+            }
+        }
+        self.sources = sources;
+        self.offline_after = offline_after;
+        self.sync = RwLock::new(states);
+        Ok(self)
+    }
+
+    pub fn sync_state(&self, source: &str) -> SyncState {
+        self.sync
+            .read()
+            .expect("sync lock poisoned")
+            .get(source)
+            .cloned()
+            .unwrap_or_else(|| SyncState {
+                source: source.to_string(),
+                ..SyncState::default()
+            })
+    }
+
+    /// Remember a source's state, in memory and in the store, and let the
+    /// screen show (or drop) the offline badge.
+    pub fn record_sync(&self, state: SyncState) -> kiosk_core::Result<()> {
+        self.store
+            .lock()
+            .expect("store lock poisoned")
+            .save_sync_state(&state)?;
+        self.sync
+            .write()
+            .expect("sync lock poisoned")
+            .insert(state.source.clone(), state);
+        self.wake_ticker();
+        Ok(())
+    }
+
+    /// Apply a schedule from source `index` unless a higher-priority source
+    /// that still works supplied the one shown. `Ok(None)`: not applied.
+    pub fn apply_from(
+        &self,
+        index: usize,
+        schedule: Schedule,
+        source: &str,
+    ) -> kiosk_core::Result<Option<ImportSummary>> {
+        let active = *self.active_source.read().expect("active lock poisoned");
+        if let Some(active) = active.filter(|a| *a < index) {
+            let preferred = self.sync_state(&self.sources[active]);
+            if preferred.failures == 0 {
+                return Ok(None);
+            }
+        }
+        let summary = {
+            let mut store = self.store.lock().expect("store lock poisoned");
+            store.apply(&schedule, source)?
+        };
+        if let Some(revision) = summary.revision {
+            *self.schedule.write().expect("schedule lock poisoned") = Some(schedule);
+            *self.revision.write().expect("revision lock poisoned") = revision;
+        }
+        *self.active_source.write().expect("active lock poisoned") = Some(index);
+        self.wake_ticker();
+        Ok(Some(summary))
+    }
+
+    fn offline_badge(&self, schedule: Option<&Schedule>) -> Option<OfflineBadge> {
+        let index = (*self.active_source.read().expect("active lock poisoned")).unwrap_or(0);
+        let state = self.sync_state(self.sources.get(index)?);
+        let now = self.clock.now();
+        if !state.offline(now, self.offline_after) {
+            return None;
+        }
+        let hm = |t: jiff::Timestamp| match schedule {
+            Some(s) => s.local_hm(t),
+            None => t.strftime("%H:%M UTC").to_string(),
+        };
+        Some(OfflineBadge {
+            schedule_from: state.last_success.map(hm),
+            offline_since: hm(state.failing_since?),
         })
     }
 
@@ -44,13 +150,15 @@ impl Kiosk {
     pub fn snapshot(&self) -> DisplaySnapshot {
         let schedule = self.schedule.read().expect("schedule lock poisoned");
         let revision = *self.revision.read().expect("revision lock poisoned");
-        display_snapshot(
+        let mut snapshot = display_snapshot(
             schedule.as_ref(),
             &self.selection,
             self.clock.now(),
             revision,
             self.clock.speed(),
-        )
+        );
+        snapshot.offline = self.offline_badge(schedule.as_ref());
+        snapshot
     }
 
     /// Store `schedule` as a new revision (one transaction) and show it.
@@ -70,7 +178,7 @@ impl Kiosk {
         *self.wake.lock().expect("wake lock poisoned") = Some(tx);
     }
 
-    fn wake_ticker(&self) {
+    pub(crate) fn wake_ticker(&self) {
         if let Some(tx) = self.wake.lock().expect("wake lock poisoned").as_ref() {
             let _ = tx.send(());
         }

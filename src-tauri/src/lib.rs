@@ -7,6 +7,7 @@ pub mod display;
 mod instance;
 pub mod kiosk;
 mod logging;
+pub mod sync;
 
 use std::os::unix::net::UnixListener;
 
@@ -35,6 +36,7 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 pub fn run_display(
     kiosk: Kiosk,
     options: display::WindowOptions,
+    sync: sync::SyncSettings,
     listener: UnixListener,
 ) -> tauri::Result<()> {
     let app = app_builder(Builder::default(), kiosk)
@@ -43,6 +45,7 @@ pub fn run_display(
             let window = display::open(&handle, &options)?;
             reload_when_web_process_dies(&window);
             display::start_ticker(handle.clone());
+            sync::start(handle.clone(), sync);
             instance::serve(listener, move || {
                 if let Some(w) = handle.get_webview_window(display::LABEL) {
                     let _ = w.unminimize();

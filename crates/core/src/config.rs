@@ -21,6 +21,15 @@ pub struct Config {
     /// A schedule to import at start: a file (any supported format) or an
     /// http(s) URL.
     pub schedule: Option<String>,
+    /// Sources kept in sync while the kiosk runs, highest priority first: files
+    /// (watched) or http(s) URLs (polled).
+    pub sources: Vec<String>,
+    /// Seconds between checks of each source (URLs are polled; files are
+    /// also watched and re-read within a second of a change).
+    pub poll_interval_secs: u64,
+    /// Seconds a source may fail before the screen shows the discreet
+    /// "offline since" badge.
+    pub offline_after_secs: u64,
     /// The venue's IANA time zone, for formats whose times carry none
     /// (Sessionize, CSV, floating iCalendar times).
     pub venue_timezone: Option<String>,
@@ -46,6 +55,9 @@ impl Default for Config {
         Config {
             schedule: None,
             venue_timezone: None,
+            sources: Vec::new(),
+            poll_interval_secs: 60,
+            offline_after_secs: 300,
             room: None,
             lobby: false,
             kiosk: false,

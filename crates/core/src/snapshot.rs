@@ -110,6 +110,17 @@ pub struct DisplaySnapshot {
     pub next_change_at: Option<Timestamp>,
     /// A sentence for the screen when something needs saying (never an error page).
     pub notice: Option<String>,
+    /// Set when the schedule's source has failed for longer than the
+    /// configured time: a discreet badge, nothing else changes.
+    pub offline: Option<OfflineBadge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfflineBadge {
+    /// `HH:MM` (venue time) of the last good sync, if there was one.
+    pub schedule_from: Option<String>,
+    /// `HH:MM` (venue time) when the failures began.
+    pub offline_since: String,
 }
 
 fn minutes_ceil(d: SignedDuration) -> i64 {
@@ -280,6 +291,7 @@ pub fn display_snapshot(
                 "No schedule loaded yet. Run `summit-kiosk import FILE` or start with --schedule FILE."
                     .into(),
             ),
+            offline: None,
         };
     };
     let (view, room_ids, notice): (&'static str, Vec<&str>, Option<String>) = match selection {
@@ -326,5 +338,6 @@ pub fn display_snapshot(
         rooms,
         next_change_at,
         notice,
+        offline: None,
     }
 }

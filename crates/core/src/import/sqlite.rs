@@ -435,3 +435,79 @@ fn read(conn: &Connection, origin: &str) -> Result<Draft> {
         sessions: draft_sessions,
     })
 }
+
+/// Write `schedule` as an exchange file (`assets/exchange-schema.sql`) at
+/// `path`, replacing what is there: for organizers who keep their programme
+/// in one, and for tests.
+pub fn write_exchange(schedule: &crate::model::Schedule, path: &Path) -> Result<()> {
+    use rusqlite::params;
+    let origin = path.display().to_string();
+    let sql_err = |source| Error::Sqlite {
+        path: origin.clone(),
+        source,
+    };
+    let _ = std::fs::remove_file(path);
+    let mut conn = Connection::open(path).map_err(sql_err)?;
+    let tx = conn.transaction().map_err(sql_err)?;
+    tx.execute_batch(include_str!("../../../../assets/exchange-schema.sql"))
+        .map_err(sql_err)?;
+    let c = &schedule.conference;
+    let day_change = format!(
+        "{:02}:{:02}",
+        c.day_change.as_hours(),
+        c.day_change.as_mins() % 60
+    );
+    tx.execute(
+        "INSERT INTO conference (name, timezone, id, venue, day_change) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![c.name, c.timezone, c.id, c.venue, day_change],
+    )
+    .map_err(sql_err)?;
+    for (i, r) in schedule.rooms.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO rooms VALUES (?1, ?2, ?3)",
+            params![r.id, r.name, i as i64],
+        )
+        .map_err(sql_err)?;
+    }
+    for t in &schedule.tracks {
+        tx.execute(
+            "INSERT INTO tracks VALUES (?1, ?2, ?3)",
+            params![t.id, t.name, t.colour],
+        )
+        .map_err(sql_err)?;
+    }
+    for s in &schedule.speakers {
+        tx.execute(
+            "INSERT INTO speakers VALUES (?1, ?2, ?3)",
+            params![s.id, s.name, s.affiliation],
+        )
+        .map_err(sql_err)?;
+    }
+    for s in &schedule.sessions {
+        tx.execute(
+            "INSERT INTO sessions (id, title, room_id, start, \"end\", kind, track_id, subtitle, abstract, slides_url)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                s.id,
+                s.title,
+                s.room,
+                schedule.local_rfc3339(s.start),
+                schedule.local_rfc3339(s.end),
+                s.kind.as_str(),
+                s.track,
+                s.subtitle,
+                s.abstract_text,
+                s.slides_url
+            ],
+        )
+        .map_err(sql_err)?;
+        for (i, sp) in s.speakers.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO session_speakers VALUES (?1, ?2, ?3)",
+                params![s.id, sp, i as i64],
+            )
+            .map_err(sql_err)?;
+        }
+    }
+    tx.commit().map_err(sql_err)
+}

@@ -5,56 +5,16 @@ use std::path::{Path, PathBuf};
 
 use kiosk_core::import::{load_file, Format, ImportOptions};
 use kiosk_core::now_report::now_report;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
-const SCHEMA: &str = include_str!("../../../../assets/exchange-schema.sql");
-
-/// The demo, written into an exchange file with plain SQL.
+/// The demo, written into an exchange file (its conference name padded with
+/// spaces, as a hand-made file might have it); the connection stays open for
+/// further edits.
 fn write_demo(path: &Path) -> Connection {
-    let demo = kiosk_core::demo::demo().schedule;
+    kiosk_core::import::sqlite::write_exchange(&kiosk_core::demo::demo().schedule, path).unwrap();
     let conn = Connection::open(path).unwrap();
-    conn.execute_batch(SCHEMA).unwrap();
-    let c = &demo.conference;
-    conn.execute(
-        "INSERT INTO conference (name, timezone, id, venue) VALUES (?1, ?2, ?3, ?4)",
-        params![format!("  {}  ", c.name), c.timezone, c.id, c.venue],
-    )
-    .unwrap();
-    for (i, r) in demo.rooms.iter().enumerate() {
-        conn.execute(
-            "INSERT INTO rooms VALUES (?1, ?2, ?3)",
-            params![r.id, r.name, i as i64],
-        )
+    conn.execute("UPDATE conference SET name = '  ' || name || '  '", [])
         .unwrap();
-    }
-    for t in &demo.tracks {
-        conn.execute(
-            "INSERT INTO tracks VALUES (?1, ?2, ?3)",
-            params![t.id, t.name, t.colour],
-        )
-        .unwrap();
-    }
-    for s in &demo.speakers {
-        conn.execute(
-            "INSERT INTO speakers VALUES (?1, ?2, ?3)",
-            params![s.id, s.name, s.affiliation],
-        )
-        .unwrap();
-    }
-    for s in &demo.sessions {
-        conn.execute(
-            "INSERT INTO sessions (id, title, room_id, start, \"end\", kind, track_id, slides_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![s.id, s.title, s.room, demo.local_rfc3339(s.start), s.end.to_string(), s.kind.as_str(), s.track, s.slides_url],
-        )
-        .unwrap();
-        for (i, sp) in s.speakers.iter().enumerate() {
-            conn.execute(
-                "INSERT INTO session_speakers VALUES (?1, ?2, ?3)",
-                params![s.id, sp, i as i64],
-            )
-            .unwrap();
-        }
-    }
     conn
 }
 

@@ -1,0 +1,138 @@
+//! The sync runner: one thread per source. A file source is checked when the
+//! file (or its WAL) changes, seen through inotify and debounced, and at the
+//! poll interval in case an event was missed; a URL source is polled at the
+//! interval, with back-off after failures. What changed goes to the store in
+//! one transaction; what failed goes to the source's state, and the screen
+//! keeps its schedule.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
+use tauri::{AppHandle, Manager, Runtime};
+
+use kiosk_core::fetch::{backoff, FetchLimits};
+use kiosk_core::import::ImportOptions;
+use kiosk_core::sync::{check, Checked, Source};
+
+use crate::kiosk::Kiosk;
+
+#[derive(Debug, Clone)]
+pub struct SyncSettings {
+    pub sources: Vec<Source>,
+    pub poll_interval: Duration,
+    pub options: ImportOptions,
+}
+
+/// Longest wait after failures.
+const MAX_BACKOFF: Duration = Duration::from_secs(600);
+/// Quiet time before a burst of file events counts as one change.
+const DEBOUNCE: Duration = Duration::from_millis(250);
+
+pub fn start<R: Runtime>(app: AppHandle<R>, settings: SyncSettings) {
+    for (index, source) in settings.sources.iter().cloned().enumerate() {
+        let app = app.clone();
+        let settings = settings.clone();
+        std::thread::Builder::new()
+            .name(format!("sync-{index}"))
+            .spawn(move || run(app, index, source, settings))
+            .expect("spawn a sync thread");
+    }
+}
+
+fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: SyncSettings) {
+    let name = source.name();
+    let (tx, rx) = mpsc::channel();
+    // Kept alive for the thread's life; dropping it stops the watching.
+    let _watcher = match &source {
+        Source::File(path) => {
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let file = path.file_name().map(|f| f.to_os_string());
+            let tx = tx.clone();
+            new_debouncer(DEBOUNCE, move |events: notify_debouncer_mini::DebounceEventResult| {
+                let ours = events.map(|evs| {
+                    evs.iter().any(|e| {
+                        // The file itself, its -wal/-shm, or a temporary renamed onto it.
+                        match (e.path.file_name(), &file) {
+                            (Some(n), Some(f)) => n.to_string_lossy().starts_with(&*f.to_string_lossy()),
+                            _ => true,
+                        }
+                    })
+                });
+                if ours.unwrap_or(true) {
+                    let _ = tx.send(());
+                }
+            })
+            .and_then(|mut d| d.watcher().watch(folder, RecursiveMode::NonRecursive).map(|()| d))
+            .map_err(|e| tracing::warn!(source = %name, "cannot watch the folder, checking every {:?}: {e}", settings.poll_interval))
+            .ok()
+        }
+        Source::Url(_) => None,
+    };
+    let limits = FetchLimits::default();
+    loop {
+        let kiosk = app.state::<Kiosk>();
+        let mut state = kiosk.sync_state(&name);
+        let now = kiosk.clock().now();
+        let mut retry_after = None;
+        match check(&source, &state, &settings.options, &limits) {
+            Ok(Checked::Unchanged) => state.succeeded(now),
+            Ok(Checked::Changed {
+                format,
+                validated,
+                validator,
+                fingerprint,
+            }) => {
+                for w in &validated.warnings {
+                    tracing::warn!(source = %name, "{w}");
+                }
+                match kiosk.apply_from(index, validated.schedule, &name) {
+                    Ok(Some(summary)) => {
+                        tracing::info!(source = %name, format = format.name(), %summary, revision = ?summary.revision, "synced");
+                        state.succeeded(now);
+                        state.validator = validator;
+                        state.fingerprint = fingerprint;
+                    }
+                    Ok(None) => {
+                        tracing::info!(source = %name, "a higher-priority source is in use; not applied");
+                        state.succeeded(now);
+                        state.validator = validator;
+                        state.fingerprint = fingerprint;
+                    }
+                    Err(e) => state.failed(now, &e.to_string()),
+                }
+            }
+            Err(e) => {
+                tracing::warn!(source = %name, "sync failed; the schedule on screen stays: {e}");
+                if let kiosk_core::Error::Fetch {
+                    retry_after: asked, ..
+                } = &e
+                {
+                    retry_after = *asked;
+                }
+                state.failed(now, &e.to_string());
+            }
+        }
+        let failures = state.failures;
+        if let Err(e) = kiosk.record_sync(state) {
+            tracing::error!(source = %name, "cannot record the sync state: {e}");
+        }
+        let wait = match failures {
+            0 => settings.poll_interval,
+            n => backoff(
+                n - 1,
+                retry_after,
+                settings.poll_interval,
+                MAX_BACKOFF.max(settings.poll_interval),
+            ),
+        };
+        match rx.recv_timeout(wait) {
+            Ok(()) => while rx.try_recv().is_ok() {},
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(wait),
+        }
+    }
+}
