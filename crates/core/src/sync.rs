@@ -134,7 +134,7 @@ pub enum Checked {
     /// A new version, validated.
     Changed {
         format: Format,
-        validated: Validated,
+        validated: Box<Validated>,
         validator: Validator,
         fingerprint: Option<String>,
     },
@@ -181,7 +181,7 @@ pub fn check(
             let (format, validated) = import::load_file(path, options)?;
             Ok(Checked::Changed {
                 format,
-                validated,
+                validated: Box::new(validated),
                 validator: Validator::default(),
                 fingerprint: before,
             })
@@ -197,7 +197,7 @@ pub fn check(
                 let (format, validated) = import::parse_bytes(url, &bytes, options)?;
                 Ok(Checked::Changed {
                     format,
-                    validated,
+                    validated: Box::new(validated),
                     validator,
                     fingerprint: None,
                 })
