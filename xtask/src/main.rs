@@ -275,12 +275,24 @@ fn pss_tree_kib(pid: u32) -> u64 {
     total
 }
 
-/// The display's memory when idle and its start-up time, on a 1080p virtual
-/// screen. No baseline is named for these yet; they are printed as figures.
+/// The sync figures (see crates/core/examples/sync_bench.rs), then the
+/// display's memory when idle and its start-up time on a 1080p virtual
+/// screen (no baseline is named for these; they are printed as figures).
 fn bench() -> Result {
     let mut packages = BUILD_PACKAGES.to_vec();
     packages.extend_from_slice(&["xvfb", "matchbox-window-manager"]);
     ensure_packages(&packages)?;
+    // Sync: import time of a 5,000-session congress against its 200 ms
+    // target, and a 304 poll against a full fetch.
+    run(cargo().args([
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "kiosk-core",
+        "--example",
+        "sync_bench",
+    ]))?;
     run(cargo().args(["build", "--release", "--bin", "summit-kiosk"]))?;
     let display = ":93";
     let mut xvfb = Command::new("Xvfb")

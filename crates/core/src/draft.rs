@@ -245,6 +245,11 @@ pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
         }
     }
 
+    // Sets, not scans: a 5,000-session congress has thousands of speakers.
+    use std::collections::HashSet;
+    let room_ids: HashSet<&str> = draft.rooms.iter().map(|r| r.id.as_str()).collect();
+    let track_ids: HashSet<&str> = draft.tracks.iter().map(|t| t.id.as_str()).collect();
+    let speaker_ids: HashSet<&str> = draft.speakers.iter().map(|s| s.id.as_str()).collect();
     let mut sessions = Vec::with_capacity(draft.sessions.len());
     for s in &draft.sessions {
         let place = s.place.as_str();
@@ -268,7 +273,7 @@ pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
                 );
             }
         }
-        if !draft.rooms.iter().any(|r| r.id == s.room) {
+        if !room_ids.contains(s.room.as_str()) {
             c.error(
                 format!("{place}.room"),
                 format!(
@@ -284,7 +289,7 @@ pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
             );
         }
         if let Some(track) = &s.track {
-            if !draft.tracks.iter().any(|t| &t.id == track) {
+            if !track_ids.contains(track.as_str()) {
                 c.error(format!("{place}.track"), format!("unknown track {track:?}"));
             }
         }
@@ -299,7 +304,7 @@ pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
             );
         }
         for (j, sp) in s.speakers.iter().enumerate() {
-            if !draft.speakers.iter().any(|d| &d.id == sp) {
+            if !speaker_ids.contains(sp.as_str()) {
                 c.error(
                     format!("{place}.speakers[{j}]"),
                     format!("unknown speaker {sp:?}"),
