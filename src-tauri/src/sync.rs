@@ -78,7 +78,19 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
         let mut state = kiosk.sync_state(&name);
         let now = kiosk.clock().now();
         let mut retry_after = None;
-        match check(&source, &state, &settings.options, &limits) {
+        // A parser that panics on some input must not stop this source's
+        // syncing, let alone the kiosk: it is one more failed check.
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check(&source, &state, &settings.options, &limits)
+        }))
+        .unwrap_or_else(|_| {
+            Err(kiosk_core::Error::Store {
+                path: name.clone(),
+                message: "reading this source crashed the importer; the schedule on screen stays"
+                    .into(),
+            })
+        });
+        match checked {
             Ok(Checked::Unchanged) => state.succeeded(now),
             Ok(Checked::Changed {
                 format,

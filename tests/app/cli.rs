@@ -280,3 +280,115 @@ fn a_config_with_a_typo_is_a_clear_error() {
         .code(1)
         .stderr(predicates::str::contains("missing.toml: cannot read"));
 }
+
+fn core_fixture(name: &str) -> String {
+    crate::support::root()
+        .join("crates/core/tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// `now --schedule` reads every format, and the contract holds for each.
+#[test]
+fn now_json_for_every_format() {
+    let paris = ["--venue-timezone", "Europe/Paris"];
+    let cases: &[(&str, &[&str], &str, &str, &str)] = &[
+        (
+            "frab/wk24-schedule.xml",
+            &[],
+            "2024-12-27T11:10:00+01:00",
+            "Saal Zürich",
+            "Eröffnung: Über Brücken gehen",
+        ),
+        (
+            "frab/wk24-schedule.json",
+            &[],
+            "2024-12-27T11:10:00+01:00",
+            "Saal Zürich",
+            "Eröffnung: Über Brücken gehen",
+        ),
+    ];
+    for (file, extra, at, room, title) in cases {
+        let mut args = vec![
+            "--schedule".to_string(),
+            core_fixture(file),
+            "--at".into(),
+            at.to_string(),
+            "--room".into(),
+            room.to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let report = now_json(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(report["rooms"][0]["room"], *room, "{file}");
+        assert_eq!(report["rooms"][0]["now"]["title"], *title, "{file}");
+        assert_eq!(report["timezone"], "Europe/Berlin", "{file}");
+    }
+    // The Sessionize, CSV and iCalendar fixtures are one conference: the
+    // screen reads the same from each.
+    let mut reports = Vec::new();
+    for file in [
+        "sessionize/alpine-devconf-2025.json",
+        "csv/alpine-devconf-2025.csv",
+        "ical/alpine-devconf-2025.ics",
+    ] {
+        let path = core_fixture(file);
+        let mut args = vec!["--schedule", &path, "--at", "2025-05-15T10:00:00+02:00"];
+        args.extend(paris);
+        let report = now_json(&args);
+        assert_eq!(report["timezone"], "Europe/Paris", "{file}");
+        reports.push(report["rooms"].clone());
+    }
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0], reports[2]);
+    assert!(
+        reports[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| !r["now"].is_null()),
+        "{}",
+        reports[0]
+    );
+}
+
+/// Every file of the bad-input corpus, imported through the real binary:
+/// refused (exit 1, no panic), and the store keeps its revision and content.
+#[test]
+fn the_bad_input_corpus_changes_nothing_in_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    kiosk()
+        .args(["import", &demo_file(), "--data-dir", data])
+        .assert()
+        .success();
+    let corpus = crate::support::root().join("crates/core/tests/fixtures/bad");
+    let mut files: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "{} files", files.len());
+    for file in &files {
+        // A venue zone, as a real config has, except for the files whose fault is having none.
+        let mut cmd = kiosk();
+        cmd.args(["import", file.to_str().unwrap(), "--data-dir", data]);
+        let name = file.to_string_lossy();
+        if !(name.contains("no-zone") || name.contains("no-venue-zone")) {
+            cmd.args(["--venue-timezone", "Europe/Paris"]);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", file.display());
+        assert!(
+            stderr.contains(&*file.file_name().unwrap().to_string_lossy()),
+            "names the file: {stderr}"
+        );
+    }
+    let store = kiosk_core::store::Store::open(&dir.path().join("store.sqlite")).unwrap();
+    assert_eq!(store.revision().unwrap(), 1);
+    assert_eq!(
+        store.load().unwrap().unwrap(),
+        kiosk_core::demo::demo().schedule
+    );
+}

@@ -130,3 +130,77 @@ fn another_window_gets_nothing() {
 }
 
 use tauri::Manager;
+
+/// Two sources, the first preferred: the second supplies the schedule only
+/// while the first has none or fails; every applied change shows at once.
+#[test]
+fn a_lower_priority_source_fills_in_only_while_the_first_fails() {
+    let at: Timestamp = "2020-02-26T10:20:00-05:00".parse().unwrap();
+    let kiosk = Kiosk::new(
+        Store::open_in_memory().unwrap(),
+        Arc::new(FixedClock(at)),
+        Selection::Room {
+            room: "Main hall".into(),
+        },
+    )
+    .unwrap()
+    .with_sources(
+        vec!["primary".into(), "backup".into()],
+        std::time::Duration::from_secs(60),
+    )
+    .unwrap();
+    let demo = kiosk_core::demo::demo().schedule;
+    let retitled = |title: &str| {
+        let mut s = demo.clone();
+        s.sessions
+            .iter_mut()
+            .find(|x| x.id == "d1-cloudprovider")
+            .unwrap()
+            .title = title.into();
+        s
+    };
+    let shown = |k: &Kiosk| {
+        k.snapshot().rooms[0]
+            .current
+            .as_ref()
+            .unwrap()
+            .session
+            .title
+            .clone()
+    };
+
+    let first = kiosk
+        .apply_from(1, retitled("from backup"), "backup")
+        .unwrap()
+        .expect("nothing yet: applied");
+    assert_eq!(first.revision, Some(1));
+    assert_eq!(shown(&kiosk), "from backup");
+    kiosk
+        .apply_from(0, retitled("from primary"), "primary")
+        .unwrap()
+        .expect("the preferred source wins");
+    assert_eq!(shown(&kiosk), "from primary");
+    assert_eq!(
+        kiosk
+            .apply_from(1, retitled("backup again"), "backup")
+            .unwrap(),
+        None,
+        "refused while the primary works"
+    );
+    assert_eq!(shown(&kiosk), "from primary");
+
+    let mut primary = kiosk.sync_state("primary");
+    primary.failed(at, "http://primary: HTTP 503");
+    kiosk.record_sync(primary).unwrap();
+    kiosk
+        .apply_from(1, retitled("backup again"), "backup")
+        .unwrap()
+        .expect("the primary fails: the backup fills in");
+    assert_eq!(shown(&kiosk), "backup again");
+    // Unchanged content makes no revision.
+    let same = kiosk
+        .apply_from(1, retitled("backup again"), "backup")
+        .unwrap()
+        .unwrap();
+    assert_eq!(same.revision, None);
+}

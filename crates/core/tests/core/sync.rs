@@ -154,3 +154,41 @@ fn a_url_source_costs_a_304_when_unchanged() {
         Checked::Unchanged
     ));
 }
+
+/// Every misbehaviour of a URL source: an error in the source's state, and
+/// the stored schedule exactly as it was.
+#[test]
+fn a_misbehaving_feed_is_an_error_in_the_sync_state_and_nothing_else() {
+    let base = crate::fetch::server();
+    let mut store = Store::open_in_memory().unwrap();
+    let demo = kiosk_core::demo::demo().schedule;
+    store.apply(&demo, "good").unwrap();
+    let options = ImportOptions::default();
+    for (path, expect) in [
+        ("/500", "HTTP 500"),
+        ("/never-ends", "over the limit"),
+        ("/2gb", "over the limit"),
+        ("/stall", "timed out"),
+        ("/stall-body", "timed out"),
+        ("/loop", "more than 5 redirects"),
+        ("/truncated", "truncated"),
+        ("/page", "a web page"),
+        ("/picture", "image/png"),
+    ] {
+        let url = format!("{base}{path}");
+        let source = Source::parse(&url);
+        let mut state = store.sync_state(&url).unwrap();
+        let err = check(&source, &state, &options, &crate::fetch::quick()).expect_err(path);
+        state.failed(at("2020-02-26T15:00:00Z"), &err.to_string());
+        store.save_sync_state(&state).unwrap();
+        let kept = store.sync_state(&url).unwrap();
+        let text = kept.last_error.unwrap();
+        assert!(
+            text.starts_with(&url) && text.contains(expect),
+            "{path}: {text}"
+        );
+        assert_eq!(kept.failures, 1);
+        assert_eq!(store.revision().unwrap(), 1, "{path}");
+        assert_eq!(store.load().unwrap().unwrap(), demo, "{path}");
+    }
+}
