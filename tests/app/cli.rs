@@ -392,3 +392,50 @@ fn the_bad_input_corpus_changes_nothing_in_the_store() {
         kiosk_core::demo::demo().schedule
     );
 }
+
+/// `check` and `import` take a URL: served by a loopback server the test
+/// starts, one good answer and one failure.
+#[test]
+fn check_and_import_read_a_url() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let reply = if request.starts_with("GET /schedule.json") {
+                let body = kiosk_core::demo::DEMO_JSON;
+                format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+            } else {
+                "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_string()
+            };
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    let good = format!("{base}/schedule.json");
+    kiosk()
+        .args(["check", &good])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("format      Summit Kiosk JSON"))
+        .stdout(predicates::str::contains("sessions    49"));
+    let dir = tempfile::tempdir().unwrap();
+    kiosk()
+        .args(["import", &good, "--data-dir", dir.path().to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("revision 1"));
+    let bad = format!("{base}/gone.json");
+    kiosk()
+        .args(["import", &bad, "--data-dir", dir.path().to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(format!(
+            "{bad}: the server answered HTTP 502 Bad Gateway"
+        )));
+    let store = kiosk_core::store::Store::open(&dir.path().join("store.sqlite")).unwrap();
+    assert_eq!(store.revision().unwrap(), 1);
+}
