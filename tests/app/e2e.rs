@@ -40,6 +40,19 @@ async fn read(c: &Client) -> Value {
     c.execute(READ, vec![]).await.expect("read the screen")
 }
 
+/// Wait until the screen's current title is `title`; how long it took.
+async fn wait_for_title(c: &Client, title: &str, limit: Duration, what: &str) -> Duration {
+    let since = Instant::now();
+    loop {
+        let s = read(c).await;
+        if s["title"] == title {
+            return since.elapsed();
+        }
+        assert!(since.elapsed() < limit, "{what}: {s}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Wait for the first rendered snapshot; returns the screen and how long it took.
 async fn first_render(c: &Client, since: Instant) -> (Value, Duration) {
     loop {
@@ -542,44 +555,28 @@ async fn a_change_to_the_sqlite_source_shows_on_screen() {
             data.path().join("d").to_str().unwrap(),
         ])
         .await;
-    let started = Instant::now();
-    loop {
-        let s = read(&c).await;
-        if s["title"] == "Native Cloud Deployment with Dask-Cloudprovider" {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the source's schedule never showed: {s}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let first = "Native Cloud Deployment with Dask-Cloudprovider";
+    wait_for_title(
+        &c,
+        first,
+        Duration::from_secs(30),
+        "the source's schedule never showed",
+    )
+    .await;
     let writer = rusqlite::Connection::open(&file).unwrap();
     writer.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
     writer
         .execute("UPDATE sessions SET title = 'Dask-Cloudprovider, live from the stage' WHERE id = 'd1-cloudprovider'", [])
         .unwrap();
-    let changed = Instant::now();
-    loop {
-        let s = read(&c).await;
-        if s["title"] == "Dask-Cloudprovider, live from the stage" {
-            break;
-        }
-        assert!(
-            changed.elapsed() < Duration::from_secs(5),
-            "the change did not show: {s}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    eprintln!(
-        "sqlite change to screen: {} ms",
-        changed.elapsed().as_millis()
-    );
-    assert!(
-        changed.elapsed() < Duration::from_secs(2),
-        "within 2 s: {:?}",
-        changed.elapsed()
-    );
+    let took = wait_for_title(
+        &c,
+        "Dask-Cloudprovider, live from the stage",
+        Duration::from_secs(5),
+        "the change did not show",
+    )
+    .await;
+    eprintln!("sqlite change to screen: {} ms", took.as_millis());
+    assert!(took < Duration::from_secs(2), "within 2 s: {took:?}");
     c.close().await.unwrap();
 }
 
@@ -633,18 +630,14 @@ async fn a_failing_url_source_leaves_the_screen_and_shows_a_badge() {
         ])
         .await;
     let badge = "return document.querySelector('#offline').hidden ? null : document.querySelector('#offline').textContent";
-    let started = Instant::now();
-    loop {
-        let s = read(&c).await;
-        if s["title"] == "Native Cloud Deployment with Dask-Cloudprovider" {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the feed's schedule never showed: {s}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let first = "Native Cloud Deployment with Dask-Cloudprovider";
+    wait_for_title(
+        &c,
+        first,
+        Duration::from_secs(30),
+        "the feed's schedule never showed",
+    )
+    .await;
     assert_eq!(
         c.execute(badge, vec![]).await.unwrap(),
         Value::Null,
@@ -667,10 +660,7 @@ async fn a_failing_url_source_leaves_the_screen_and_shows_a_badge() {
         "{text}"
     );
     let s = read(&c).await;
-    assert_eq!(
-        s["title"], "Native Cloud Deployment with Dask-Cloudprovider",
-        "the schedule stays"
-    );
+    assert_eq!(s["title"], first, "the schedule stays");
     save_screenshot(&c, &screen, "room-offline-badge-1080p.png", (1920, 1080)).await;
     c.close().await.unwrap();
 }
