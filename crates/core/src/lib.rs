@@ -4,6 +4,7 @@
 //! [`store`] → [`snapshot`] (a pure function of schedule, instant and room) →
 //! the display window, which only renders.
 
+pub mod bundle;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -83,6 +83,34 @@ const MIGRATIONS: &[&str] = &[
         last_modified TEXT,
         fingerprint   TEXT
     );",
+    // 3: photos (by content hash), the files they came from (or why a file
+    // was refused), and the USB bundles already applied.
+    "CREATE TABLE photos (
+        hash      TEXT PRIMARY KEY,
+        width     INTEGER NOT NULL,
+        height    INTEGER NOT NULL,
+        credit    TEXT,
+        origin    TEXT NOT NULL,
+        added_at  INTEGER NOT NULL,
+        hidden    INTEGER NOT NULL DEFAULT 0,
+        approved  INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE photo_files (
+        path        TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        hash        TEXT REFERENCES photos(hash),
+        quarantine  TEXT,
+        checked_at  INTEGER NOT NULL,
+        CHECK ((hash IS NULL) <> (quarantine IS NULL))
+    );
+    CREATE TABLE applied_bundles (
+        id          TEXT PRIMARY KEY,
+        conference  TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        applied_at  INTEGER NOT NULL,
+        origin      TEXT NOT NULL,
+        outcome     TEXT NOT NULL
+    );",
 ];
 
 /// The one writer of the store. Wrap it in a mutex to share it.
@@ -500,6 +528,45 @@ impl Store {
                 state.validator.last_modified,
                 state.fingerprint
             ],
+        ))?;
+        Ok(())
+    }
+
+    /// Whether the USB bundle `id` (the SHA-256 of its manifest) was applied
+    /// or refused before: each bundle is acted on at most once.
+    pub fn bundle_seen(&self, id: &str) -> Result<bool> {
+        self.sql(
+            self.conn
+                .query_row("SELECT 1 FROM applied_bundles WHERE id = ?1", [id], |_| Ok(()))
+                .optional(),
+        )
+        .map(|found| found.is_some())
+    }
+
+    /// The highest bundle version applied for `conference`, if any.
+    pub fn latest_bundle_version(&self, conference: &str) -> Result<Option<u64>> {
+        let v: Option<i64> = self.sql(self.conn.query_row(
+            "SELECT MAX(version) FROM applied_bundles WHERE conference = ?1 AND outcome = 'applied'",
+            [conference],
+            |r| r.get(0),
+        ))?;
+        Ok(v.map(|v| v as u64))
+    }
+
+    /// Record what was done with a bundle (`outcome` is `applied` or a reason
+    /// it was refused). One transaction.
+    pub fn record_bundle(
+        &mut self,
+        id: &str,
+        conference: &str,
+        version: u64,
+        origin: &str,
+        outcome: &str,
+    ) -> Result<()> {
+        self.sql(self.conn.execute(
+            "INSERT OR REPLACE INTO applied_bundles (id, conference, version, applied_at, origin, outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, conference, version as i64, Timestamp::now().as_second(), origin, outcome],
         ))?;
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! demo, and bad schedules.
 
 mod bad_input;
+mod bundle;
 mod fetch;
 mod import_frab;
 mod import_sessionize_csv_ical;

@@ -1,0 +1,1 @@
+//! USB bundles: make, check, stage and apply, and hostile bundles.
