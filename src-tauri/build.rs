@@ -6,7 +6,9 @@ fn main() {
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-            .app_manifest(tauri_build::AppManifest::new().commands(&["get_snapshot"])),
+            .app_manifest(
+                tauri_build::AppManifest::new().commands(&["get_snapshot", "get_photos"]),
+            ),
     )
     .expect("tauri-build: see the message above");
 }

@@ -19,7 +19,11 @@ use kiosk_core::{demo, now_report, parse_instant, Error};
 use crate::display::WindowOptions;
 use crate::instance::{self, Instance};
 use crate::kiosk::Kiosk;
+use crate::photo_cli;
 use crate::sync::SyncSettings;
+use kiosk_core::config::WallPolicy;
+use kiosk_core::photos::worker::Destination;
+use kiosk_core::photos::Playlist;
 use kiosk_core::sync::Source;
 use std::time::Duration;
 
@@ -92,6 +96,15 @@ struct GuiArgs {
     /// Days of daily log files kept.
     #[arg(long, value_name = "DAYS")]
     log_keep_days: Option<usize>,
+    /// A folder of event photos for the wall (watched: drop a photo in).
+    #[arg(long, value_name = "DIR")]
+    photos: Option<PathBuf>,
+    /// Seconds each photo stays on the wall.
+    #[arg(long, value_name = "SECS")]
+    photo_interval: Option<u64>,
+    /// When the wall shows: auto, breaks or off.
+    #[arg(long, value_name = "MODE", value_parser = ["auto", "breaks", "off"])]
+    photo_wall: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -116,6 +129,77 @@ enum Command {
         #[arg(long, value_name = "ZONE")]
         venue_timezone: Option<String>,
     },
+    /// Photo renditions: `photo render INPUT -o OUTPUT --long-edge N` runs the
+    /// wall's ingest pipeline (worker process included) on one file.
+    #[command(subcommand)]
+    Photo(PhotoCommand),
+    /// The photo library: `photos list`, `photos ingest`.
+    #[command(subcommand)]
+    Photos(PhotosCommand),
+    /// The photo worker (started by the kiosk itself, one per photo).
+    #[command(hide = true)]
+    PhotoWorker(WorkerArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum PhotoCommand {
+    /// Render one photo as the wall would, and write the rendition.
+    Render(RenderArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum PhotosCommand {
+    /// List the photos on the wall and the files quarantined, with the reason.
+    List {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ingest the photo folder (or DIR) now, as a running kiosk would, and
+    /// say what was added and what was quarantined.
+    Ingest {
+        #[arg(value_name = "DIR")]
+        folder: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+struct RenderArgs {
+    /// The photo: JPEG, PNG or WebP.
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+    /// Where to write the rendition (a JPEG).
+    #[arg(short, long, value_name = "OUTPUT")]
+    output: PathBuf,
+    /// The rendition's long edge in pixels (never enlarged).
+    #[arg(long, value_name = "N", default_value_t = 1920)]
+    long_edge: u32,
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct WorkerArgs {
+    #[arg(long)]
+    input: PathBuf,
+    #[arg(long = "long-edge", required = true)]
+    long_edges: Vec<u32>,
+    #[arg(long, conflicts_with = "output", required_unless_present = "output")]
+    out_dir: Option<PathBuf>,
+    #[arg(long)]
+    output: Option<PathBuf>,
+    #[arg(long, default_value_t = 1024)]
+    memory_mb: u64,
+    #[arg(long, default_value_t = 31)]
+    cpu_secs: u64,
 }
 
 #[derive(Args, Debug)]
@@ -160,6 +244,34 @@ pub fn main() -> ExitCode {
             data_dir,
             venue_timezone,
         }) => cmd_import(&file, config, data_dir, venue_timezone),
+        Some(Command::Photo(PhotoCommand::Render(a))) => {
+            quiet_logging();
+            photo_cli::cmd_photo_render(&a.input, &a.output, a.long_edge, a.config.as_deref())
+        }
+        Some(Command::Photos(PhotosCommand::List {
+            config,
+            data_dir,
+            json,
+        })) => photo_cli::cmd_photos_list(config, data_dir, json),
+        Some(Command::Photos(PhotosCommand::Ingest {
+            folder,
+            config,
+            data_dir,
+        })) => photo_cli::cmd_photos_ingest(folder, config, data_dir),
+        Some(Command::PhotoWorker(a)) => {
+            let destination = match (a.out_dir, a.output) {
+                (Some(dir), _) => Destination::Cache(dir),
+                (None, Some(file)) => Destination::File(file),
+                (None, None) => unreachable!("clap requires one"),
+            };
+            Ok(photo_cli::photo_worker(
+                &a.input,
+                a.long_edges,
+                destination,
+                a.memory_mb,
+                a.cpu_secs,
+            ))
+        }
         None => run_gui(cli.gui),
     };
     match result {
@@ -379,8 +491,27 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
     .collect();
     let offline_after =
         Duration::from_secs(args.offline_after.unwrap_or(config.offline_after_secs));
+    let photo_folder = args.photos.clone().or(config.photos.clone());
+    let wall_policy = match args.photo_wall.as_deref() {
+        Some("auto") => WallPolicy::Auto,
+        Some("breaks") => WallPolicy::Breaks,
+        Some(_) => WallPolicy::Off,
+        None => config.photo_wall,
+    };
+    let library = photo_cli::library(&config, &data_dir, photo_folder, args.demo)?;
+    let playlist = Playlist {
+        interval_ms: args
+            .photo_interval
+            .unwrap_or(config.photo_interval_secs)
+            .clamp(1, 3600)
+            * 1000,
+        credit: config.photo_credit,
+        edges: library.long_edges.clone(),
+        ..Playlist::default()
+    };
     let kiosk = Kiosk::new(store, clock, selection)?
-        .with_sources(sources.iter().map(Source::name).collect(), offline_after)?;
+        .with_sources(sources.iter().map(Source::name).collect(), offline_after)?
+        .with_wall(wall_policy, playlist)?;
     let sync = SyncSettings {
         sources,
         poll_interval: Duration::from_secs(
@@ -408,9 +539,11 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         theme,
     };
     tracing::info!(?options, data_dir = %data_dir.display(), speed = args.speed, at = %start, "starting the display");
-    crate::run_display(kiosk, options, sync, listener).map_err(|e| Error::Store {
-        path: data_dir.display().to_string(),
-        message: format!("the window system failed: {e}"),
+    crate::run_display(kiosk, options, sync, Some(library), listener).map_err(|e| {
+        Error::Store {
+            path: data_dir.display().to_string(),
+            message: format!("the window system failed: {e}"),
+        }
     })?;
     Ok(ExitCode::SUCCESS)
 }

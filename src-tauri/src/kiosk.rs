@@ -6,8 +6,10 @@ use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use kiosk_core::clock::Clock;
+use kiosk_core::config::WallPolicy;
 use kiosk_core::model::Schedule;
-use kiosk_core::snapshot::{display_snapshot, DisplaySnapshot, OfflineBadge, Selection};
+use kiosk_core::photos::Playlist;
+use kiosk_core::snapshot::{display_snapshot, wall_mode, DisplaySnapshot, OfflineBadge, Selection};
 use kiosk_core::store::Store;
 use kiosk_core::sync::{ImportSummary, SyncState};
 
@@ -26,6 +28,9 @@ pub struct Kiosk {
     sync: RwLock<HashMap<String, SyncState>>,
     /// The index of the source the shown schedule came from.
     active_source: RwLock<Option<usize>>,
+    /// The photo wall: what it rotates through, and when it shows.
+    playlist: RwLock<Playlist>,
+    wall_policy: WallPolicy,
 }
 
 impl Kiosk {
@@ -47,7 +52,49 @@ impl Kiosk {
             offline_after: Duration::from_secs(300),
             sync: RwLock::new(HashMap::new()),
             active_source: RwLock::new(None),
+            playlist: RwLock::new(Playlist::default()),
+            wall_policy: WallPolicy::Off,
         })
+    }
+
+    /// Show a photo wall under `policy`; `playlist` carries its interval,
+    /// credit setting and rendition sizes (its items come from the store).
+    pub fn with_wall(
+        mut self,
+        policy: WallPolicy,
+        playlist: Playlist,
+    ) -> kiosk_core::Result<Kiosk> {
+        self.wall_policy = policy;
+        self.playlist = RwLock::new(playlist);
+        self.refresh_playlist()?;
+        Ok(self)
+    }
+
+    /// Re-read the visible photos from the store; true if they changed.
+    pub fn refresh_playlist(&self) -> kiosk_core::Result<bool> {
+        let photos = self.store.lock().expect("store lock poisoned").photos()?;
+        let items = Playlist::from_photos(&photos);
+        let mut playlist = self.playlist.write().expect("playlist lock poisoned");
+        if playlist.items == items {
+            return Ok(false);
+        }
+        playlist.items = items;
+        playlist.revision += 1;
+        drop(playlist);
+        self.wake_ticker();
+        Ok(true)
+    }
+
+    pub fn playlist(&self) -> Playlist {
+        self.playlist
+            .read()
+            .expect("playlist lock poisoned")
+            .clone()
+    }
+
+    /// The store, for work that locks it briefly (the photo library).
+    pub(crate) fn store(&self) -> &Mutex<Store> {
+        &self.store
     }
 
     /// Sync from `sources` (names, first = highest priority); show the
@@ -158,6 +205,13 @@ impl Kiosk {
             self.clock.speed(),
         );
         snapshot.offline = self.offline_badge(schedule.as_ref());
+        let has_photos = !self
+            .playlist
+            .read()
+            .expect("playlist lock poisoned")
+            .items
+            .is_empty();
+        snapshot.wall = wall_mode(&snapshot, self.wall_policy, has_photos);
         snapshot
     }
 

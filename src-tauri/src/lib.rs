@@ -7,6 +7,8 @@ pub mod display;
 mod instance;
 pub mod kiosk;
 mod logging;
+mod photo_cli;
+pub mod photos;
 pub mod sync;
 
 use std::os::unix::net::UnixListener;
@@ -24,7 +26,11 @@ pub static STARTED: std::sync::LazyLock<std::time::Instant> =
 pub fn app_builder<R: Runtime>(builder: Builder<R>, kiosk: Kiosk) -> Builder<R> {
     builder
         .manage(kiosk)
-        .invoke_handler(tauri::generate_handler![commands::get_snapshot])
+        .register_asynchronous_uri_scheme_protocol(photos::SCHEME, photos::serve)
+        .invoke_handler(tauri::generate_handler![
+            commands::get_snapshot,
+            commands::get_photos
+        ])
 }
 
 /// The generated context (config, embedded `ui/`, capabilities).
@@ -37,10 +43,18 @@ pub fn run_display(
     kiosk: Kiosk,
     options: display::WindowOptions,
     sync: sync::SyncSettings,
+    library: Option<kiosk_core::photos::library::Library>,
     listener: UnixListener,
 ) -> tauri::Result<()> {
     let app = app_builder(Builder::default(), kiosk)
         .setup(move |app| {
+            if let Some(library) = library {
+                app.manage(photos::PhotoServer {
+                    renditions: library.renditions.clone(),
+                    served: Default::default(),
+                });
+                photos::start(app.handle().clone(), library);
+            }
             let handle = app.handle().clone();
             let window = display::open(&handle, &options)?;
             reload_when_web_process_dies(&window);

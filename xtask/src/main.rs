@@ -6,8 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-/// Build and run: WebKitGTK's headers, and fonts for any script.
-const BUILD_PACKAGES: &[&str] = &["libwebkit2gtk-4.1-dev", "pkg-config", "fonts-noto-core"];
+/// Building: WebKitGTK, and cmake + nasm for libjpeg-turbo (photo decoding).
+const BUILD_PACKAGES: &[&str] = &[
+    "libwebkit2gtk-4.1-dev",
+    "pkg-config",
+    "cmake",
+    "nasm",
+    "fonts-noto-core",
+];
 /// End-to-end tests: a virtual screen, a window manager, WebKit's WebDriver,
 /// and CJK fonts for the any-script screenshots.
 const TEST_PACKAGES: &[&str] = &[

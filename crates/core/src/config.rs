@@ -15,6 +15,20 @@ pub enum Theme {
     Light,
 }
 
+/// When the photo wall shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WallPolicy {
+    /// Full screen in breaks, working sessions and after the day; a side
+    /// panel during and between talks.
+    #[default]
+    Auto,
+    /// Full screen in breaks, working sessions and after the day; nothing
+    /// during talks.
+    Breaks,
+    Off,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -48,6 +62,21 @@ pub struct Config {
     pub log_level: String,
     /// Days of log files kept.
     pub log_keep_days: usize,
+    /// A folder of event photos for the wall (watched; sub-folders too).
+    pub photos: Option<PathBuf>,
+    /// Seconds each photo stays on the wall.
+    pub photo_interval_secs: u64,
+    pub photo_wall: WallPolicy,
+    /// Show a credit line (EXIF Artist, else the file name).
+    pub photo_credit: bool,
+    /// New photos wait for the organizer's approval before they show.
+    pub photo_approve: bool,
+    /// Rendition sizes (long edge, pixels): one per screen size in use.
+    pub photo_long_edges: Vec<u32>,
+    /// The photo worker's address-space limit, MiB.
+    pub photo_worker_memory_mb: u64,
+    /// The photo worker's time limit for one photo, milliseconds.
+    pub photo_worker_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -66,6 +95,14 @@ impl Default for Config {
             data_dir: None,
             log_level: "info".into(),
             log_keep_days: 14,
+            photos: None,
+            photo_interval_secs: 8,
+            photo_wall: WallPolicy::Auto,
+            photo_credit: true,
+            photo_approve: false,
+            photo_long_edges: crate::photos::DEFAULT_LONG_EDGES.to_vec(),
+            photo_worker_memory_mb: 1024,
+            photo_worker_timeout_ms: 30_000,
         }
     }
 }

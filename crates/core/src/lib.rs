@@ -15,6 +15,7 @@ pub mod import;
 pub mod limits;
 pub mod model;
 pub mod now_report;
+pub mod photos;
 pub mod schedule_json;
 pub mod snapshot;
 pub mod store;

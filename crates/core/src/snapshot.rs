@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::config::WallPolicy;
 use crate::model::{Schedule, Session, SessionKind};
 
 /// Minutes before the end at which a talk's colour turns to "ending soon".
@@ -113,6 +114,45 @@ pub struct DisplaySnapshot {
     /// Set when the schedule's source has failed for longer than the
     /// configured time: a discreet badge, nothing else changes.
     pub offline: Option<OfflineBadge>,
+    /// How the photo wall shows now (the shell sets it from its photos and
+    /// the configured [`WallPolicy`]; see [`wall_mode`]).
+    pub wall: WallMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WallMode {
+    #[default]
+    Off,
+    /// Beside the talk on a room screen.
+    Side,
+    /// The whole screen below the top bar, with the next session in a strip.
+    Full,
+}
+
+/// When the wall shows: full screen in breaks, working sessions and after the
+/// day (on the lobby: when no room has a talk on); during and between talks a
+/// side panel under [`WallPolicy::Auto`]. Never without photos or a schedule.
+pub fn wall_mode(snapshot: &DisplaySnapshot, policy: WallPolicy, has_photos: bool) -> WallMode {
+    if !has_photos || policy == WallPolicy::Off || !snapshot.has_schedule {
+        return WallMode::Off;
+    }
+    let quiet = |state: RoomState| {
+        matches!(
+            state,
+            RoomState::Break
+                | RoomState::WorkingSession
+                | RoomState::DayOver
+                | RoomState::EventOver
+        )
+    };
+    if snapshot.rooms.iter().all(|r| quiet(r.state)) {
+        WallMode::Full
+    } else if snapshot.view == "room" && policy == WallPolicy::Auto {
+        WallMode::Side
+    } else {
+        WallMode::Off
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -292,6 +332,7 @@ pub fn display_snapshot(
                     .into(),
             ),
             offline: None,
+            wall: WallMode::Off,
         };
     };
     let (view, room_ids, notice): (&'static str, Vec<&str>, Option<String>) = match selection {
@@ -339,5 +380,6 @@ pub fn display_snapshot(
         next_change_at,
         notice,
         offline: None,
+        wall: WallMode::Off,
     }
 }

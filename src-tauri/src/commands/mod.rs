@@ -6,6 +6,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::kiosk::Kiosk;
+use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::DisplaySnapshot;
 
 /// Errors cross IPC as `{code, message}`: a sentence for people, a code for tests.
@@ -36,4 +37,12 @@ pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot, IpcError
         )
     });
     Ok(kiosk.snapshot())
+}
+
+/// The photos the wall rotates through (names only: the window loads the
+/// renditions from the `photo:` scheme). After this the shell pushes
+/// `photos-changed`.
+#[tauri::command]
+pub fn get_photos(kiosk: State<'_, Kiosk>) -> Playlist {
+    kiosk.playlist()
 }

@@ -1,0 +1,164 @@
+//! Applying a staged bundle, at most once per bundle, and the whole way from
+//! a stick to the store ([`process`]).
+
+use std::path::PathBuf;
+
+use super::check::{self, dry_run, Current, Policy};
+use super::files::Opener;
+use super::manifest::FileKind;
+use super::stage::{stage, StagedBundle};
+use super::BundleError;
+use crate::import::ImportOptions;
+use crate::store::Store;
+use crate::sync::ImportSummary;
+
+/// A bundle applied to the store.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub id: String,
+    pub conference: String,
+    pub version: u64,
+    /// The store's source name: `usb:<conference>@<version>`.
+    pub source: String,
+    /// What the schedule import changed (`revision: None`: the schedule was
+    /// the one already shown).
+    pub summary: ImportSummary,
+    /// The staging folder; the caller removes it once the photos are ingested.
+    pub staged_dir: PathBuf,
+    /// Staged photos, for the photo ingest.
+    pub photos: Vec<PathBuf>,
+    /// The staged announcements file, if the bundle has one.
+    pub announcements: Option<PathBuf>,
+}
+
+/// What came of a bundle that was not refused.
+#[derive(Debug, Clone)]
+pub enum ApplyOutcome {
+    Applied(Applied),
+    /// This kiosk applied or refused this very bundle (same manifest bytes)
+    /// before: nothing was done. Not a failure.
+    AlreadySeen {
+        id: String,
+        conference: String,
+        version: u64,
+    },
+}
+
+/// What a kiosk needs to take bundles from sticks.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub policy: Policy,
+    /// Minisign public keys (the base64 line or the whole `.pub` text).
+    pub trusted_keys: Vec<String>,
+    /// How the schedule is imported (the venue zone for zoneless formats).
+    pub import: ImportOptions,
+    /// Where staging folders are made (in the kiosk's data folder).
+    pub staging_root: PathBuf,
+}
+
+/// Apply a staged bundle: unless it was seen before, validate the staged
+/// schedule again, check the policy against the store, store the schedule
+/// (one transaction, a new revision if it changed) and record the bundle.
+/// `origin` names the stick in the record. On an error, or if seen before,
+/// the staging folder is removed and the store is unchanged.
+pub fn apply(
+    staged: StagedBundle,
+    store: &mut Store,
+    origin: &str,
+) -> Result<ApplyOutcome, BundleError> {
+    let result = apply_staged(&staged, store, origin);
+    if !matches!(result, Ok(ApplyOutcome::Applied(_))) {
+        if let Err(e) = staged.remove() {
+            tracing::warn!(dir = %staged.dir.display(), error = %e, "cannot remove the staging folder");
+        }
+    }
+    result
+}
+
+fn apply_staged(
+    staged: &StagedBundle,
+    store: &mut Store,
+    origin: &str,
+) -> Result<ApplyOutcome, BundleError> {
+    let bundle = &staged.bundle;
+    let manifest = &bundle.manifest;
+    let conference = manifest.conference.id.clone();
+    let version = manifest.bundle_version;
+    if store.bundle_seen(&bundle.id)? {
+        return Ok(ApplyOutcome::AlreadySeen {
+            id: bundle.id.clone(),
+            conference,
+            version,
+        });
+    }
+    bundle.check_policy(Some(&Current::from_store(store, &conference)?))?;
+    let validated = dry_run(&staged.dir, manifest, &bundle.import)?;
+    let source = format!("usb:{conference}@{version}");
+    let summary = store.apply(&validated.schedule, &source)?;
+    store.record_bundle(&bundle.id, &conference, version, origin, "applied")?;
+    tracing::info!(bundle = %bundle.id, %source, %summary, "bundle applied");
+    Ok(ApplyOutcome::Applied(Applied {
+        id: bundle.id.clone(),
+        conference,
+        version,
+        source,
+        summary,
+        staged_dir: staged.dir.clone(),
+        photos: staged.paths(FileKind::Photo),
+        announcements: staged.paths(FileKind::Announcements).into_iter().next(),
+    }))
+}
+
+/// From a stick (its root or its bundle folder) to the store: read the
+/// manifest; stop if this bundle was seen before; check the policy and the
+/// files; stage; apply. A refusal that the same manifest would always get
+/// ([`BundleError::is_permanent`]) is recorded, so the stick is not checked
+/// again; a failure that may pass (a stick pulled out, a damaged file, a
+/// missing signature) is not, so the next insertion tries again. A refusal
+/// of the manifest itself is not recorded either: it is found before any
+/// file is read, and its conference and version cannot be trusted.
+pub fn process(
+    stick: &std::path::Path,
+    settings: &Settings,
+    store: &mut Store,
+    opener: &dyn Opener,
+) -> Result<ApplyOutcome, BundleError> {
+    let bundle = check::read(
+        stick,
+        &settings.policy,
+        &settings.trusted_keys,
+        &settings.import,
+    )?;
+    let origin = bundle.dir.display().to_string();
+    let result = (|| {
+        let conference = &bundle.manifest.conference.id;
+        if store.bundle_seen(&bundle.id)? {
+            return Ok(ApplyOutcome::AlreadySeen {
+                id: bundle.id.clone(),
+                conference: conference.clone(),
+                version: bundle.manifest.bundle_version,
+            });
+        }
+        bundle.check_policy(Some(&Current::from_store(store, conference)?))?;
+        bundle.check_files()?;
+        let staged = stage(&bundle, &settings.staging_root, opener)?;
+        apply(staged, store, &origin)
+    })();
+    if let Err(e) = &result {
+        if e.is_permanent() {
+            let outcome = format!("refused ({}): {e}", e.code());
+            let manifest = &bundle.manifest;
+            let recorded = store.record_bundle(
+                &bundle.id,
+                &manifest.conference.id,
+                manifest.bundle_version,
+                &origin,
+                &outcome,
+            );
+            if let Err(store_error) = recorded {
+                tracing::warn!(bundle = %bundle.id, error = %store_error, "cannot record the refusal");
+            }
+        }
+    }
+    result
+}
