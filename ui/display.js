@@ -2,6 +2,7 @@
 // decides what is on; it only shows it. Text goes in through textContent only.
 
 import { getSnapshot, onSnapshot, options } from './ipc.js';
+import { setMode, startWall } from './wall.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const MAX_SPEAKERS = 6;
@@ -225,7 +226,24 @@ function render(snap) {
   } else {
     renderLobby(snap);
   }
+  renderWall(snap, isRoom);
   tick();
+}
+
+/** The wall's mode comes from the shell; in full screen a strip says what is next. */
+function renderWall(snap, isRoom) {
+  const mode = snap.has_schedule ? snap.wall : 'off';
+  document.getElementById('app').dataset.wall = mode;
+  setMode(mode, snap.speed);
+  const strip = $('#wall-next');
+  const rooms = snap.rooms.filter((r) => r.next);
+  rooms.sort((a, b) => a.next.start_ms - b.next.start_ms);
+  const first = rooms[0];
+  strip.hidden = mode !== 'full' || !first;
+  if (strip.hidden) return;
+  $('.time', strip).textContent = when(first.next);
+  $('.title', strip).textContent = first.next.title;
+  $('.where', strip).textContent = isRoom ? '' : first.room;
 }
 
 /** The clock as the shell's clock reads now (it may run faster in rehearsals). */
@@ -270,6 +288,7 @@ async function start() {
     notice.hidden = false;
   }
   setInterval(tick, 1000);
+  startWall();
 }
 
 start();

@@ -15,3 +15,18 @@ export function getSnapshot() {
 export function onSnapshot(handler) {
   return tauri.event.listen('snapshot-changed', (event) => handler(event.payload));
 }
+
+/** The photos the wall rotates through: { revision, interval_ms, credit, edges, items }. */
+export function getPhotos() {
+  return tauri.core.invoke('get_photos');
+}
+
+/** Call `handler(playlist)` whenever the photos change. */
+export function onPhotos(handler) {
+  return tauri.event.listen('photos-changed', (event) => handler(event.payload));
+}
+
+/** The address of a photo rendition: served by the shell's photo: scheme. */
+export function photoUrl(id, edge) {
+  return `photo://localhost/${id}-${edge}.jpg`;
+}
