@@ -8,5 +8,7 @@ mod cli;
 mod e2e;
 #[path = "app/ipc.rs"]
 mod ipc;
+#[path = "app/photos.rs"]
+mod photos;
 #[path = "app/support.rs"]
 mod support;

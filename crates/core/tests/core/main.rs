@@ -8,6 +8,7 @@ mod import_frab;
 mod import_sessionize_csv_ical;
 mod import_sqlite;
 mod now_next;
+mod photos;
 mod properties;
 mod store;
 mod sync;
