@@ -111,12 +111,17 @@ struct GuiArgs {
 enum Command {
     /// Print what each room's screen shows at an instant.
     Now(NowArgs),
-    /// Validate a schedule (file or URL) and summarise it; exits non-zero on bad input.
+    /// Validate a schedule (file or URL), or a USB bundle (a folder: the
+    /// stick or its summit-kiosk folder), and summarise it; exits non-zero
+    /// on bad input.
     Check {
-        #[arg(value_name = "FILE|URL")]
+        #[arg(value_name = "FILE|URL|DIR")]
         file: String,
         #[arg(long, value_name = "ZONE")]
         venue_timezone: Option<String>,
+        /// For a bundle: the config whose [bundle] policy and keys apply.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Import a schedule (file or URL) into the store (one transaction, a new revision).
     Import {
@@ -136,9 +141,41 @@ enum Command {
     /// The photo library: `photos list`, `photos ingest`.
     #[command(subcommand)]
     Photos(PhotosCommand),
+    /// USB bundles: `bundle make` writes one for a stick; `check DIR` tests one.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
     /// The photo worker (started by the kiosk itself, one per photo).
     #[command(hide = true)]
     PhotoWorker(WorkerArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum BundleCommand {
+    /// Write a bundle into DIR/summit-kiosk: the schedule (validated first),
+    /// the photos at the top of --photos, a manifest with sizes and SHA-256,
+    /// and a minisign signature with --sign.
+    Make {
+        #[arg(long, value_name = "FILE")]
+        schedule: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        photos: Option<PathBuf>,
+        /// A minisign secret key file (its password in SUMMIT_KIOSK_KEY_PASSWORD if it has one).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
+        /// The bundle's version (default: now, in seconds since 1970).
+        #[arg(long, value_name = "N")]
+        version: Option<u64>,
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        #[arg(long, value_name = "ZONE")]
+        venue_timezone: Option<String>,
+    },
+    /// Make a minisign key pair for signing bundles: the secret key to
+    /// KEYFILE; the public key (for kiosks' `trusted_keys`) is printed.
+    Keygen {
+        #[arg(value_name = "KEYFILE")]
+        secret_key: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -237,7 +274,26 @@ pub fn main() -> ExitCode {
         Some(Command::Check {
             file,
             venue_timezone,
+            config,
+        }) if std::path::Path::new(&file).is_dir() => {
+            crate::bundle_cli::cmd_check_bundle(&file, venue_timezone, config)
+        }
+        Some(Command::Check {
+            file,
+            venue_timezone,
+            config: _,
         }) => cmd_check(&file, venue_timezone),
+        Some(Command::Bundle(BundleCommand::Make {
+            schedule,
+            photos,
+            sign,
+            version,
+            output,
+            venue_timezone,
+        })) => crate::bundle_cli::cmd_make(&schedule, photos, sign, version, &output, venue_timezone),
+        Some(Command::Bundle(BundleCommand::Keygen { secret_key })) => {
+            crate::bundle_cli::cmd_keygen(&secret_key)
+        }
         Some(Command::Import {
             file,
             config,
@@ -538,8 +594,9 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         monitor: args.monitor.clone().or(config.monitor.clone()),
         theme,
     };
+    let usb = config.bundle.enabled.then(|| crate::bundle_cli::usb_settings(&config, &data_dir, venue_timezone.clone()));
     tracing::info!(?options, data_dir = %data_dir.display(), speed = args.speed, at = %start, "starting the display");
-    crate::run_display(kiosk, options, sync, Some(library), listener).map_err(|e| {
+    crate::run_display(kiosk, options, sync, Some(library), usb, listener).map_err(|e| {
         Error::Store {
             path: data_dir.display().to_string(),
             message: format!("the window system failed: {e}"),

@@ -31,6 +31,9 @@ pub struct Kiosk {
     /// The photo wall: what it rotates through, and when it shows.
     playlist: RwLock<Playlist>,
     wall_policy: WallPolicy,
+    /// A short message on screen until an instant (real time): "Schedule
+    /// updated from USB…".
+    toast: RwLock<Option<(String, std::time::Instant)>>,
 }
 
 impl Kiosk {
@@ -54,6 +57,7 @@ impl Kiosk {
             active_source: RwLock::new(None),
             playlist: RwLock::new(Playlist::default()),
             wall_policy: WallPolicy::Off,
+            toast: RwLock::new(None),
         })
     }
 
@@ -212,7 +216,48 @@ impl Kiosk {
             .items
             .is_empty();
         snapshot.wall = wall_mode(&snapshot, self.wall_policy, has_photos);
+        if let Some((text, until)) = &*self.toast.read().expect("toast lock poisoned") {
+            if std::time::Instant::now() < *until {
+                snapshot.notice = Some(text.clone());
+            }
+        }
         snapshot
+    }
+
+    /// Show `text` on screen for `how_long` (real time), then drop it.
+    pub fn show_notice(&self, text: String, how_long: Duration) {
+        let until = std::time::Instant::now() + how_long;
+        *self.toast.write().expect("toast lock poisoned") = Some((text, until));
+        self.wake_ticker();
+        // The ticker pushes at least once a minute; push right at the end too.
+        if let Some(tx) = self.wake.lock().expect("wake lock poisoned").clone() {
+            std::thread::spawn(move || {
+                std::thread::sleep(how_long);
+                let _ = tx.send(());
+            });
+        }
+    }
+
+    /// Show what the store holds now (after a change made straight to it,
+    /// such as a USB bundle).
+    pub fn reload_from_store(&self) -> kiosk_core::Result<()> {
+        let (schedule, revision) = {
+            let store = self.store.lock().expect("store lock poisoned");
+            (store.load()?, store.revision()?)
+        };
+        *self.schedule.write().expect("schedule lock poisoned") = schedule;
+        *self.revision.write().expect("revision lock poisoned") = revision;
+        self.wake_ticker();
+        Ok(())
+    }
+
+    /// Sessions in the schedule shown.
+    pub fn session_count(&self) -> usize {
+        self.schedule
+            .read()
+            .expect("schedule lock poisoned")
+            .as_ref()
+            .map_or(0, |s| s.sessions.len())
     }
 
     /// Store `schedule` as a new revision (one transaction) and show it.

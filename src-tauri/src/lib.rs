@@ -1,6 +1,7 @@
 //! The Tauri shell: windows, commands and events over kiosk-core. Every
 //! decision lives in the core crate; this crate wires it to a window.
 
+mod bundle_cli;
 pub mod cli;
 pub mod commands;
 pub mod display;
@@ -10,6 +11,7 @@ mod logging;
 mod photo_cli;
 pub mod photos;
 pub mod sync;
+pub mod usb;
 
 use std::os::unix::net::UnixListener;
 
@@ -44,6 +46,7 @@ pub fn run_display(
     options: display::WindowOptions,
     sync: sync::SyncSettings,
     library: Option<kiosk_core::photos::library::Library>,
+    usb: Option<usb::UsbSettings>,
     listener: UnixListener,
 ) -> tauri::Result<()> {
     let app = app_builder(Builder::default(), kiosk)
@@ -54,6 +57,9 @@ pub fn run_display(
                     served: Default::default(),
                 });
                 photos::start(app.handle().clone(), library);
+            }
+            if let Some(usb) = usb {
+                usb::start(app.handle().clone(), usb);
             }
             let handle = app.handle().clone();
             let window = display::open(&handle, &options)?;

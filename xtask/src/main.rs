@@ -25,6 +25,8 @@ const TEST_PACKAGES: &[&str] = &[
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+mod photo_bench;
+
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let rest = args.get(1..).unwrap_or_default();
@@ -37,7 +39,7 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  demo [ARGS]  install what is missing, open the kiosk on the embedded demo\n  \
                  test [ARGS]  install the test tools, run every test (core, integration, end-to-end)\n  \
-                 bench        measure the display's memory and start-up time\n  \
+                 bench        measure sync, photo rendering (vs vipsthumbnail), the display's memory and start-up, and a 5,000-photo soak\n  \
                  deb          build the Debian package"
             );
             return ExitCode::from(2);
@@ -286,7 +288,12 @@ fn pss_tree_kib(pid: u32) -> u64 {
 /// screen (no baseline is named for these; they are printed as figures).
 fn bench() -> Result {
     let mut packages = BUILD_PACKAGES.to_vec();
-    packages.extend_from_slice(&["xvfb", "matchbox-window-manager"]);
+    packages.extend_from_slice(&[
+        "xvfb",
+        "matchbox-window-manager",
+        "libvips-tools",
+        "imagemagick",
+    ]);
     ensure_packages(&packages)?;
     // Sync: import time of a 5,000-session congress against its 200 ms
     // target, and a 304 poll against a full fetch.
@@ -316,6 +323,10 @@ fn bench() -> Result {
     let data = env::temp_dir().join(format!("summit-kiosk-bench-{}", std::process::id()));
     let log = data.join("stderr.log");
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    let kiosk = root().join("target/release/summit-kiosk");
+    let photos = data.join("photos-bench");
+    std::fs::create_dir_all(&photos).map_err(|e| e.to_string())?;
+    photo_bench::bench(&kiosk, &photos)?;
     let started = Instant::now();
     let mut app = Command::new(root().join("target/release/summit-kiosk"))
         .args(["--demo", "--kiosk", "--data-dir"])
@@ -338,6 +349,7 @@ fn bench() -> Result {
     let pss = pss_tree_kib(app.id());
     let _ = app.kill();
     let _ = app.wait();
+    let soak = photo_bench::soak(&kiosk, &photos, display, 5_000);
     let _ = wm.kill();
     let _ = xvfb.kill();
     let _ = std::fs::remove_dir_all(&data);
@@ -352,5 +364,5 @@ fn bench() -> Result {
         "display: PSS of the app and its WebKit processes, idle 60 s at 1920x1080: {:.1} MiB",
         pss as f64 / 1024.0
     );
-    Ok(())
+    soak
 }

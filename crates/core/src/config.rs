@@ -29,6 +29,44 @@ pub enum WallPolicy {
     Off,
 }
 
+/// USB bundles (the `[bundle]` table): which are accepted, and where sticks
+/// are looked for.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BundleConfig {
+    /// `signed`, `same-conference` (default) or `any`.
+    pub policy: crate::bundle::PolicyMode,
+    /// Refuse a bundle not newer than the last applied for its conference.
+    pub require_newer: bool,
+    /// Minisign public keys trusted to sign bundles.
+    pub trusted_keys: Vec<String>,
+    /// Folders under which removable media are mounted.
+    pub mount_roots: Vec<PathBuf>,
+    /// Look for sticks at all.
+    pub enabled: bool,
+}
+
+impl Default for BundleConfig {
+    fn default() -> Self {
+        BundleConfig {
+            policy: crate::bundle::PolicyMode::SameConference,
+            require_newer: true,
+            trusted_keys: Vec::new(),
+            mount_roots: crate::bundle::default_mount_roots(),
+            enabled: true,
+        }
+    }
+}
+
+impl BundleConfig {
+    pub fn policy(&self) -> crate::bundle::Policy {
+        crate::bundle::Policy {
+            mode: self.policy,
+            require_newer: self.require_newer,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -77,6 +115,7 @@ pub struct Config {
     pub photo_worker_memory_mb: u64,
     /// The photo worker's time limit for one photo, milliseconds.
     pub photo_worker_timeout_ms: u64,
+    pub bundle: BundleConfig,
 }
 
 impl Default for Config {
@@ -103,6 +142,7 @@ impl Default for Config {
             photo_long_edges: crate::photos::DEFAULT_LONG_EDGES.to_vec(),
             photo_worker_memory_mb: 1024,
             photo_worker_timeout_ms: 30_000,
+            bundle: BundleConfig::default(),
         }
     }
 }
