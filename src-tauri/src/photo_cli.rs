@@ -89,12 +89,13 @@ pub fn cmd_photo_render(
     config: Option<&Path>,
 ) -> kiosk_core::Result<ExitCode> {
     let config = Config::load(config)?;
-    match worker::run(
-        &worker_command()?,
+    // One file, one thread: the worker is a forked child of this process.
+    match worker::run_forked(
         input,
         &[long_edge],
         &Destination::File(output.to_path_buf()),
         worker_limits(&config),
+        &worker_command()?,
     ) {
         Ok(done) => {
             let r = &done.renditions[0];

@@ -54,6 +54,19 @@ pub struct Rendered {
 
 /// Run the pipeline on one photo's bytes.
 pub fn render(bytes: &[u8], options: &RenderOptions) -> Result<Rendered, PhotoError> {
+    let (planes, meta) = decode(bytes, options)?;
+    finish(planes, meta, options)
+}
+
+/// [`render`], freeing the file's bytes as soon as they are decoded (the
+/// worker's peak memory is then the decoded planes, not planes + file).
+pub fn render_owned(bytes: Vec<u8>, options: &RenderOptions) -> Result<Rendered, PhotoError> {
+    let (planes, meta) = decode(&bytes, options)?;
+    drop(bytes);
+    finish(planes, meta, options)
+}
+
+fn decode(bytes: &[u8], options: &RenderOptions) -> Result<(Planes, Metadata), PhotoError> {
     if bytes.len() as u64 > MAX_PHOTO_BYTES {
         return Err(PhotoError::TooLarge(bytes.len() as u64));
     }
@@ -70,6 +83,11 @@ pub fn render(bytes: &[u8], options: &RenderOptions) -> Result<Rendered, PhotoEr
             ))
         }
     };
+    Ok((planes, meta))
+}
+
+fn finish(planes: Planes, meta: Metadata, options: &RenderOptions) -> Result<Rendered, PhotoError> {
+    let edges = check_edges(&options.long_edges)?;
     let quarter_turn = matches!(
         meta.orientation,
         Orientation::Rotate90
