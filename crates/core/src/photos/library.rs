@@ -49,6 +49,8 @@ pub struct Library {
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub path: PathBuf,
+    /// What the worker opens: `path`, or for a link inside the folder, its target.
+    pub read_path: PathBuf,
     pub origin: String,
     pub fingerprint: String,
     pub modified: SystemTime,
@@ -130,6 +132,7 @@ fn candidate(root: &Path, path: PathBuf, meta: &std::fs::Metadata, origin: &str)
     let mut c = Candidate {
         fingerprint: fingerprint(meta),
         modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+        read_path: path.clone(),
         path,
         origin: origin.to_string(),
         problem: None,
@@ -147,6 +150,7 @@ fn candidate(root: &Path, path: PathBuf, meta: &std::fs::Metadata, origin: &str)
                 Ok(m) if m.is_file() => {
                     c.fingerprint = format!("{}>{}", fingerprint(&m), target.display());
                     c.modified = m.modified().unwrap_or(c.modified);
+                    c.read_path = target;
                 }
                 Ok(_) => c.problem = Some(PhotoError::Read("it links to something that is not a file".into())),
                 Err(e) => c.problem = Some(PhotoError::Read(e.to_string())),
@@ -240,7 +244,7 @@ impl Library {
             Some(problem) => Err(problem.clone()),
             None => worker::run(
                 &self.worker,
-                &c.path,
+                &c.read_path,
                 &self.long_edges,
                 &Destination::Cache(self.renditions.clone()),
                 self.limits,

@@ -252,6 +252,9 @@ fn decode_jpeg(bytes: &[u8], edge: u32) -> Result<Planes, PhotoError> {
     Ok(Planes { source, layout })
 }
 
+/// Cut libjpeg-turbo's YUV buffer (rows of 1-byte alignment) into planes.
+/// Each plane is padded to whole MCUs: luma to a multiple of the
+/// subsampling factors, chroma to that divided by them; the padding is cut.
 fn split_planes(
     mut pixels: Vec<u8>,
     w: usize,
@@ -259,14 +262,31 @@ fn split_planes(
     subsamp: Subsamp,
 ) -> Result<Layout, PhotoError> {
     let damaged = || PhotoError::Damaged("the decoded planes have an unexpected size".into());
-    let chroma_pixels = pixels.split_off(w * h);
-    let y = GrayImage::from_raw(w as u32, h as u32, pixels).ok_or_else(damaged)?;
+    let (sx, sy) = match subsamp {
+        Subsamp::Gray => (1, 1),
+        _ => (subsamp.width(), subsamp.height()),
+    };
+    let (pw, ph) = (w.next_multiple_of(sx), h.next_multiple_of(sy));
+    if pixels.len() < pw * ph {
+        return Err(damaged());
+    }
+    let chroma_pixels = pixels.split_off(pw * ph);
+    let y = GrayImage::from_raw(pw as u32, ph as u32, pixels).ok_or_else(damaged)?;
+    let y = if (pw, ph) == (w, h) {
+        y
+    } else {
+        image::imageops::crop_imm(&y, 0, 0, w as u32, h as u32).to_image()
+    };
     if subsamp == Subsamp::Gray {
         return Ok(Layout::Yuv { y, chroma: None });
     }
-    let (cw, ch) = (w.div_ceil(subsamp.width()), h.div_ceil(subsamp.height()));
+    let (cw, ch) = (pw / sx, ph / sy);
     let mut cb = chroma_pixels;
-    let cr = cb.split_off(cw * ch);
+    if cb.len() < 2 * cw * ch {
+        return Err(damaged());
+    }
+    let mut cr = cb.split_off(cw * ch);
+    cr.truncate(cw * ch);
     let cb = GrayImage::from_raw(cw as u32, ch as u32, cb).ok_or_else(damaged)?;
     let cr = GrayImage::from_raw(cw as u32, ch as u32, cr).ok_or_else(damaged)?;
     Ok(Layout::Yuv {
@@ -363,6 +383,16 @@ fn oriented(image: DynamicImage, orientation: Orientation) -> DynamicImage {
     image
 }
 
+/// `image` grown to even width and height by repeating its last column and row.
+fn pad_even(image: GrayImage) -> GrayImage {
+    let (w, h) = image.dimensions();
+    let (pw, ph) = (w.next_multiple_of(2), h.next_multiple_of(2));
+    if (pw, ph) == (w, h) {
+        return image;
+    }
+    GrayImage::from_fn(pw, ph, |x, y| *image.get_pixel(x.min(w - 1), y.min(h - 1)))
+}
+
 fn gray(image: GrayImage, orientation: Orientation) -> GrayImage {
     oriented(DynamicImage::ImageLuma8(image), orientation).into_luma8()
 }
@@ -400,18 +430,24 @@ impl Planes {
                 let y = gray(y?, orientation);
                 let (ow, oh) = y.dimensions();
                 match chroma.transpose()? {
-                    None => compressor
-                        .compress_to_vec(turbojpeg::Image {
-                            pixels: y.as_raw().as_slice(),
-                            width: ow as usize,
-                            pitch: ow as usize,
-                            height: oh as usize,
-                            format: turbojpeg::PixelFormat::GRAY,
-                        })
-                        .map_err(tj_error)?,
+                    None => {
+                        compressor.set_subsamp(Subsamp::Gray).map_err(tj_error)?;
+                        compressor
+                            .compress_to_vec(turbojpeg::Image {
+                                pixels: y.as_raw().as_slice(),
+                                width: ow as usize,
+                                pitch: ow as usize,
+                                height: oh as usize,
+                                format: turbojpeg::PixelFormat::GRAY,
+                            })
+                            .map_err(tj_error)?
+                    }
                     Some((cb, cr)) => {
                         let (cb, cr) = (gray(cb, orientation), gray(cr, orientation));
                         let stride = cb.width() as usize;
+                        // 4:2:0 wants a luma plane of even width and height:
+                        // pad an odd one by repeating its last column and row.
+                        let y = pad_even(y);
                         compressor
                             .compress_yuv_planes_to_vec(&turbojpeg::YuvPlanesImage {
                                 y_plane: y.as_raw().as_slice(),
@@ -419,7 +455,7 @@ impl Planes {
                                 v_plane: cr.as_raw().as_slice(),
                                 width: ow as usize,
                                 height: oh as usize,
-                                y_stride: ow as usize,
+                                y_stride: y.width() as usize,
                                 u_stride: stride,
                                 v_stride: stride,
                                 subsamp: Subsamp::Sub2x2,

@@ -138,10 +138,7 @@ pub fn run(
             Ok(None) if started.elapsed() >= limits.timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(worker_error(format!(
-                    "the photo took longer than {:.1} s to process; the worker was stopped",
-                    limits.timeout.as_secs_f64()
-                )));
+                return Err(timed_out(limits));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             Err(e) => {
@@ -164,9 +161,8 @@ pub fn run(
     Err(crash_reason(&status, &stderr, limits))
 }
 
-/// Whether this process runs a single thread (so `fork` without `exec` is
-/// sound: no lock can be held by a thread that does not exist in the child).
-pub fn single_threaded() -> bool {
+/// Threads of this process (`u32::MAX` if unknown).
+fn thread_count() -> u32 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -174,14 +170,18 @@ pub fn single_threaded() -> bool {
                 .find_map(|l| l.strip_prefix("Threads:"))
                 .and_then(|n| n.trim().parse::<u32>().ok())
         })
-        == Some(1)
+        .unwrap_or(u32::MAX)
 }
 
 /// Run one photo in a forked child of this very process: the same pipeline
 /// and limits as [`run`], without paying for a second start of the binary
-/// (which, linked to WebKit, costs ~0.1 s and ~50 MB). Only for a process
-/// that runs a single thread (the `photo render` command); anything else
-/// uses [`run`] with `fallback`.
+/// (which, linked to WebKit, costs ~0.1 s and ~50 MB).
+///
+/// Only for a process in which no thread of ours runs besides the caller
+/// (the `photo render` command). WebKit's allocator starts a scavenger
+/// thread when the binary loads; the child never calls into WebKit, and
+/// glibc's `fork` leaves `malloc` and stdio usable in the child, so that
+/// thread is no hazard. With more threads than that, `fallback` is used.
 pub fn run_forked(
     input: &Path,
     long_edges: &[u32],
@@ -191,7 +191,7 @@ pub fn run_forked(
 ) -> Result<Ingested, PhotoError> {
     use std::os::fd::FromRawFd;
     use std::os::unix::process::ExitStatusExt;
-    if !single_threaded() {
+    if thread_count() > 2 {
         return run(fallback, input, long_edges, destination, limits);
     }
     let worker_error = |what: String| PhotoError::Worker(what);
@@ -266,10 +266,7 @@ pub fn run_forked(
                 libc::kill(pid, libc::SIGKILL);
                 libc::waitpid(pid, &mut raw, 0);
             }
-            return Err(worker_error(format!(
-                "the photo took longer than {:.1} s to process; the worker was stopped",
-                limits.timeout.as_secs_f64()
-            )));
+            return Err(timed_out(limits));
         }
         std::thread::sleep(Duration::from_millis(2));
     }
@@ -291,6 +288,17 @@ pub fn run_forked(
     ))
 }
 
+fn timed_out(limits: WorkerLimits) -> PhotoError {
+    let limit = if limits.timeout < Duration::from_secs(1) {
+        format!("{} ms", limits.timeout.as_millis())
+    } else {
+        format!("{:.1} s", limits.timeout.as_secs_f64())
+    };
+    PhotoError::Worker(format!(
+        "the photo took longer than {limit} to process; the worker was stopped"
+    ))
+}
+
 fn crash_reason(
     status: &std::process::ExitStatus,
     stderr: &str,
@@ -309,7 +317,16 @@ fn crash_reason(
         (Some(code), _) => format!("exited with status {code}"),
         _ => "ended without an answer".to_string(),
     };
-    let last = stderr.lines().last().unwrap_or("").trim();
+    // A panic's message is on its "panicked at" line and the one after it.
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let last = match lines.iter().position(|l| l.contains("panicked at")) {
+        Some(i) => lines[i..(i + 2).min(lines.len())].join(" "),
+        None => lines.last().copied().unwrap_or("").to_string(),
+    };
     PhotoError::Worker(if last.is_empty() {
         format!("the photo worker {how} on this file")
     } else {
