@@ -49,8 +49,14 @@ pub fn cmd_make(
 pub fn cmd_keygen(secret_key: &Path) -> kiosk_core::Result<ExitCode> {
     match bundle::generate_keypair(secret_key) {
         Ok(public) => {
-            println!("Wrote the secret key to {} (keep it off the sticks).", secret_key.display());
-            println!("Public key, for each kiosk's [bundle] trusted_keys:\n{}", public.trim());
+            println!(
+                "Wrote the secret key to {} (keep it off the sticks).",
+                secret_key.display()
+            );
+            println!(
+                "Public key, for each kiosk's [bundle] trusted_keys:\n{}",
+                public.trim()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => fail(e),
@@ -81,15 +87,25 @@ pub fn cmd_check_bundle(
     println!("  conference  {} ({})", m.conference.name, m.conference.id);
     println!("  version     {}", m.bundle_version);
     for f in &m.files {
-        println!("  {:<13} {} ({} bytes, sha256 ok)", format!("{:?}", f.kind).to_lowercase(), f.path, f.size);
+        println!(
+            "  {:<13} {} ({} bytes, sha256 ok)",
+            format!("{:?}", f.kind).to_lowercase(),
+            f.path,
+            f.size
+        );
     }
     let signature = match &checked.signature {
         SignatureState::Unsigned => "none".to_string(),
         SignatureState::Trusted { key_id } => format!("good, by trusted key {key_id}"),
-        SignatureState::Untrusted { key_id } => format!("by key {key_id}, which this config does not trust"),
+        SignatureState::Untrusted { key_id } => {
+            format!("by key {key_id}, which this config does not trust")
+        }
     };
     println!("  signature   {signature}");
-    println!("  policy      {:?}, require newer: {}", config.bundle.policy, config.bundle.require_newer);
+    println!(
+        "  policy      {:?}, require newer: {}",
+        config.bundle.policy, config.bundle.require_newer
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -101,7 +117,11 @@ fn host_name() -> String {
         .unwrap_or_else(|| "kiosk".into())
 }
 
-pub fn usb_settings(config: &Config, data_dir: &Path, venue_timezone: Option<String>) -> UsbSettings {
+pub fn usb_settings(
+    config: &Config,
+    data_dir: &Path,
+    venue_timezone: Option<String>,
+) -> UsbSettings {
     UsbSettings {
         mount_roots: config.bundle.mount_roots.clone(),
         bundle: Settings {

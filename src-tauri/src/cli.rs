@@ -290,7 +290,9 @@ pub fn main() -> ExitCode {
             version,
             output,
             venue_timezone,
-        })) => crate::bundle_cli::cmd_make(&schedule, photos, sign, version, &output, venue_timezone),
+        })) => {
+            crate::bundle_cli::cmd_make(&schedule, photos, sign, version, &output, venue_timezone)
+        }
         Some(Command::Bundle(BundleCommand::Keygen { secret_key })) => {
             crate::bundle_cli::cmd_keygen(&secret_key)
         }
@@ -594,7 +596,10 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         monitor: args.monitor.clone().or(config.monitor.clone()),
         theme,
     };
-    let usb = config.bundle.enabled.then(|| crate::bundle_cli::usb_settings(&config, &data_dir, venue_timezone.clone()));
+    let usb = config
+        .bundle
+        .enabled
+        .then(|| crate::bundle_cli::usb_settings(&config, &data_dir, venue_timezone.clone()));
     tracing::info!(?options, data_dir = %data_dir.display(), speed = args.speed, at = %start, "starting the display");
     crate::run_display(kiosk, options, sync, Some(library), usb, listener).map_err(|e| {
         Error::Store {

@@ -121,7 +121,9 @@ fn take_photos(photos: &[PathBuf], inbox: &std::path::Path, conference: &str) ->
     photos
         .iter()
         .filter(|p| {
-            let Some(name) = p.file_name() else { return false };
+            let Some(name) = p.file_name() else {
+                return false;
+            };
             let target = dir.join(name);
             let temp = dir.join(format!(".{}.part", name.to_string_lossy()));
             let ok = std::fs::copy(p, &temp).and_then(|_| std::fs::rename(&temp, &target));
