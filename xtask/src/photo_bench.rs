@@ -3,7 +3,6 @@
 //! command, one file at a time and as a batch of 100 on this machine's cores;
 //! and the wall's memory over 5,000 photo changes under Xvfb.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,32 +13,38 @@ use crate::Result;
 const RUNS: usize = 5;
 const BATCH: usize = 100;
 
-/// Peak resident memory (VmHWM) of `pid` and its descendants, polled: each
-/// process's high-water mark only grows, so the last value read before it
-/// exits is its peak (to within the polling interval).
+/// Peak memory of `pid` and its descendants: the largest sum of their
+/// proportional set sizes (PSS) seen while polling. PSS splits pages shared
+/// between processes (a forked worker shares its parent's), so the sum is
+/// what the tree really holds; the largest single process's peak resident
+/// size (VmHWM, what `/usr/bin/time` reports) is kept too.
 struct TreePeak {
-    peaks: HashMap<u32, u64>,
+    pss_kib: u64,
+    hwm_kib: u64,
 }
 
 impl TreePeak {
     fn new() -> TreePeak {
         TreePeak {
-            peaks: HashMap::new(),
+            pss_kib: 0,
+            hwm_kib: 0,
         }
     }
 
     fn poll(&mut self, root: u32) {
+        let field = |text: &str, name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        };
         let mut stack = vec![root];
+        let mut pss = 0;
         while let Some(pid) = stack.pop() {
-            if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-                if let Some(kib) = status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                {
-                    let peak = self.peaks.entry(pid).or_default();
-                    *peak = (*peak).max(kib);
-                }
+            if let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
+                pss += field(&text, "Pss:").unwrap_or(0);
+            }
+            if let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+                self.hwm_kib = self.hwm_kib.max(field(&text, "VmHWM:").unwrap_or(0));
             }
             for task in std::fs::read_dir(format!("/proc/{pid}/task"))
                 .into_iter()
@@ -55,17 +60,13 @@ impl TreePeak {
                 }
             }
         }
-    }
-
-    /// The sum over the processes of their peaks, KiB.
-    fn total(&self) -> u64 {
-        self.peaks.values().sum()
+        self.pss_kib = self.pss_kib.max(pss);
     }
 }
 
-/// Run a command to its end: wall time and the summed peak memory of its
-/// process tree.
-fn measure(cmd: &mut Command) -> Result<(Duration, u64)> {
+/// Run a command to its end: wall time, and the peak PSS of its process
+/// tree and the peak RSS of its largest process (KiB).
+fn measure(cmd: &mut Command) -> Result<(Duration, u64, u64)> {
     let started = Instant::now();
     let mut child = cmd
         .stdout(Stdio::null())
@@ -87,7 +88,7 @@ fn measure(cmd: &mut Command) -> Result<(Duration, u64)> {
         let _ = child.stderr.take().map(|mut s| s.read_to_string(&mut err));
         return Err(format!("{cmd:?} failed ({status}): {err}"));
     }
-    Ok((elapsed, peak.total()))
+    Ok((elapsed, peak.pss_kib, peak.hwm_kib))
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -185,9 +186,10 @@ pub fn bench(kiosk: &Path, work: &Path) -> Result {
     );
     for edge in [1920u32, 3840] {
         let (mut ours_t, mut ours_m, mut vips_t, mut vips_m) = (vec![], vec![], vec![], vec![]);
+        let (mut ours_r, mut vips_r) = (vec![], vec![]);
         for run in 0..RUNS {
             let out = work.join(format!("ours-{edge}-{run}.jpg"));
-            let (t, m) = measure(
+            let (t, m, r) = measure(
                 Command::new(kiosk)
                     .args(["photo", "render"])
                     .arg(&photo)
@@ -198,8 +200,9 @@ pub fn bench(kiosk: &Path, work: &Path) -> Result {
             )?;
             ours_t.push(t.as_secs_f64() * 1000.0);
             ours_m.push(m as f64 / 1024.0);
+            ours_r.push(r as f64 / 1024.0);
             let out = work.join(format!("vips-{edge}-{run}.jpg"));
-            let (t, m) = measure(
+            let (t, m, r) = measure(
                 Command::new("vipsthumbnail")
                     .arg(&photo)
                     .args(["-s", &edge.to_string(), "-o"])
@@ -207,6 +210,7 @@ pub fn bench(kiosk: &Path, work: &Path) -> Result {
             )?;
             vips_t.push(t.as_secs_f64() * 1000.0);
             vips_m.push(m as f64 / 1024.0);
+            vips_r.push(r as f64 / 1024.0);
         }
         let (ot, om, vt, vm) = (
             median(ours_t),
