@@ -109,7 +109,7 @@ pub fn cmd_check_bundle(
     Ok(ExitCode::SUCCESS)
 }
 
-fn host_name() -> String {
+pub fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .ok()

@@ -105,9 +105,21 @@ struct GuiArgs {
     /// When the wall shows: auto, breaks or off.
     #[arg(long, value_name = "MODE", value_parser = ["auto", "breaks", "off"])]
     photo_wall: Option<String>,
+    /// Also open the organizer control panel (PIN-locked).
+    #[arg(long)]
+    control: bool,
+    /// Publish this kiosk's schedule, local changes and announcements as a
+    /// feed for other kiosks (`ADDR:PORT`); needs --serve-token or serve_token.
+    #[arg(long, value_name = "ADDR")]
+    serve: Option<String>,
+    /// The bearer token followers must present.
+    #[arg(long, value_name = "TOKEN", env = "SUMMIT_KIOSK_SERVE_TOKEN")]
+    serve_token: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
+// Parsed once per run: the size of its largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Print what each room's screen shows at an instant.
     Now(NowArgs),
@@ -144,6 +156,30 @@ enum Command {
     /// USB bundles: `bundle make` writes one for a stick; `check DIR` tests one.
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Open the organizer control panel: in the kiosk running on this data
+    /// folder, or on its own over the store.
+    Control(GuiArgs),
+    /// Set the control panel's PIN or passphrase (stored hashed in the config).
+    SetPin {
+        /// The config file to write (default: the usual path).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Publish the schedule (with local changes) and announcements of this
+    /// data folder's store as a feed: over HTTP (--listen) and/or as a file a
+    /// static web server serves (--write).
+    Serve {
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        #[arg(long, value_name = "TOKEN", env = "SUMMIT_KIOSK_SERVE_TOKEN")]
+        token: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        write: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
     /// The photo worker (started by the kiosk itself, one per photo).
     #[command(hide = true)]
     PhotoWorker(WorkerArgs),
@@ -330,7 +366,16 @@ pub fn main() -> ExitCode {
                 a.cpu_secs,
             ))
         }
-        None => run_gui(cli.gui),
+        Some(Command::Control(args)) => run_gui(args, Mode::ControlOnly),
+        Some(Command::SetPin { config }) => crate::control_cli::cmd_set_pin(config),
+        Some(Command::Serve {
+            listen,
+            token,
+            write,
+            config,
+            data_dir,
+        }) => crate::control_cli::cmd_serve(listen, token, write, config, data_dir),
+        None => run_gui(cli.gui, Mode::Display),
     };
     match result {
         Ok(code) => code,
@@ -472,7 +517,13 @@ fn cmd_import(
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Display,
+    ControlOnly,
+}
+
+fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
     let config = Config::load(args.config.as_deref())?;
     let data_dir = args.data_dir.clone().unwrap_or_else(|| config.data_dir());
     let log_level = args
@@ -512,16 +563,26 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         (None, false) => None,
     };
 
-    let listener = match instance::claim(&data_dir).map_err(|e| Error::Store {
+    let ask = match mode {
+        Mode::Display => instance::Ask::Focus,
+        Mode::ControlOnly => instance::Ask::Control,
+    };
+    let listener = match instance::claim_asking(&data_dir, ask).map_err(|e| Error::Store {
         path: data_dir.display().to_string(),
         message: format!("cannot claim the single-instance socket: {e}"),
     })? {
         Instance::First(listener) => listener,
         Instance::AlreadyRunning => {
-            println!(
-                "Summit Kiosk is already running on {}; it was brought to the front.",
-                data_dir.display()
-            );
+            match mode {
+                Mode::Display => println!(
+                    "Summit Kiosk is already running on {}; it was brought to the front.",
+                    data_dir.display()
+                ),
+                Mode::ControlOnly => println!(
+                    "Summit Kiosk is running on {}; it opened its control panel.",
+                    data_dir.display()
+                ),
+            }
             return Ok(ExitCode::SUCCESS);
         }
     };
@@ -567,9 +628,33 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         edges: library.long_edges.clone(),
         ..Playlist::default()
     };
+    let kiosk_mode = args.kiosk || config.kiosk;
     let kiosk = Kiosk::new(store, clock, selection)?
         .with_sources(sources.iter().map(Source::name).collect(), offline_after)?
-        .with_wall(wall_policy, playlist)?;
+        .with_wall(wall_policy, playlist)?
+        .with_approve(library.approve_mode.clone())
+        .with_kiosk_mode(kiosk_mode);
+    let control = crate::control::Control::new(
+        config.control_pin_hash.clone(),
+        config.control_idle_lock_secs,
+        &crate::bundle_cli::host_name(),
+        photo_cli::inbox(&data_dir, "upload"),
+    );
+    let feed = match (
+        args.serve.clone().or(config.serve_listen.clone()),
+        args.serve_token.clone().or(config.serve_token.clone()),
+    ) {
+        (Some(addr), Some(token)) => Some((addr, token)),
+        (Some(addr), None) => {
+            return Err(Error::Config {
+                path: args.config.clone().unwrap_or_else(|| "config".into()),
+                message: format!(
+                    "serving the feed on {addr} needs a token: set serve_token or --serve-token"
+                ),
+            })
+        }
+        _ => None,
+    };
     let sync = SyncSettings {
         sources,
         poll_interval: Duration::from_secs(
@@ -592,7 +677,7 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         None => config.theme,
     };
     let options = WindowOptions {
-        kiosk: args.kiosk || config.kiosk,
+        kiosk: kiosk_mode,
         monitor: args.monitor.clone().or(config.monitor.clone()),
         theme,
     };
@@ -601,11 +686,17 @@ fn run_gui(args: GuiArgs) -> kiosk_core::Result<ExitCode> {
         .enabled
         .then(|| crate::bundle_cli::usb_settings(&config, &data_dir, venue_timezone.clone()));
     tracing::info!(?options, data_dir = %data_dir.display(), speed = args.speed, at = %start, "starting the display");
-    crate::run_display(kiosk, options, sync, Some(library), usb, listener).map_err(|e| {
-        Error::Store {
-            path: data_dir.display().to_string(),
-            message: format!("the window system failed: {e}"),
-        }
+    let services = crate::Services {
+        sync,
+        library: Some(library),
+        usb,
+        feed,
+        display: mode == Mode::Display,
+        control: args.control,
+    };
+    crate::run_display(kiosk, control, options, services, listener).map_err(|e| Error::Store {
+        path: data_dir.display().to_string(),
+        message: format!("the window system failed: {e}"),
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -23,7 +23,25 @@ pub fn socket_path(data_dir: &Path) -> PathBuf {
     data_dir.join("instance.sock")
 }
 
-pub fn claim(data_dir: &Path) -> std::io::Result<Instance> {
+/// What a later launch asks of the running kiosk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// Come to the front.
+    Focus,
+    /// Open the organizer control panel.
+    Control,
+}
+
+impl Ask {
+    fn word(self) -> &'static [u8] {
+        match self {
+            Ask::Focus => b"focus\n",
+            Ask::Control => b"control\n",
+        }
+    }
+}
+
+pub fn claim_asking(data_dir: &Path, ask: Ask) -> std::io::Result<Instance> {
     std::fs::create_dir_all(data_dir)?;
     let path = socket_path(data_dir);
     match UnixListener::bind(&path) {
@@ -31,7 +49,7 @@ pub fn claim(data_dir: &Path) -> std::io::Result<Instance> {
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => match UnixStream::connect(&path) {
             Ok(mut stream) => {
                 stream.set_write_timeout(Some(Duration::from_secs(2)))?;
-                stream.write_all(b"focus\n")?;
+                stream.write_all(ask.word())?;
                 Ok(Instance::AlreadyRunning)
             }
             Err(_) => {
@@ -44,8 +62,8 @@ pub fn claim(data_dir: &Path) -> std::io::Result<Instance> {
     }
 }
 
-/// Call `on_focus` for every later launch, on a thread of its own.
-pub fn serve(listener: UnixListener, on_focus: impl Fn() + Send + 'static) {
+/// Call `on_ask` for every later launch, on a thread of its own.
+pub fn serve(listener: UnixListener, on_ask: impl Fn(Ask) + Send + 'static) {
     std::thread::Builder::new()
         .name("single-instance".into())
         .spawn(move || {
@@ -56,7 +74,10 @@ pub fn serve(listener: UnixListener, on_focus: impl Fn() + Send + 'static) {
                 if let Ok(n) = stream.read(&mut buf) {
                     if buf[..n].starts_with(b"focus") {
                         tracing::info!("a second launch asked this kiosk to come to the front");
-                        on_focus();
+                        on_ask(Ask::Focus);
+                    } else if buf[..n].starts_with(b"control") {
+                        tracing::info!("`summit-kiosk control` asked for the control panel");
+                        on_ask(Ask::Control);
                     }
                 }
             }

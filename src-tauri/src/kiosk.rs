@@ -7,11 +7,14 @@ use std::time::Duration;
 
 use kiosk_core::clock::Clock;
 use kiosk_core::config::WallPolicy;
+use kiosk_core::edits::Announcement;
+use kiosk_core::feed::{Feed, Published};
 use kiosk_core::model::Schedule;
 use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::{display_snapshot, wall_mode, DisplaySnapshot, OfflineBadge, Selection};
 use kiosk_core::store::Store;
 use kiosk_core::sync::{ImportSummary, SyncState};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub struct Kiosk {
     store: Mutex<Store>,
@@ -34,6 +37,19 @@ pub struct Kiosk {
     /// A short message on screen until an instant (real time): "Schedule
     /// updated from USB…".
     toast: RwLock<Option<(String, std::time::Instant)>>,
+    /// Announcements made here (from the store) and those of a followed
+    /// kiosk's feed.
+    announcements: RwLock<Vec<Announcement>>,
+    remote_announcements: RwLock<Vec<Announcement>>,
+    /// New photos wait for approval (shared with the photo library).
+    approve: Arc<AtomicBool>,
+    kiosk_mode: bool,
+    /// Wakes a source's sync thread ("sync now").
+    pokes: Mutex<HashMap<String, mpsc::Sender<()>>>,
+    /// A source the organizer chose to use while it works.
+    preferred: RwLock<Option<usize>>,
+    /// What this kiosk publishes for followers, if it serves a feed.
+    published: RwLock<Option<(Arc<Published>, Vec<u8>)>>,
 }
 
 impl Kiosk {
@@ -42,8 +58,9 @@ impl Kiosk {
         clock: Arc<dyn Clock>,
         selection: Selection,
     ) -> kiosk_core::Result<Kiosk> {
-        let schedule = store.load()?;
+        let schedule = store.effective_schedule()?;
         let revision = store.revision()?;
+        let announcements = store.announcements()?;
         Ok(Kiosk {
             store: Mutex::new(store),
             schedule: RwLock::new(schedule),
@@ -58,7 +75,131 @@ impl Kiosk {
             playlist: RwLock::new(Playlist::default()),
             wall_policy: WallPolicy::Off,
             toast: RwLock::new(None),
+            announcements: RwLock::new(announcements),
+            remote_announcements: RwLock::new(Vec::new()),
+            approve: Arc::new(AtomicBool::new(false)),
+            kiosk_mode: false,
+            pokes: Mutex::new(HashMap::new()),
+            preferred: RwLock::new(None),
+            published: RwLock::new(None),
         })
+    }
+
+    /// Fullscreen kiosk mode (the control panel then opens on top).
+    pub fn with_kiosk_mode(mut self, on: bool) -> Kiosk {
+        self.kiosk_mode = on;
+        self
+    }
+
+    pub fn kiosk_mode(&self) -> bool {
+        self.kiosk_mode
+    }
+
+    /// Share the photo library's approve-mode switch.
+    pub fn with_approve(mut self, approve: Arc<AtomicBool>) -> Kiosk {
+        self.approve = approve;
+        self
+    }
+
+    pub fn approve_mode(&self) -> bool {
+        self.approve.load(Ordering::Relaxed)
+    }
+
+    pub fn set_approve_mode(&self, on: bool) {
+        self.approve.store(on, Ordering::Relaxed);
+    }
+
+    /// The sync sources by name, highest priority first.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    pub fn active_source(&self) -> Option<usize> {
+        *self.active_source.read().expect("active lock poisoned")
+    }
+
+    pub(crate) fn register_poke(&self, source: &str, tx: mpsc::Sender<()>) {
+        self.pokes
+            .lock()
+            .expect("pokes lock poisoned")
+            .insert(source.to_string(), tx);
+    }
+
+    /// Check `source` now ("sync now"); false if there is no such source.
+    pub fn poke_source(&self, source: &str) -> bool {
+        self.pokes
+            .lock()
+            .expect("pokes lock poisoned")
+            .get(source)
+            .is_some_and(|tx| tx.send(()).is_ok())
+    }
+
+    /// Use `source` while it works, whatever its priority; its next check
+    /// applies its schedule.
+    pub fn prefer_source(&self, source: &str) -> kiosk_core::Result<()> {
+        let index = self
+            .sources
+            .iter()
+            .position(|s| s == source)
+            .ok_or_else(|| kiosk_core::Error::Config {
+                path: "sources".into(),
+                message: format!("no source {source:?}"),
+            })?;
+        *self.preferred.write().expect("preferred lock poisoned") = Some(index);
+        let mut state = self.sync_state(source);
+        state.fingerprint = None;
+        state.validator = Default::default();
+        self.record_sync(state)?;
+        self.poke_source(source);
+        Ok(())
+    }
+
+    /// Publish a feed for followers through `published`.
+    pub fn with_feed(self, published: Arc<Published>) -> Kiosk {
+        *self.published.write().expect("feed lock poisoned") = Some((published, Vec::new()));
+        self.publish_feed();
+        self
+    }
+
+    /// Give followers the schedule and announcements shown now (a new feed
+    /// version only when they changed).
+    pub fn publish_feed(&self) {
+        let mut guard = self.published.write().expect("feed lock poisoned");
+        let Some((published, last)) = guard.as_mut() else {
+            return;
+        };
+        let Some(schedule) = self
+            .schedule
+            .read()
+            .expect("schedule lock poisoned")
+            .clone()
+        else {
+            return;
+        };
+        let announcements = self
+            .announcements
+            .read()
+            .expect("announcements lock poisoned")
+            .clone();
+        let version = published.current().0 + 1;
+        let body = Feed::new(0, schedule.clone(), announcements.clone()).to_bytes();
+        if *last != body {
+            *last = body;
+            published.set(
+                version,
+                Feed::new(version, schedule, announcements).to_bytes(),
+            );
+            tracing::info!(version, "feed published");
+        }
+    }
+
+    /// Announcements from the followed kiosk's feed.
+    pub fn set_remote_announcements(&self, announcements: Vec<Announcement>) {
+        *self
+            .remote_announcements
+            .write()
+            .expect("announcements lock poisoned") = announcements;
+        self.wake_ticker();
     }
 
     /// Show a photo wall under `policy`; `playlist` carries its interval,
@@ -157,9 +298,11 @@ impl Kiosk {
         source: &str,
     ) -> kiosk_core::Result<Option<ImportSummary>> {
         let active = *self.active_source.read().expect("active lock poisoned");
-        if let Some(active) = active.filter(|a| *a < index) {
-            let preferred = self.sync_state(&self.sources[active]);
-            if preferred.failures == 0 {
+        let preferred = *self.preferred.read().expect("preferred lock poisoned");
+        let rank = |i: usize| if Some(i) == preferred { 0 } else { i + 1 };
+        if let Some(active) = active.filter(|a| rank(*a) < rank(index)) {
+            let state = self.sync_state(&self.sources[active]);
+            if state.failures == 0 {
                 return Ok(None);
             }
         }
@@ -167,9 +310,9 @@ impl Kiosk {
             let mut store = self.store.lock().expect("store lock poisoned");
             store.apply(&schedule, source)?
         };
-        if let Some(revision) = summary.revision {
-            *self.schedule.write().expect("schedule lock poisoned") = Some(schedule);
-            *self.revision.write().expect("revision lock poisoned") = revision;
+        if summary.revision.is_some() {
+            // Shown with the organizer's local changes re-applied on top.
+            self.reload_from_store()?;
         }
         *self.active_source.write().expect("active lock poisoned") = Some(index);
         self.wake_ticker();
@@ -216,6 +359,18 @@ impl Kiosk {
             .items
             .is_empty();
         snapshot.wall = wall_mode(&snapshot, self.wall_policy, has_photos);
+        {
+            let local = self
+                .announcements
+                .read()
+                .expect("announcements lock poisoned");
+            let remote = self
+                .remote_announcements
+                .read()
+                .expect("announcements lock poisoned");
+            let all: Vec<Announcement> = local.iter().chain(remote.iter()).cloned().collect();
+            kiosk_core::snapshot::set_announcements(&mut snapshot, &all);
+        }
         if let Some((text, until)) = &*self.toast.read().expect("toast lock poisoned") {
             if std::time::Instant::now() < *until {
                 snapshot.notice = Some(text.clone());
@@ -241,12 +396,21 @@ impl Kiosk {
     /// Show what the store holds now (after a change made straight to it,
     /// such as a USB bundle).
     pub fn reload_from_store(&self) -> kiosk_core::Result<()> {
-        let (schedule, revision) = {
+        let (schedule, revision, announcements) = {
             let store = self.store.lock().expect("store lock poisoned");
-            (store.load()?, store.revision()?)
+            (
+                store.effective_schedule()?,
+                store.revision()?,
+                store.announcements()?,
+            )
         };
         *self.schedule.write().expect("schedule lock poisoned") = schedule;
         *self.revision.write().expect("revision lock poisoned") = revision;
+        *self
+            .announcements
+            .write()
+            .expect("announcements lock poisoned") = announcements;
+        self.publish_feed();
         self.wake_ticker();
         Ok(())
     }
@@ -267,9 +431,7 @@ impl Kiosk {
             let mut store = self.store.lock().expect("store lock poisoned");
             store.replace_schedule(&schedule, source)?
         };
-        *self.schedule.write().expect("schedule lock poisoned") = Some(schedule);
-        *self.revision.write().expect("revision lock poisoned") = revision;
-        self.wake_ticker();
+        self.reload_from_store()?;
         Ok(revision)
     }
 
@@ -288,10 +450,7 @@ impl Kiosk {
     /// True when `schedule` is not what the store already holds (so a restart
     /// with the same file does not make a new revision).
     pub fn stored_schedule_differs(&self, schedule: &Schedule) -> bool {
-        self.schedule
-            .read()
-            .expect("schedule lock poisoned")
-            .as_ref()
-            != Some(schedule)
+        let store = self.store.lock().expect("store lock poisoned");
+        store.load().ok().flatten().as_ref() != Some(schedule)
     }
 }

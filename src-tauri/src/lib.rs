@@ -4,6 +4,8 @@
 mod bundle_cli;
 pub mod cli;
 pub mod commands;
+pub mod control;
+mod control_cli;
 pub mod display;
 mod instance;
 pub mod kiosk;
@@ -25,14 +27,49 @@ pub static STARTED: std::sync::LazyLock<std::time::Instant> =
 
 /// The app's state and commands on any runtime, so `tauri::test::mock_builder()`
 /// drives the real command set in tests.
-pub fn app_builder<R: Runtime>(builder: Builder<R>, kiosk: Kiosk) -> Builder<R> {
+pub fn app_builder<R: Runtime>(
+    builder: Builder<R>,
+    kiosk: Kiosk,
+    control: control::Control,
+) -> Builder<R> {
+    use commands::control as c;
     builder
         .manage(kiosk)
+        .manage(control)
         .register_asynchronous_uri_scheme_protocol(photos::SCHEME, photos::serve)
         .invoke_handler(tauri::generate_handler![
             commands::get_snapshot,
-            commands::get_photos
+            commands::get_photos,
+            c::open_control_panel,
+            c::control_state,
+            c::unlock,
+            c::lock,
+            c::plan_delay,
+            c::apply_edit,
+            c::undo,
+            c::add_announcement,
+            c::remove_announcement,
+            c::set_photo_hidden,
+            c::set_photo_approved,
+            c::set_approve_mode,
+            c::upload_photo,
+            c::sync_now,
+            c::set_active_source,
+            c::rollback,
         ])
+}
+
+/// What the shell runs beside the windows.
+pub struct Services {
+    pub sync: sync::SyncSettings,
+    pub library: Option<kiosk_core::photos::library::Library>,
+    pub usb: Option<usb::UsbSettings>,
+    /// Serve the feed (`ADDR`, token).
+    pub feed: Option<(String, String)>,
+    /// Open the display window (not for `summit-kiosk control` alone).
+    pub display: bool,
+    /// Open the control panel at start.
+    pub control: bool,
 }
 
 /// The generated context (config, embedded `ui/`, capabilities).
@@ -40,16 +77,37 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
 }
 
-/// Open the display window and run until it closes.
+/// Open the windows and run until the last one closes.
 pub fn run_display(
     kiosk: Kiosk,
+    control: control::Control,
     options: display::WindowOptions,
-    sync: sync::SyncSettings,
-    library: Option<kiosk_core::photos::library::Library>,
-    usb: Option<usb::UsbSettings>,
+    services: Services,
     listener: UnixListener,
 ) -> tauri::Result<()> {
-    let app = app_builder(Builder::default(), kiosk)
+    let Services {
+        sync,
+        library,
+        usb,
+        feed,
+        display: open_display,
+        control: open_control,
+    } = services;
+    let kiosk = match feed {
+        Some((addr, token)) => {
+            let published = kiosk_core::feed::Published::new(0, Vec::new());
+            let server =
+                kiosk_core::feed::serve(&addr, &token, published.clone()).map_err(|e| {
+                    tauri::Error::Io(std::io::Error::other(format!(
+                        "cannot serve the feed on {addr}: {e}"
+                    )))
+                })?;
+            tracing::info!(addr = %server.addr, "followers can use http://{}/feed.json?token=…", server.addr);
+            kiosk.with_feed(published)
+        }
+        None => kiosk,
+    };
+    let app = app_builder(Builder::default(), kiosk, control)
         .setup(move |app| {
             if let Some(library) = library {
                 app.manage(photos::PhotoServer {
@@ -62,15 +120,28 @@ pub fn run_display(
                 usb::start(app.handle().clone(), usb);
             }
             let handle = app.handle().clone();
-            let window = display::open(&handle, &options)?;
-            reload_when_web_process_dies(&window);
+            if open_display {
+                let window = display::open(&handle, &options)?;
+                reload_when_web_process_dies(&window);
+            }
+            if open_control || !open_display {
+                control::open(&handle, options.kiosk)?;
+            }
             display::start_ticker(handle.clone());
             sync::start(handle.clone(), sync);
-            instance::serve(listener, move || {
-                if let Some(w) = handle.get_webview_window(display::LABEL) {
-                    let _ = w.unminimize();
-                    let _ = w.show();
-                    let _ = w.set_focus();
+            let kiosk_mode = options.kiosk;
+            instance::serve(listener, move |ask| match ask {
+                instance::Ask::Focus => {
+                    if let Some(w) = handle.get_webview_window(display::LABEL) {
+                        let _ = w.unminimize();
+                        let _ = w.show();
+                        let _ = w.set_focus();
+                    }
+                }
+                instance::Ask::Control => {
+                    if let Err(e) = control::open(&handle, kiosk_mode) {
+                        tracing::error!("cannot open the control panel: {e}");
+                    }
                 }
             });
             Ok(())

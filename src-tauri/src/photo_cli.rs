@@ -76,7 +76,7 @@ pub fn library(
         worker: worker_command()?,
         limits: worker_limits(config),
         long_edges: config.photo_long_edges.clone(),
-        approve_mode: config.photo_approve,
+        approve_mode: std::sync::Arc::new(config.photo_approve.into()),
         settle: Duration::from_millis(1500),
         parallel: std::thread::available_parallelism().map_or(2, |n| n.get()),
     })

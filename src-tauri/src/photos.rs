@@ -81,9 +81,8 @@ fn run<R: Runtime>(app: AppHandle<R>, library: Library) {
                 }
                 match kiosk.refresh_playlist() {
                     Ok(true) => {
-                        if let Err(e) = app.emit_to(LABEL, PHOTOS_EVENT, kiosk.playlist()) {
-                            tracing::warn!("cannot push the photos to the display: {e}");
-                        }
+                        push_playlist(&app, &kiosk);
+                        crate::control::changed(&app);
                     }
                     Ok(false) => {}
                     Err(e) => tracing::error!("cannot read the photos from the store: {e}"),
@@ -106,6 +105,13 @@ fn run<R: Runtime>(app: AppHandle<R>, library: Library) {
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(wait),
         }
+    }
+}
+
+/// Send the display the photos it rotates through now.
+pub fn push_playlist<R: Runtime>(app: &AppHandle<R>, kiosk: &Kiosk) {
+    if let Err(e) = app.emit_to(LABEL, PHOTOS_EVENT, kiosk.playlist()) {
+        tracing::warn!("cannot push the photos to the display: {e}");
     }
 }
 

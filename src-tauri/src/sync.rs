@@ -72,6 +72,7 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
         }
         Source::Url(_) => None,
     };
+    app.state::<Kiosk>().register_poke(&name, tx.clone());
     let limits = FetchLimits::default();
     loop {
         let kiosk = app.state::<Kiosk>();
@@ -97,7 +98,11 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
                 validated,
                 validator,
                 fingerprint,
+                announcements,
             }) => {
+                if let Some(announcements) = announcements {
+                    kiosk.set_remote_announcements(announcements);
+                }
                 for w in &validated.warnings {
                     tracing::warn!(source = %name, "{w}");
                 }

@@ -24,9 +24,55 @@ fn app(selection: Selection) -> tauri::App<MockRuntime> {
     kiosk
         .replace_schedule(kiosk_core::demo::demo().schedule, "test")
         .unwrap();
-    summit_kiosk::app_builder(mock_builder(), kiosk)
+    summit_kiosk::app_builder(mock_builder(), kiosk, control(Some(pin_hash())))
         .build(summit_kiosk::context())
         .expect("the app builds on the mock runtime")
+}
+
+const PIN: &str = "4711-correct";
+
+/// Hashed once per test binary: argon2id is slow on purpose.
+fn pin_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| kiosk_core::pin::hash_pin(PIN).unwrap())
+        .clone()
+}
+
+fn control(hash: Option<String>) -> summit_kiosk::control::Control {
+    summit_kiosk::control::Control::new(
+        hash,
+        300,
+        "test-host",
+        std::env::temp_dir().join("summit-kiosk-ipc-test-uploads"),
+    )
+}
+
+/// Every command that changes something, with a plausible body.
+fn mutating_commands() -> Vec<(&'static str, serde_json::Value)> {
+    use serde_json::json;
+    vec![
+        (
+            "apply_edit",
+            json!({"edit": {"kind": "delay", "room": "main", "from_ms": 1582730400000i64, "minutes": 10}}),
+        ),
+        (
+            "plan_delay",
+            json!({"room": "main", "fromMs": 1582730400000i64, "minutes": 10}),
+        ),
+        ("undo", json!({})),
+        (
+            "add_announcement",
+            json!({"text": "Lunch moves to 13:00", "rooms": null}),
+        ),
+        ("remove_announcement", json!({"id": "ann-1"})),
+        ("set_photo_hidden", json!({"id": "x", "hidden": true})),
+        ("set_photo_approved", json!({"id": "x", "approved": true})),
+        ("set_approve_mode", json!({"on": true})),
+        ("sync_now", json!({"source": "x"})),
+        ("set_active_source", json!({"source": "x"})),
+        ("rollback", json!({})),
+        ("control_state", json!({})),
+    ]
 }
 
 fn window(app: &tauri::App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
@@ -203,4 +249,154 @@ fn a_lower_priority_source_fills_in_only_while_the_first_fails() {
         .unwrap()
         .unwrap();
     assert_eq!(same.revision, None);
+}
+
+#[test]
+fn the_display_is_denied_every_control_command() {
+    let app = app(Selection::Lobby);
+    let display = window(&app, "display");
+    for (cmd, body) in mutating_commands().into_iter().chain([
+        ("unlock", serde_json::json!({"pin": PIN})),
+        ("lock", serde_json::json!({})),
+    ]) {
+        let err = invoke(&display, cmd, body).expect_err(cmd);
+        assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
+    }
+    // And nothing changed.
+    assert!(app.state::<Kiosk>().snapshot().announcement.is_none());
+}
+
+#[test]
+fn a_locked_control_panel_changes_nothing() {
+    let app = app(Selection::Room {
+        room: "Main hall".into(),
+    });
+    let panel = window(&app, "control");
+    let before = serde_json::to_value(app.state::<Kiosk>().snapshot()).unwrap();
+    for (cmd, body) in mutating_commands() {
+        match invoke(&panel, cmd, body) {
+            Err(e) => assert_eq!(e["code"], "locked", "{cmd}: {e}"),
+            // Reading the state while locked says only that it is locked.
+            Ok(v) => {
+                assert_eq!(cmd, "control_state");
+                assert_eq!(v["locked"], true, "{v}");
+                assert!(v.get("sessions").is_none(), "{v}");
+            }
+        }
+    }
+    let after = serde_json::to_value(app.state::<Kiosk>().snapshot()).unwrap();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn wrong_pins_keep_it_locked_with_a_growing_wait() {
+    let app = app(Selection::Lobby);
+    let panel = window(&app, "control");
+    let control = app.state::<summit_kiosk::control::Control>();
+    let wait = || {
+        control
+            .retry_after()
+            .map(|t| t.duration_since(jiff::Timestamp::now()).as_secs_f64())
+            .unwrap_or(0.0)
+    };
+    // Five wrong PINs, each after the wait the last one earned: the wait
+    // grows (two free tries, then 1 s, 2 s, 4 s).
+    let mut waits = Vec::new();
+    for i in 0..5 {
+        std::thread::sleep(std::time::Duration::from_secs_f64(wait().max(0.0) + 0.05));
+        let err = invoke(
+            &panel,
+            "unlock",
+            serde_json::json!({"pin": format!("wrong-{i}")}),
+        )
+        .unwrap_err();
+        assert_eq!(err["code"], "wrong_pin", "{err}");
+        waits.push(wait().round());
+    }
+    assert_eq!(waits, [0.0, 0.0, 1.0, 2.0, 4.0]);
+    // Five more at once: refused during the wait, unchecked; ten in all and
+    // still locked.
+    for i in 5..10 {
+        let err = invoke(
+            &panel,
+            "unlock",
+            serde_json::json!({"pin": format!("wrong-{i}")}),
+        )
+        .unwrap_err();
+        assert_eq!(err["code"], "retry_later", "{err}");
+        assert!(
+            err["message"].as_str().unwrap().contains("Try again in"),
+            "{err}"
+        );
+    }
+    assert!(!control.is_unlocked());
+    // The right PIN during the wait is refused without being checked.
+    let err = invoke(&panel, "unlock", serde_json::json!({"pin": PIN})).unwrap_err();
+    assert_eq!(err["code"], "retry_later", "{err}");
+    assert!(!control.is_unlocked());
+}
+
+#[test]
+fn no_pin_configured_means_no_unlock() {
+    let at: Timestamp = "2020-02-26T10:20:00-05:00".parse().unwrap();
+    let kiosk = Kiosk::new(
+        Store::open_in_memory().unwrap(),
+        Arc::new(FixedClock(at)),
+        Selection::Lobby,
+    )
+    .unwrap();
+    let app = summit_kiosk::app_builder(mock_builder(), kiosk, control(None))
+        .build(summit_kiosk::context())
+        .unwrap();
+    let panel = window(&app, "control");
+    let err = invoke(&panel, "unlock", serde_json::json!({"pin": PIN})).unwrap_err();
+    assert_eq!(err["code"], "no_pin", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("set-pin"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unlocked_a_delay_moves_the_room_and_undo_restores_it() {
+    let app = app(Selection::Room {
+        room: "Main hall".into(),
+    });
+    let panel = window(&app, "control");
+    invoke(&panel, "unlock", serde_json::json!({"pin": PIN})).expect("the right PIN");
+    let kiosk = app.state::<Kiosk>();
+    let before = kiosk.snapshot();
+    let now = before.at.as_millisecond();
+    let plan = invoke(
+        &panel,
+        "plan_delay",
+        serde_json::json!({"room": "Main hall", "fromMs": now, "minutes": 10}),
+    )
+    .unwrap();
+    assert!(!plan["shifted"].as_array().unwrap().is_empty(), "{plan}");
+    let done = invoke(
+        &panel,
+        "apply_edit",
+        serde_json::json!({"edit": {"kind": "delay", "room": "Main hall", "from_ms": now, "minutes": 10}}),
+    )
+    .unwrap();
+    assert_eq!(done["ok"], true, "{done}");
+    let after = kiosk.snapshot();
+    let end = |s: &kiosk_core::snapshot::DisplaySnapshot| {
+        s.rooms[0].current.as_ref().unwrap().session.end
+    };
+    assert_eq!(
+        end(&after),
+        end(&before) + jiff::SignedDuration::from_mins(10)
+    );
+    let state = invoke(&panel, "control_state", serde_json::json!({})).unwrap();
+    assert!(
+        state["audit"][0]["what"]
+            .as_str()
+            .unwrap()
+            .contains("10 minutes"),
+        "{state}"
+    );
+    invoke(&panel, "undo", serde_json::json!({})).unwrap();
+    assert_eq!(end(&kiosk.snapshot()), end(&before));
 }

@@ -166,7 +166,7 @@ fn run_parallel(mut jobs: Vec<Command>, parallel: usize) -> Result<Duration> {
                 if !status.success() {
                     return Err(format!("a batch job failed ({status})"));
                 }
-                running.remove(i);
+                let _ = running.remove(i).wait();
             } else {
                 i += 1;
             }

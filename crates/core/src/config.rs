@@ -116,6 +116,17 @@ pub struct Config {
     /// The photo worker's time limit for one photo, milliseconds.
     pub photo_worker_timeout_ms: u64,
     pub bundle: BundleConfig,
+    /// The control panel's PIN or passphrase, hashed (argon2id, PHC string);
+    /// set it with `summit-kiosk set-pin`. Unset: the panel cannot unlock.
+    pub control_pin_hash: Option<String>,
+    /// Seconds without activity after which the control panel locks.
+    pub control_idle_lock_secs: u64,
+    /// Publish this kiosk's schedule, local changes and announcements as a
+    /// feed other kiosks follow (`ADDR:PORT`, e.g. `0.0.0.0:8787`).
+    pub serve_listen: Option<String>,
+    /// The bearer token followers present (`Authorization: Bearer …` or
+    /// `?token=…` in their source URL). Required with `serve_listen`.
+    pub serve_token: Option<String>,
 }
 
 impl Default for Config {
@@ -143,6 +154,10 @@ impl Default for Config {
             photo_worker_memory_mb: 1024,
             photo_worker_timeout_ms: 30_000,
             bundle: BundleConfig::default(),
+            control_pin_hash: None,
+            control_idle_lock_secs: 300,
+            serve_listen: None,
+            serve_token: None,
         }
     }
 }

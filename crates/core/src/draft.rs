@@ -345,6 +345,7 @@ pub fn validate(origin: &str, draft: Draft) -> Result<Validated> {
             start,
             end,
             speakers: s.speakers.clone(),
+            cancelled: false,
         });
     }
 

@@ -41,7 +41,7 @@ impl SessionKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conference {
     /// Stable identifier of the event (e.g. `dask-summit-2020`).
     pub id: String,
@@ -54,19 +54,19 @@ pub struct Conference {
     pub day_change: SignedDuration,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Day {
     pub date: civil::Date,
     pub label: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Room {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Track {
     pub id: String,
     pub name: String,
@@ -74,14 +74,14 @@ pub struct Track {
     pub colour: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Speaker {
     pub id: String,
     pub name: String,
     pub affiliation: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     /// Stable across imports: the key later local changes hang on.
     pub id: String,
@@ -98,6 +98,11 @@ pub struct Session {
     pub end: Timestamp,
     /// [`Speaker::id`]s, in billing order.
     pub speakers: Vec<String>,
+    /// Cancelled by the organizer (a local edit, see [`crate::edits`]): it
+    /// stays on screens, marked as cancelled, and is never "now". Imports
+    /// always give `false`.
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 impl Session {
@@ -109,7 +114,11 @@ impl Session {
 
 /// A validated schedule. Build one with [`Schedule::new`], which checks the
 /// references between its parts, so the rest of the code can rely on them.
-#[derive(Debug, Clone)]
+///
+/// Serialises (for the store's revision history) as its parts without the
+/// zone object, which is rebuilt from `conference.timezone` when read back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(into = "ScheduleData", try_from = "ScheduleData")]
 pub struct Schedule {
     pub conference: Conference,
     pub venue_tz: TimeZone,
@@ -129,6 +138,48 @@ impl PartialEq for Schedule {
             && self.tracks == other.tracks
             && self.speakers == other.speakers
             && self.sessions == other.sessions
+    }
+}
+
+/// The serialised form of a [`Schedule`].
+#[derive(Serialize, Deserialize)]
+struct ScheduleData {
+    conference: Conference,
+    days: Vec<Day>,
+    rooms: Vec<Room>,
+    tracks: Vec<Track>,
+    speakers: Vec<Speaker>,
+    sessions: Vec<Session>,
+}
+
+impl From<Schedule> for ScheduleData {
+    fn from(s: Schedule) -> Self {
+        ScheduleData {
+            conference: s.conference,
+            days: s.days,
+            rooms: s.rooms,
+            tracks: s.tracks,
+            speakers: s.speakers,
+            sessions: s.sessions,
+        }
+    }
+}
+
+impl TryFrom<ScheduleData> for Schedule {
+    type Error = String;
+
+    fn try_from(d: ScheduleData) -> Result<Self, Self::Error> {
+        let tz = venue_zone(&d.conference.timezone)
+            .map_err(|e| format!("time zone {:?}: {e}", d.conference.timezone))?;
+        Ok(Schedule::new(
+            d.conference,
+            tz,
+            d.days,
+            d.rooms,
+            d.tracks,
+            d.speakers,
+            d.sessions,
+        ))
     }
 }
 
@@ -222,6 +273,21 @@ impl Schedule {
 
     pub fn track(&self, id: &str) -> Option<&Track> {
         self.tracks.iter().find(|t| t.id == id)
+    }
+
+    pub fn room(&self, id: &str) -> Option<&Room> {
+        self.rooms.iter().find(|r| r.id == id)
+    }
+
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    /// Put the sessions back in schedule order (start, end, id) after
+    /// changing them in place.
+    pub fn sort_sessions(&mut self) {
+        self.sessions
+            .sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
     }
 
     /// Every session moved by `by`, and the day change with them, so each

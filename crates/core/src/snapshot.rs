@@ -12,6 +12,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::config::WallPolicy;
+use crate::edits::{
+    current_announcement, next_announcement_change, Announcement, AnnouncementView,
+};
 use crate::model::{Schedule, Session, SessionKind};
 
 /// Minutes before the end at which a talk's colour turns to "ending soon".
@@ -58,6 +61,8 @@ pub struct SessionView {
     pub end_local: String,
     /// The venue-local weekday when it is not today (`Thu`), else `None`.
     pub weekday: Option<String>,
+    /// Cancelled by the organizer: shown, marked as cancelled; never `current`.
+    pub cancelled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -117,6 +122,10 @@ pub struct DisplaySnapshot {
     /// How the photo wall shows now (the shell sets it from its photos and
     /// the configured [`WallPolicy`]; see [`wall_mode`]).
     pub wall: WallMode,
+    /// The announcement banner, if one is on for this screen's room(s) (the
+    /// shell sets it with [`set_announcements`], which also brings
+    /// `next_change_at` forward to the next start or expiry).
+    pub announcement: Option<AnnouncementView>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -207,6 +216,7 @@ fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
         start_local: schedule.local_hm(s.start),
         end_local: schedule.local_hm(s.end),
         weekday,
+        cancelled: s.cancelled,
     }
 }
 
@@ -215,15 +225,15 @@ fn sessions_in<'a>(schedule: &'a Schedule, room_id: &'a str) -> impl Iterator<It
     schedule.sessions.iter().filter(move |s| s.room == room_id)
 }
 
-/// The session shown as current: of those holding `at`, the latest to start
-/// (the first in schedule order among equals).
+/// The session shown as current: of those holding `at` and not cancelled,
+/// the latest to start (the first in schedule order among equals).
 pub fn current_session<'a>(
     schedule: &'a Schedule,
     room_id: &'a str,
     at: Timestamp,
 ) -> Option<&'a Session> {
     let mut current: Option<&Session> = None;
-    for s in sessions_in(schedule, room_id).filter(|s| s.contains(at)) {
+    for s in sessions_in(schedule, room_id).filter(|s| !s.cancelled && s.contains(at)) {
         if current.is_none_or(|c| s.start.cmp(&c.start) == Ordering::Greater) {
             current = Some(s);
         }
@@ -274,7 +284,7 @@ pub fn room_snapshot(schedule: &Schedule, room_id: &str, at: Timestamp) -> RoomS
     // An overlapped session that ends while another is current.
     changes.extend(
         sessions_in(schedule, room_id)
-            .filter(|s| s.contains(at))
+            .filter(|s| !s.cancelled && s.contains(at))
             .map(|s| s.end),
     );
     if let Some(n) = next {
@@ -333,6 +343,7 @@ pub fn display_snapshot(
             ),
             offline: None,
             wall: WallMode::Off,
+            announcement: None,
         };
     };
     let (view, room_ids, notice): (&'static str, Vec<&str>, Option<String>) = match selection {
@@ -381,5 +392,22 @@ pub fn display_snapshot(
         notice,
         offline: None,
         wall: WallMode::Off,
+        announcement: None,
     }
+}
+
+/// Put the announcement this screen shows at `snapshot.at` on the snapshot
+/// (the urgent before the normal, then the newest, of those active for its
+/// room, or for any room on the lobby screen), and bring `next_change_at`
+/// forward to the next time an announcement for it starts or expires.
+/// Call it after [`display_snapshot`], with the store's announcements.
+pub fn set_announcements(snapshot: &mut DisplaySnapshot, announcements: &[Announcement]) {
+    let rooms: Vec<&str> = snapshot.rooms.iter().map(|r| r.room_id.as_str()).collect();
+    let at = snapshot.at;
+    snapshot.announcement = current_announcement(announcements, &rooms, at).map(Into::into);
+    let next = next_announcement_change(announcements, &rooms, at);
+    snapshot.next_change_at = match (snapshot.next_change_at, next) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
 }

@@ -137,6 +137,9 @@ pub enum Checked {
         validated: Box<Validated>,
         validator: Validator,
         fingerprint: Option<String>,
+        /// From another kiosk's feed: the announcements it shows
+        /// (`None` for every other format).
+        announcements: Option<Vec<crate::edits::Announcement>>,
     },
 }
 
@@ -184,6 +187,7 @@ pub fn check(
                 validated: Box::new(validated),
                 validator: Validator::default(),
                 fingerprint: before,
+                announcements: None,
             })
         }
         Source::Url(url) => match fetch::fetch(url, &known.validator, limits)? {
@@ -195,11 +199,17 @@ pub fn check(
             } => {
                 fetch::check_content_type(url, content_type.as_deref(), &bytes)?;
                 let (format, validated) = import::parse_bytes(url, &bytes, options)?;
+                let announcements = if format == import::Format::Feed {
+                    Some(crate::feed::parse(url, &bytes)?.1)
+                } else {
+                    None
+                };
                 Ok(Checked::Changed {
                     format,
                     validated: Box::new(validated),
                     validator,
                     fingerprint: None,
+                    announcements,
                 })
             }
         },

@@ -2,6 +2,8 @@
 //! is listed in build.rs (`AppManifest::commands`) and granted per window in
 //! `src-tauri/capabilities/`.
 
+pub mod control;
+
 use serde::Serialize;
 use tauri::State;
 

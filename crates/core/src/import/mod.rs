@@ -42,6 +42,8 @@ pub enum Format {
     Ical,
     /// The SQLite exchange file (`assets/exchange-schema.sql`).
     Sqlite,
+    /// Another kiosk's feed (`summit-kiosk serve`).
+    Feed,
 }
 
 impl Format {
@@ -54,6 +56,7 @@ impl Format {
             Format::Csv => "CSV",
             Format::Ical => "iCalendar",
             Format::Sqlite => "SQLite exchange file",
+            Format::Feed => "Summit Kiosk feed",
         }
     }
 }
@@ -79,6 +82,9 @@ pub fn detect(bytes: &[u8]) -> Format {
         .starts_with("BEGIN:VCALENDAR")
     {
         return Format::Ical;
+    }
+    if head_text.starts_with('{') && crate::feed::Feed::sniff(&head) {
+        return Format::Feed;
     }
     if head_text.starts_with('{') || head_text.starts_with('[') {
         // Top-level keys decide; a cheap scan of the start is not enough for
@@ -153,6 +159,7 @@ pub fn parse_bytes(
         Format::Sessionize => sessionize::parse(origin, bytes, options)?,
         Format::Csv => csv::parse(origin, bytes, options)?,
         Format::Ical => ical::parse(origin, bytes, options)?,
+        Format::Feed => return crate::feed::parse(origin, bytes).map(|(v, _)| (format, v)),
         Format::Sqlite => {
             return Err(Error::Syntax {
                 origin: origin.to_string(),

@@ -37,8 +37,9 @@ pub struct Library {
     pub worker: WorkerCommand,
     pub limits: WorkerLimits,
     pub long_edges: Vec<u32>,
-    /// New photos wait for the organizer's approval.
-    pub approve_mode: bool,
+    /// New photos wait for the organizer's approval (the control panel can
+    /// switch it while the kiosk runs).
+    pub approve_mode: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// A file changed more recently than this is still being written: wait.
     pub settle: Duration,
     /// Workers run at once.
@@ -276,7 +277,7 @@ impl Library {
                     height: ingested.height,
                     credit,
                     origin: c.origin.clone(),
-                    needs_approval: self.approve_mode,
+                    needs_approval: self.approve_mode.load(Ordering::Relaxed),
                 };
                 let added = lock(store).record_photo_file(&path, &c.fingerprint, Ok(&photo))?;
                 let mut r = lock_report(report);

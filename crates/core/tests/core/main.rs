@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod bundle;
+mod edits;
 mod fetch;
 mod import_frab;
 mod import_sessionize_csv_ical;

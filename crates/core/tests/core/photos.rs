@@ -1219,7 +1219,7 @@ fn lib() -> Lib {
         worker: stub_worker(GOOD_WORKER),
         limits: limits(10_000),
         long_edges: vec![1920],
-        approve_mode: false,
+        approve_mode: Default::default(),
         settle: Duration::ZERO,
         parallel: 2,
     };

@@ -47,6 +47,7 @@ fn schedules() -> impl Strategy<Value = Schedule> {
                 start,
                 end: start + SignedDuration::from_mins(len),
                 speakers: vec![],
+                cancelled: false,
             });
         }
         Schedule::new(

@@ -19,7 +19,7 @@ fn a_schedule_round_trips_through_a_real_file() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.revision().unwrap(), 1);
     assert_eq!(store.load().unwrap().unwrap(), schedule);
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let app_id: i32 = conn
@@ -63,6 +63,7 @@ fn a_failed_replacement_changes_nothing() {
         start: good.sessions[0].start,
         end: good.sessions[0].end,
         speakers: vec![],
+        cancelled: false,
     });
     let bad = Schedule::new(
         good.conference.clone(),

@@ -1,0 +1,171 @@
+//! Announcements: a banner on the screens of some rooms (or all), from an
+//! instant until an optional expiry, normal or urgent.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::EditError;
+use crate::model::Schedule;
+
+/// The most characters an announcement may have (it must be read at a glance).
+pub const MAX_ANNOUNCEMENT_CHARS: usize = 280;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    #[default]
+    Normal,
+    Urgent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    /// `ann-<n>`, assigned by the store when left empty.
+    #[serde(default)]
+    pub id: String,
+    pub text: String,
+    /// Room ids it shows in; `None`: every screen.
+    #[serde(default)]
+    pub rooms: Option<Vec<String>>,
+    #[serde(default)]
+    pub priority: Priority,
+    pub starts: Timestamp,
+    /// Shown until (exclusive); `None`: until removed.
+    #[serde(default)]
+    pub expires: Option<Timestamp>,
+}
+
+/// The announcement a screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnnouncementView {
+    pub id: String,
+    pub text: String,
+    pub priority: Priority,
+    pub urgent: bool,
+    pub starts: Timestamp,
+    pub expires: Option<Timestamp>,
+}
+
+impl From<&Announcement> for AnnouncementView {
+    fn from(a: &Announcement) -> Self {
+        AnnouncementView {
+            id: a.id.clone(),
+            text: a.text.clone(),
+            priority: a.priority,
+            urgent: a.priority == Priority::Urgent,
+            starts: a.starts,
+            expires: a.expires,
+        }
+    }
+}
+
+impl Announcement {
+    /// Trim the text and check it: not empty, at most
+    /// [`MAX_ANNOUNCEMENT_CHARS`], no control characters but line breaks,
+    /// rooms known to `schedule` (when there is one), an expiry after both
+    /// the start and `now`.
+    pub fn validate(
+        mut self,
+        schedule: Option<&Schedule>,
+        now: Timestamp,
+    ) -> Result<Announcement, EditError> {
+        let id = self.id.clone();
+        let bad = |message: String| EditError::InvalidAnnouncement {
+            id: id.clone(),
+            message,
+        };
+        self.text = self.text.trim().to_string();
+        if self.text.is_empty() {
+            return Err(bad("the text is empty".into()));
+        }
+        let chars = self.text.chars().count();
+        if chars > MAX_ANNOUNCEMENT_CHARS {
+            return Err(bad(format!(
+                "the text is {chars} characters long; at most {MAX_ANNOUNCEMENT_CHARS} fit on a screen"
+            )));
+        }
+        if self.text.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(bad(
+                "the text has control characters (only line breaks are allowed)".into(),
+            ));
+        }
+        if let Some(rooms) = &mut self.rooms {
+            if rooms.is_empty() {
+                return Err(bad(
+                    "no room chosen; choose at least one, or every screen".into()
+                ));
+            }
+            if let Some(schedule) = schedule {
+                for room in rooms.iter_mut() {
+                    match schedule.room_by_name(room) {
+                        Some(r) => *room = r.id.clone(),
+                        None => {
+                            return Err(bad(format!(
+                                "there is no room {room:?}; the rooms are: {}",
+                                schedule.room_names().join(", ")
+                            )))
+                        }
+                    }
+                }
+            }
+            rooms.sort();
+            rooms.dedup();
+        }
+        if let Some(expires) = self.expires {
+            if expires <= self.starts {
+                return Err(bad("it would expire before it starts".into()));
+            }
+            if expires <= now {
+                return Err(bad("it would already have expired".into()));
+            }
+        }
+        Ok(self)
+    }
+
+    /// On at `at`: started, not expired.
+    pub fn is_active(&self, at: Timestamp) -> bool {
+        self.starts <= at && self.expires.is_none_or(|e| at < e)
+    }
+
+    /// Shown on a screen of these rooms (a lobby screen lists every room).
+    pub fn shows_in(&self, room_ids: &[&str]) -> bool {
+        match &self.rooms {
+            None => true,
+            Some(rooms) => rooms.iter().any(|r| room_ids.contains(&r.as_str())),
+        }
+    }
+}
+
+/// What a screen of `room_ids` shows at `at`: of the active announcements
+/// for it, the urgent before the normal, then the latest to start, then the
+/// later in the list (the newer).
+pub fn current_announcement<'a>(
+    announcements: &'a [Announcement],
+    room_ids: &[&str],
+    at: Timestamp,
+) -> Option<&'a Announcement> {
+    announcements
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.is_active(at) && a.shows_in(room_ids))
+        .max_by_key(|(i, a)| (a.priority, a.starts, *i))
+        .map(|(_, a)| a)
+}
+
+/// The first instant after `at` at which an announcement for these rooms
+/// starts or expires.
+pub fn next_announcement_change(
+    announcements: &[Announcement],
+    room_ids: &[&str],
+    at: Timestamp,
+) -> Option<Timestamp> {
+    announcements
+        .iter()
+        .filter(|a| a.shows_in(room_ids))
+        .flat_map(|a| [Some(a.starts), a.expires])
+        .flatten()
+        .filter(|t| *t > at)
+        .min()
+}

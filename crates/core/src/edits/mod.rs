@@ -1,0 +1,643 @@
+//! Local changes made from the organizer's control panel: delays, skips,
+//! cancellations, moves, corrections, added sessions, and announcements.
+//!
+//! Edits are kept **apart from the imported schedule** and re-applied over
+//! every import ([`apply`]), matched by the sessions' stable ids, so a
+//! re-sync never undoes a delay. Everything here is pure: no store, no clock.
+//!
+//! - [`Edit`]: one change, as stored (serde-tagged JSON, `{"kind": "delay", …}`).
+//! - [`apply`]: the imported schedule with a list of edits applied; an edit
+//!   that no longer fits (its session is gone after a re-import, or it would
+//!   now overlap something) is reported in [`Applied::skipped`] and kept.
+//! - [`apply_edit`]: one edit, strictly: refused with an [`EditError`] that
+//!   names the session when it would create an overlap or invalid times.
+//! - [`plan_delay`]: what a delay would move and where it stops, for the
+//!   organizer to confirm.
+//! - [`Announcement`]: a banner on the screens, and which one a screen shows.
+//!
+//! # The delay rule
+//!
+//! A delay of *N* minutes from instant `from` in a room shifts the session
+//! in progress at `from` (or, between sessions, the next one to start) and
+//! every later session in that room by *N* minutes, until a break or working
+//! session can absorb it: its start moves *N* minutes later and its end
+//! stays, provided at least [`MIN_ABSORB_MINUTES`] of it remain. A break too
+//! short to absorb moves whole and the shift goes on. With nothing to absorb
+//! it, the shift runs to the end of the conference day
+//! ([`Schedule::day_end`]); sessions of later days never move. Gaps between
+//! sessions do not absorb a delay (the changeover time is kept).
+
+mod announcement;
+mod delay;
+
+use serde::{Deserialize, Serialize};
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::error::Problem;
+use crate::limits;
+use crate::model::{Schedule, Session, SessionKind};
+
+pub use announcement::{
+    current_announcement, next_announcement_change, Announcement, AnnouncementView, Priority,
+    MAX_ANNOUNCEMENT_CHARS,
+};
+pub use delay::{plan_delay, DelayPlan, Shift, MAX_DELAY_MINUTES, MIN_ABSORB_MINUTES};
+
+/// One local change to the schedule. Stored as JSON tagged by `kind`
+/// (`{"kind": "delay", "room": "main", "from": "…", "minutes": 10}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Edit {
+    /// The session in progress at `from` in `room` (or the next to start)
+    /// and the later ones shift by `minutes`, up to the break that absorbs
+    /// it (see the module docs). `room` is a room id (or name).
+    Delay {
+        room: String,
+        from: Timestamp,
+        minutes: i64,
+    },
+    /// The session actually started at `at`: a delay by the difference from
+    /// its start. Started early: only this session moves earlier.
+    StartedAt { session: String, at: Timestamp },
+    /// The session ends `minutes` later; the later ones in its room shift
+    /// by the same rule as a delay.
+    Extend { session: String, minutes: i64 },
+    /// The session ends at `at`; nothing else moves.
+    EndNow { session: String, at: Timestamp },
+    /// Removed from the screens.
+    Skip { session: String },
+    /// Stays on the screens, shown as cancelled; never "now".
+    Cancel { session: String },
+    /// Takes place in another room (a room id or name), same times.
+    Move { session: String, room: String },
+    /// Corrects some fields; `None` keeps the field.
+    EditSession {
+        session: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        /// Speaker ids, in billing order.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speakers: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start: Option<Timestamp>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        end: Option<Timestamp>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
+    },
+    /// A session that is not in the imported schedule. Its id is local
+    /// (`local-<n>`; the store assigns one when it is left empty).
+    AddSession { session: Session },
+}
+
+/// Why an edit cannot be applied. Every message names the session or room.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error(
+        "session {session:?} is not in the schedule (skipped, or removed by the latest import)"
+    )]
+    NoSession { session: String },
+    #[error("there is no room {room:?}; the rooms are: {}", .known.join(", "))]
+    NoRoom { room: String, known: Vec<String> },
+    #[error("nothing to delay in {room}: no session is on at {from} or still to come that day")]
+    NothingToDelay { room: String, from: String },
+    #[error(
+        "session {:?} ({}, {}) would overlap {:?} ({}, {}) in {}",
+        .0.session, .0.title, .0.span, .0.other, .0.other_title, .0.other_span, .0.room
+    )]
+    Overlap(Box<Overlap>),
+    #[error("session {session:?}: {message}")]
+    InvalidSession { session: String, message: String },
+    #[error("there is already a session with id {session:?}")]
+    DuplicateId { session: String },
+    #[error("announcement {id:?}: {message}")]
+    InvalidAnnouncement { id: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl EditError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EditError::NoSession { .. } => "no_session",
+            EditError::NoRoom { .. } => "no_room",
+            EditError::NothingToDelay { .. } => "nothing_to_delay",
+            EditError::Overlap(_) => "overlap",
+            EditError::InvalidSession { .. } => "invalid_session",
+            EditError::DuplicateId { .. } => "duplicate_id",
+            EditError::InvalidAnnouncement { .. } => "invalid_announcement",
+            EditError::Invalid(_) => "invalid_edit",
+        }
+    }
+}
+
+/// Two sessions an edit would make overlap, with their titles and local
+/// `HH:MM–HH:MM` spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overlap {
+    pub session: String,
+    pub title: String,
+    pub span: String,
+    pub other: String,
+    pub other_title: String,
+    pub other_span: String,
+    /// The room's name.
+    pub room: String,
+}
+
+/// At the store's boundary an edit refused becomes [`crate::Error::Invalid`]
+/// (code `invalid`) with origin `control panel` and the reason as its one
+/// problem.
+impl From<EditError> for crate::Error {
+    fn from(e: EditError) -> Self {
+        let place = match &e {
+            EditError::Overlap(o) => format!("session {:?}", o.session),
+            EditError::NoSession { session }
+            | EditError::InvalidSession { session, .. }
+            | EditError::DuplicateId { session } => format!("session {session:?}"),
+            EditError::NoRoom { room, .. } => format!("room {room:?}"),
+            EditError::NothingToDelay { room, .. } => room.clone(),
+            EditError::InvalidAnnouncement { id, .. } => format!("announcement {id:?}"),
+            EditError::Invalid(_) => "edit".into(),
+        };
+        crate::Error::Invalid {
+            origin: "control panel".into(),
+            problems: vec![Problem {
+                place,
+                message: e.to_string(),
+            }],
+        }
+    }
+}
+
+/// The schedule with edits applied, and the edits that did not apply.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub schedule: Schedule,
+    /// `(index in the edit list, why)`: edits that no longer fit (their
+    /// session is gone after a re-import, or they would now overlap). They
+    /// are kept, and apply again if a later import brings the session back.
+    pub skipped: Vec<(usize, String)>,
+}
+
+/// The imported schedule with `edits` applied in order. Never fails: an
+/// edit that does not fit is left out and reported in [`Applied::skipped`].
+pub fn apply(imported: &Schedule, edits: &[Edit]) -> Applied {
+    let mut schedule = imported.clone();
+    let mut skipped = Vec::new();
+    for (index, edit) in edits.iter().enumerate() {
+        match change_for(&schedule, edit).and_then(|c| c.check(&schedule).map(|()| c)) {
+            Ok(change) => change.commit(&mut schedule),
+            Err(e) => skipped.push((index, e.to_string())),
+        }
+    }
+    Applied { schedule, skipped }
+}
+
+/// One edit applied strictly: refused if it names something that is not
+/// there, or would create an overlap or invalid times.
+pub fn apply_edit(schedule: &Schedule, edit: &Edit) -> Result<Schedule, EditError> {
+    let change = change_for(schedule, edit)?;
+    change.check(schedule)?;
+    let mut out = schedule.clone();
+    change.commit(&mut out);
+    Ok(out)
+}
+
+/// Check an edit without applying it (what [`apply_edit`] would refuse).
+pub fn check_edit(schedule: &Schedule, edit: &Edit) -> Result<(), EditError> {
+    change_for(schedule, edit)?.check(schedule)
+}
+
+impl Edit {
+    /// The session an edit is about, if it is about one.
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Edit::Delay { .. } => None,
+            Edit::StartedAt { session, .. }
+            | Edit::Extend { session, .. }
+            | Edit::EndNow { session, .. }
+            | Edit::Skip { session }
+            | Edit::Cancel { session }
+            | Edit::Move { session, .. }
+            | Edit::EditSession { session, .. } => Some(session),
+            Edit::AddSession { session } => Some(&session.id),
+        }
+    }
+
+    /// Write room names as room ids (the store does this before recording,
+    /// so an edit keeps pointing at the same room if a source renames it).
+    pub fn normalize_rooms(&mut self, schedule: &Schedule) {
+        let room = match self {
+            Edit::Delay { room, .. } | Edit::Move { room, .. } => Some(room),
+            Edit::EditSession { room, .. } => room.as_mut(),
+            Edit::AddSession { session } => Some(&mut session.room),
+            _ => None,
+        };
+        if let Some(room) = room {
+            if let Some(r) = schedule.room_by_name(room) {
+                *room = r.id.clone();
+            }
+        }
+    }
+
+    /// A sentence for the audit log and the control panel, in venue time,
+    /// e.g. `Delayed Main hall by 10 minutes from 10:05 (3 sessions move;
+    /// Coffee break absorbs it)`. `schedule` is the one the edit applies to.
+    pub fn describe(&self, schedule: &Schedule) -> String {
+        let title = |id: &str| match schedule.session(id) {
+            Some(s) => format!("“{}” ({})", s.title, schedule.local_hm(s.start)),
+            None => format!("session {id:?}"),
+        };
+        let room_name = |id: &str| match schedule.room_by_name(id) {
+            Some(r) => r.name.clone(),
+            None => id.to_string(),
+        };
+        match self {
+            Edit::Delay {
+                room,
+                from,
+                minutes,
+            } => {
+                let mut text = format!(
+                    "Delayed {} by {} from {}",
+                    room_name(room),
+                    plural(*minutes, "minute"),
+                    schedule.local_hm(*from)
+                );
+                if let Ok(plan) = plan_delay(schedule, room, *from, *minutes) {
+                    text.push_str(&format!(" ({})", plan.summary(schedule)));
+                }
+                text
+            }
+            Edit::StartedAt { session, at } => {
+                let late = schedule
+                    .session(session)
+                    .map(|s| at.duration_since(s.start).as_mins());
+                match late {
+                    Some(m) if m > 0 => format!(
+                        "{} started at {} ({} late)",
+                        title(session),
+                        schedule.local_hm(*at),
+                        plural(m, "minute")
+                    ),
+                    Some(m) if m < 0 => format!(
+                        "{} started at {} ({} early)",
+                        title(session),
+                        schedule.local_hm(*at),
+                        plural(-m, "minute")
+                    ),
+                    _ => format!("{} started at {}", title(session), schedule.local_hm(*at)),
+                }
+            }
+            Edit::Extend { session, minutes } => {
+                format!(
+                    "Extended {} by {}",
+                    title(session),
+                    plural(*minutes, "minute")
+                )
+            }
+            Edit::EndNow { session, at } => {
+                format!("Ended {} at {}", title(session), schedule.local_hm(*at))
+            }
+            Edit::Skip { session } => format!("Skipped {}", title(session)),
+            Edit::Cancel { session } => format!("Cancelled {}", title(session)),
+            Edit::Move { session, room } => {
+                format!("Moved {} to {}", title(session), room_name(room))
+            }
+            Edit::EditSession {
+                session,
+                title: t,
+                speakers,
+                start,
+                end,
+                room,
+            } => {
+                let mut what = Vec::new();
+                if let Some(t) = t {
+                    what.push(format!("title “{t}”"));
+                }
+                if speakers.is_some() {
+                    what.push("speakers".to_string());
+                }
+                if let Some(s) = start {
+                    what.push(format!("start {}", schedule.local_hm(*s)));
+                }
+                if let Some(e) = end {
+                    what.push(format!("end {}", schedule.local_hm(*e)));
+                }
+                if let Some(r) = room {
+                    what.push(format!("room {}", room_name(r)));
+                }
+                format!("Changed {}: {}", title(session), what.join(", "))
+            }
+            Edit::AddSession { session } => format!(
+                "Added “{}” in {}, {}–{}",
+                session.title,
+                room_name(&session.room),
+                schedule.local_hm(session.start),
+                schedule.local_hm(session.end)
+            ),
+        }
+    }
+}
+
+pub(crate) fn plural(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// What an edit does to the sessions, before it is checked.
+#[derive(Debug, Default)]
+struct Change {
+    /// New versions of existing sessions (by id).
+    set: Vec<Session>,
+    remove: Option<String>,
+    add: Option<Session>,
+}
+
+fn find<'a>(schedule: &'a Schedule, id: &str) -> Result<&'a Session, EditError> {
+    schedule.session(id).ok_or_else(|| EditError::NoSession {
+        session: id.to_string(),
+    })
+}
+
+/// The room id for an id or name given by the control panel.
+fn room_id(schedule: &Schedule, room: &str) -> Result<String, EditError> {
+    schedule
+        .room_by_name(room)
+        .map(|r| r.id.clone())
+        .ok_or_else(|| EditError::NoRoom {
+            room: room.to_string(),
+            known: schedule.room_names(),
+        })
+}
+
+fn minutes_in_range(minutes: i64, what: &str) -> Result<SignedDuration, EditError> {
+    if !(1..=MAX_DELAY_MINUTES).contains(&minutes) {
+        return Err(EditError::Invalid(format!(
+            "{what} must be between 1 and {MAX_DELAY_MINUTES} minutes, not {minutes}; \
+             to take one back, undo it"
+        )));
+    }
+    Ok(SignedDuration::from_mins(minutes))
+}
+
+fn change_for(schedule: &Schedule, edit: &Edit) -> Result<Change, EditError> {
+    let mut change = Change::default();
+    match edit {
+        Edit::Delay {
+            room,
+            from,
+            minutes,
+        } => {
+            let plan = plan_delay(schedule, room, *from, *minutes)?;
+            change.set = plan.sessions(schedule);
+        }
+        Edit::StartedAt { session, at } => {
+            let s = find(schedule, session)?;
+            let by = at.duration_since(s.start);
+            if by.is_positive() {
+                if by > SignedDuration::from_mins(MAX_DELAY_MINUTES) {
+                    return Err(EditError::InvalidSession {
+                        session: session.clone(),
+                        message: format!(
+                            "a start at {} is more than {MAX_DELAY_MINUTES} minutes late",
+                            schedule.local_hm(*at)
+                        ),
+                    });
+                }
+                change.set = delay::plan_from(schedule, s, by).sessions(schedule);
+            } else if by.is_negative() {
+                change.set = vec![Session {
+                    start: *at,
+                    end: s.end + by,
+                    ..s.clone()
+                }];
+            }
+        }
+        Edit::Extend { session, minutes } => {
+            let s = find(schedule, session)?;
+            let by = minutes_in_range(*minutes, "an extension")?;
+            let plan = delay::plan_after(schedule, s, by);
+            let mut set = vec![Session {
+                end: s.end + by,
+                ..s.clone()
+            }];
+            set.extend(plan.sessions(schedule));
+            change.set = set;
+        }
+        Edit::EndNow { session, at } => {
+            let s = find(schedule, session)?;
+            change.set = vec![Session {
+                end: *at,
+                ..s.clone()
+            }];
+        }
+        Edit::Skip { session } => {
+            find(schedule, session)?;
+            change.remove = Some(session.clone());
+        }
+        Edit::Cancel { session } => {
+            let s = find(schedule, session)?;
+            change.set = vec![Session {
+                cancelled: true,
+                ..s.clone()
+            }];
+        }
+        Edit::Move { session, room } => {
+            let s = find(schedule, session)?;
+            change.set = vec![Session {
+                room: room_id(schedule, room)?,
+                ..s.clone()
+            }];
+        }
+        Edit::EditSession {
+            session,
+            title,
+            speakers,
+            start,
+            end,
+            room,
+        } => {
+            let s = find(schedule, session)?;
+            let mut new = s.clone();
+            if let Some(t) = title {
+                new.title = t.trim().to_string();
+            }
+            if let Some(sp) = speakers {
+                new.speakers = sp.clone();
+            }
+            if let Some(t) = start {
+                new.start = *t;
+            }
+            if let Some(t) = end {
+                new.end = *t;
+            }
+            if let Some(r) = room {
+                new.room = room_id(schedule, r)?;
+            }
+            change.set = vec![new];
+        }
+        Edit::AddSession { session } => {
+            if session.id.trim().is_empty() {
+                return Err(EditError::Invalid("a new session needs an id".into()));
+            }
+            if schedule.session(&session.id).is_some() {
+                return Err(EditError::DuplicateId {
+                    session: session.id.clone(),
+                });
+            }
+            let mut new = session.clone();
+            new.room = room_id(schedule, &session.room)?;
+            new.title = new.title.trim().to_string();
+            change.add = Some(new);
+        }
+    }
+    Ok(change)
+}
+
+fn span(schedule: &Schedule, s: &Session) -> String {
+    format!(
+        "{}–{}",
+        schedule.local_hm(s.start),
+        schedule.local_hm(s.end)
+    )
+}
+
+fn overlaps(a: &Session, b: &Session) -> bool {
+    a.room == b.room && !a.cancelled && !b.cancelled && a.start < b.end && b.start < a.end
+}
+
+impl Change {
+    /// Refuse invalid sessions and overlaps the change would create (ones
+    /// already in the source are allowed, as on import).
+    fn check(&self, schedule: &Schedule) -> Result<(), EditError> {
+        let touched: Vec<&Session> = self.set.iter().chain(self.add.iter()).collect();
+        for s in &touched {
+            check_session(schedule, s)?;
+        }
+        let replaced = |id: &str| -> Option<&Session> { self.set.iter().find(|s| s.id == id) };
+        // The rooms' sessions after the change.
+        let rooms: std::collections::HashSet<&str> =
+            touched.iter().map(|s| s.room.as_str()).collect();
+        let after: Vec<&Session> = schedule
+            .sessions
+            .iter()
+            .filter(|s| self.remove.as_deref() != Some(s.id.as_str()))
+            .map(|s| replaced(&s.id).unwrap_or(s))
+            .chain(self.add.iter())
+            .filter(|s| rooms.contains(s.room.as_str()))
+            .collect();
+        for t in &touched {
+            for o in &after {
+                if o.id == t.id || !overlaps(t, o) {
+                    continue;
+                }
+                let before = match (schedule.session(&t.id), schedule.session(&o.id)) {
+                    (Some(a), Some(b)) => overlaps(a, b),
+                    _ => false,
+                };
+                if !before {
+                    let room = schedule
+                        .room(&t.room)
+                        .map(|r| r.name.clone())
+                        .unwrap_or_else(|| t.room.clone());
+                    return Err(EditError::Overlap(Box::new(Overlap {
+                        session: t.id.clone(),
+                        title: t.title.clone(),
+                        span: span(schedule, t),
+                        other: o.id.clone(),
+                        other_title: o.title.clone(),
+                        other_span: span(schedule, o),
+                        room,
+                    })));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(self, schedule: &mut Schedule) {
+        if let Some(id) = &self.remove {
+            schedule.sessions.retain(|s| &s.id != id);
+        }
+        for new in self.set {
+            if let Some(s) = schedule.sessions.iter_mut().find(|s| s.id == new.id) {
+                *s = new;
+            }
+        }
+        if let Some(new) = self.add {
+            schedule.sessions.push(new);
+        }
+        schedule.sort_sessions();
+    }
+}
+
+/// A session as an edit leaves it: valid times, a title, known references.
+fn check_session(schedule: &Schedule, s: &Session) -> Result<(), EditError> {
+    let bad = |message: String| EditError::InvalidSession {
+        session: s.id.clone(),
+        message,
+    };
+    if s.end <= s.start {
+        return Err(bad(format!(
+            "it would end ({}) before it starts ({}): a session must end after it starts",
+            schedule.local_hm(s.end),
+            schedule.local_hm(s.start)
+        )));
+    }
+    if s.end.duration_since(s.start) > SignedDuration::from_hours(24) {
+        return Err(bad("it would last more than 24 hours".into()));
+    }
+    if s.title.is_empty() {
+        return Err(bad("a session needs a title".into()));
+    }
+    let chars = s.title.chars().count();
+    if chars > limits::MAX_TITLE_CHARS {
+        return Err(bad(format!(
+            "the title is {chars} characters long; at most {} are allowed",
+            limits::MAX_TITLE_CHARS
+        )));
+    }
+    if s.id.chars().count() > limits::MAX_ID_CHARS {
+        return Err(bad(format!(
+            "the id is longer than {} characters",
+            limits::MAX_ID_CHARS
+        )));
+    }
+    if schedule.room(&s.room).is_none() {
+        return Err(EditError::NoRoom {
+            room: s.room.clone(),
+            known: schedule.room_names(),
+        });
+    }
+    if let Some(t) = &s.track {
+        if schedule.track(t).is_none() {
+            return Err(bad(format!("there is no track {t:?}")));
+        }
+    }
+    if s.speakers.len() > limits::MAX_SPEAKERS_PER_SESSION {
+        return Err(bad(format!(
+            "{} speakers; at most {} are allowed",
+            s.speakers.len(),
+            limits::MAX_SPEAKERS_PER_SESSION
+        )));
+    }
+    for sp in &s.speakers {
+        if schedule.speaker(sp).is_none() {
+            return Err(bad(format!("there is no speaker {sp:?}")));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a session kind can absorb a delay (its start moves, its end stays).
+pub fn absorbs(kind: SessionKind) -> bool {
+    matches!(kind, SessionKind::Break | SessionKind::WorkingSession)
+}

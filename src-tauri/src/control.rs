@@ -1,0 +1,125 @@
+//! The organizer control panel: a second window (label `control`), never the
+//! display, locked by a PIN (argon2id hash in the config) with back-off and
+//! an idle lock. Every mutating command checks the unlock here, in Rust,
+//! whatever window calls it (invariant 5); the capability files grant the
+//! commands to the control window only.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use jiff::{SignedDuration, Timestamp};
+use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+
+use kiosk_core::pin::{Lock, LockPolicy};
+
+use crate::commands::IpcError;
+
+pub const LABEL: &str = "control";
+/// Pushed to the control window after any change it should show.
+pub const CHANGED_EVENT: &str = "control-changed";
+
+pub struct Control {
+    lock: Mutex<Lock>,
+    /// How changes made here are signed in the audit log.
+    pub origin: String,
+    /// Where uploaded photos go (the library's upload folder).
+    pub uploads: PathBuf,
+}
+
+impl Control {
+    pub fn new(
+        pin_hash: Option<String>,
+        idle_lock_secs: u64,
+        host: &str,
+        uploads: PathBuf,
+    ) -> Control {
+        let policy = LockPolicy {
+            idle: SignedDuration::from_secs(idle_lock_secs.max(10) as i64),
+            ..LockPolicy::default()
+        };
+        Control {
+            lock: Mutex::new(Lock::new(pin_hash, policy)),
+            origin: format!("control panel on {host}"),
+            uploads,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Lock> {
+        self.lock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Refuse unless unlocked; counts as activity (the idle lock restarts).
+    pub fn require_unlocked(&self) -> Result<(), IpcError> {
+        if self.lock().touch(Timestamp::now()) {
+            Ok(())
+        } else {
+            Err(IpcError {
+                code: "locked",
+                message: "The control panel is locked: enter the PIN.".into(),
+            })
+        }
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.lock().is_unlocked(Timestamp::now())
+    }
+
+    /// When the next PIN try may be made, if it must wait.
+    pub fn retry_after(&self) -> Option<Timestamp> {
+        self.lock().retry_after(Timestamp::now())
+    }
+
+    pub fn unlock(&self, pin: &str) -> Result<(), IpcError> {
+        let now = Timestamp::now();
+        self.lock().unlock(pin, now).map_err(|e| {
+            tracing::warn!(code = e.code(), "control panel: unlock refused");
+            let wait = e
+                .retry_after()
+                .map(|t| t.duration_since(now).as_secs().max(1));
+            IpcError {
+                code: e.code(),
+                message: match (&e, wait) {
+                    (kiosk_core::pin::UnlockError::NoPin(m), _) => {
+                        format!("{m}. Run `summit-kiosk set-pin` on this kiosk, then restart it.")
+                    }
+                    (kiosk_core::pin::UnlockError::TooSoon { .. }, Some(secs)) => {
+                        format!("Too many wrong tries. Try again in {secs} s.")
+                    }
+                    (_, Some(secs)) => format!("Wrong PIN. Try again in {secs} s."),
+                    (_, None) => "Wrong PIN.".into(),
+                },
+            }
+        })?;
+        tracing::info!("control panel unlocked");
+        Ok(())
+    }
+
+    pub fn relock(&self) {
+        self.lock().lock();
+    }
+}
+
+/// Open the control window (or bring it to the front).
+pub fn open<R: Runtime>(app: &AppHandle<R>, kiosk_mode: bool) -> tauri::Result<()> {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        window.unminimize()?;
+        window.show()?;
+        window.set_focus()?;
+        return Ok(());
+    }
+    let window = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("control.html".into()))
+        .title("Summit Kiosk — control panel")
+        .inner_size(1440.0, 900.0)
+        .min_inner_size(960.0, 640.0)
+        // Over a fullscreen display on the same screen.
+        .always_on_top(kiosk_mode)
+        .build()?;
+    window.set_focus()?;
+    tracing::info!("control panel opened");
+    Ok(())
+}
+
+/// Tell the control window something changed.
+pub fn changed<R: Runtime>(app: &AppHandle<R>) {
+    let _ = app.emit_to(LABEL, CHANGED_EVENT, ());
+}
