@@ -6,6 +6,10 @@
 mod cli;
 #[path = "app/e2e.rs"]
 mod e2e;
+#[path = "app/bundle.rs"]
+mod bundle;
+#[path = "app/e2e_usb.rs"]
+mod e2e_usb;
 #[path = "app/ipc.rs"]
 mod ipc;
 #[path = "app/photos.rs"]

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::support::{demo_file, fixture, png_size, screenshot_dir, Driver, Screen, BIN};
 
 /// One automation session at a time.
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const T: &str = "2020-02-26T10:20:00-05:00";
 
@@ -36,12 +36,12 @@ return {
 };
 "#;
 
-async fn read(c: &Client) -> Value {
+pub(crate) async fn read(c: &Client) -> Value {
     c.execute(READ, vec![]).await.expect("read the screen")
 }
 
 /// Wait until the screen's current title is `title`; how long it took.
-async fn wait_for_title(c: &Client, title: &str, limit: Duration, what: &str) -> Duration {
+pub(crate) async fn wait_for_title(c: &Client, title: &str, limit: Duration, what: &str) -> Duration {
     let since = Instant::now();
     loop {
         let s = read(c).await;
@@ -54,7 +54,7 @@ async fn wait_for_title(c: &Client, title: &str, limit: Duration, what: &str) ->
 }
 
 /// Wait for the first rendered snapshot; returns the screen and how long it took.
-async fn first_render(c: &Client, since: Instant) -> (Value, Duration) {
+pub(crate) async fn first_render(c: &Client, since: Instant) -> (Value, Duration) {
     loop {
         let s = read(c).await;
         if s["state"] == "ready" || s["state"] == "empty" {
@@ -71,7 +71,7 @@ async fn first_render(c: &Client, since: Instant) -> (Value, Duration) {
 /// What the X screen shows, as a person would see it, and a check that the
 /// page fills it. (Taken from X, not through WebDriver: WebKit's WebDriver
 /// waits for the page's next paint, and a quiet screen paints once a minute.)
-async fn save_screenshot(c: &Client, screen: &Screen, name: &str, size: (u32, u32)) {
+pub(crate) async fn save_screenshot(c: &Client, screen: &Screen, name: &str, size: (u32, u32)) {
     let inner: Value = c
         .execute("return [window.innerWidth, window.innerHeight]", vec![])
         .await
@@ -107,7 +107,7 @@ fn now_json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn data_dir() -> tempfile::TempDir {
+pub(crate) fn data_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
@@ -334,7 +334,7 @@ async fn hostile_and_any_script_text_shows_as_text() {
 }
 
 /// A kiosk started straight from the binary (no WebDriver) on `screen`.
-fn spawn_kiosk(screen: &Screen, args: &[&str]) -> crate::support::Guard {
+pub(crate) fn spawn_kiosk(screen: &Screen, args: &[&str]) -> crate::support::Guard {
     let child = std::process::Command::new(BIN)
         .args(args)
         .env("DISPLAY", &screen.display)
@@ -347,7 +347,7 @@ fn spawn_kiosk(screen: &Screen, args: &[&str]) -> crate::support::Guard {
     crate::support::Guard(child)
 }
 
-fn log_text(data: &std::path::Path) -> String {
+pub(crate) fn log_text(data: &std::path::Path) -> String {
     std::fs::read_dir(data.join("logs"))
         .into_iter()
         .flatten()

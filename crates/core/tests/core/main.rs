@@ -4,6 +4,7 @@
 mod bad_input;
 mod bundle;
 mod edits;
+mod feed;
 mod fetch;
 mod import_frab;
 mod import_sessionize_csv_ical;

@@ -1,0 +1,1 @@
+//! The feed: serving (token, long-poll, read-only), parsing and following.

@@ -1,0 +1,1 @@
+//! USB bundles through the real binary: `bundle make`, `bundle keygen`, `check DIR`.

@@ -1,0 +1,1 @@
+//! End-to-end: a USB stick (a folder appearing under a configured mount root) updates the screen.
