@@ -102,6 +102,7 @@ function partsOf(ms) {
 
 /** 'YYYY-MM-DD' of an instant, in the venue's zone. */
 function dayKey(ms) {
+  if (!Number.isFinite(ms)) return '';
   let key = dayKeyCache.get(ms);
   if (!key) {
     const p = partsOf(ms);
@@ -126,20 +127,30 @@ function zonedMs(key, hour, minute) {
   return second;
 }
 
-function hhmm(ms) { return fmtTime.format(new Date(ms)); }
+/** Epoch milliseconds from a number or an RFC 3339 string; NaN otherwise. */
+function toMs(value) {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Date.parse(value);
+  return NaN;
+}
+
+function hhmm(ms) { return Number.isFinite(ms) ? fmtTime.format(new Date(ms)) : '—'; }
 function dayLabel(key) {
   const [y, m, d] = key.split('-').map(Number);
   return fmtDay.format(new Date(Date.UTC(y, m - 1, d, 12)));
 }
 function stamp(ms) {
+  if (!Number.isFinite(ms)) return '—';
   const sameDay = dayKey(ms) === dayKey(nowMs());
   return sameDay ? fmtTimeSec.format(new Date(ms)) : `${fmtDayShort.format(new Date(ms))} ${fmtTimeSec.format(new Date(ms))}`;
 }
 function shortStamp(ms) {
+  if (!Number.isFinite(ms)) return '—';
   const sameDay = dayKey(ms) === dayKey(nowMs());
   return sameDay ? hhmm(ms) : `${fmtDayShort.format(new Date(ms))} ${hhmm(ms)}`;
 }
 function ago(ms) {
+  if (!Number.isFinite(ms)) return '';
   const min = Math.round((nowMs() - ms) / 60000);
   if (min < 1) return 'just now';
   if (min < 120) return `${min} min ago`;
@@ -237,9 +248,11 @@ async function refresh() {
 }
 
 function receive(snap) {
+  // A locked answer is only { locked, unlock_retry_after_ms }: keep the zone.
+  if (snap.timezone) setZone(snap.timezone);
+  if (!Number.isFinite(snap.now_ms)) snap.now_ms = Date.now();
   state = snap;
   receivedAt = performance.now();
-  setZone(snap.timezone || 'UTC');
   $('#loading').hidden = true;
   if (snap.locked) {
     showLock(snap.unlock_retry_after_ms);
@@ -254,9 +267,19 @@ function receive(snap) {
 const lockScreen = $('#lock-screen');
 const pinInput = $('#pin');
 
-function showLock(retryAfterMs) {
-  if (retryAfterMs && retryAfterMs > 0) {
-    unlockDeadline = performance.now() + retryAfterMs;
+/**
+ * How long until the next PIN try, in ms. The value is read as a duration,
+ * or, when it is as large as an epoch instant, as the instant to wait for.
+ */
+function retryDelay(value) {
+  if (!Number.isFinite(value) || value <= 0) return 0;
+  return value > 1e11 ? Math.max(0, value - Date.now()) : value;
+}
+
+function showLock(retryAfter) {
+  const wait = retryDelay(retryAfter);
+  if (wait > 0) {
+    unlockDeadline = performance.now() + wait;
     wrongPinSeen = true;
   }
   if (locked === true) { tickLock(); return; }
@@ -316,9 +339,12 @@ $('#lock-form').addEventListener('submit', async (event) => {
   } catch (err) {
     pinInput.value = '';
     pinInput.focus();
-    if (err.code === 'wrong_pin' || err.code === 'backoff') {
+    if (err.code === 'wrong_pin' || err.code === 'backoff' || err.code === 'retry_later') {
       wrongPinSeen = true;
-      unlockDeadline = performance.now() + (err.retry_after_ms || 0);
+      const said = /(\d+)\s*s\b/.exec(err.message || ''); // "… Try again in 4 s."
+      const wait = retryDelay(err.retry_after_ms) || (said ? Number(said[1]) * 1000 : 0);
+      unlockDeadline = performance.now() + wait;
+      await refresh(); // the state's unlock_retry_after_ms is the shell's word on it
     } else {
       const msg = $('#lock-message');
       msg.textContent = err.message || String(err);
@@ -550,7 +576,9 @@ function renderSchedule() {
   const changed = renderPart('timeline', timeline, [selectedRoom, selectedDay, phases, sessions, (state.rooms || []).length], () => {
     timeline.replaceChildren();
     if (!sessions.length) {
-      timeline.append(el('li', 'empty', selectedRoom ? 'No sessions in this room on this day.' : 'Pick a room on the left.'));
+      const why = selectedRoom ? 'No sessions in this room on this day.'
+        : (state.rooms || []).length ? 'Pick a room on the left.' : 'No schedule yet: see the Sources tab.';
+      timeline.append(el('li', 'empty', why));
       return;
     }
     sessions.forEach((s, i) => timeline.append(sessionRow(s, phases[i])));
@@ -571,6 +599,7 @@ function sessionRow(s, phase) {
   const when = el('div', 'when');
   when.append(el('span', 'start', s.start_local), el('span', 'end', `–${s.end_local}`));
   if (s.delayed_minutes > 0) when.append(chip(`+${s.delayed_minutes} min`, 'late'));
+  if (s.delayed_minutes < 0) when.append(chip(`${s.delayed_minutes} min`, 'ok'));
   row.append(when);
 
   const info = el('div', 'info');
@@ -1460,7 +1489,10 @@ function renderSources() {
     }
   });
   const revisions = [...(state.revisions || [])].sort((a, b) => b.revision - a.revision);
-  $('#rollback').disabled = revisions.length < 2;
+  const restorable = revisions.some((r) => 'restorable' in r)
+    ? revisions.some((r) => r.restorable && !r.current)
+    : revisions.length >= 2;
+  $('#rollback').disabled = !restorable;
   renderPart('revisions', $('#revisions'), revisions, () => {
     const list = $('#revisions');
     list.replaceChildren();
@@ -1471,9 +1503,9 @@ function renderSources() {
       const body = el('div', 'item-body');
       const head = el('div', 'meta');
       head.append(el('span', 'rev', `#${r.revision}`));
-      if (i === 0) head.append(chip('Current', 'now'));
-      head.append(el('span', 'time', shortStamp(r.applied_ms)), textEl('span', 'where clamp-1', r.source));
-      body.append(head, textEl('div', 'text clamp-2', r.summary));
+      if ('current' in r ? r.current : i === 0) head.append(chip('Current', 'now'));
+      head.append(el('span', 'time', shortStamp(toMs(r.applied_ms ?? r.applied))), textEl('span', 'where clamp-1', r.source || ''));
+      body.append(head, textEl('div', 'text clamp-2', r.summary || ''));
       li.append(body);
       list.append(li);
     });
@@ -1501,7 +1533,9 @@ function renderAudit() {
     if (!entries.length) list.append(el('li', 'empty', 'Nothing yet.'));
     for (const e of entries) {
       const li = el('li', 'item audit-entry');
-      li.append(el('span', 'time', stamp(e.at_ms)), textEl('span', 'what clamp-2', e.what), textEl('span', 'origin clamp-1', e.origin));
+      const what = textEl('span', 'what clamp-2', e.what);
+      if (e.undone) { li.classList.add('undone'); what.prepend(chip('Undone', 'past'), ' '); }
+      li.append(el('span', 'time', stamp(e.at_ms)), what, textEl('span', 'origin clamp-1', e.origin || ''));
       list.append(li);
     }
   });

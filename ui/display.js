@@ -75,6 +75,7 @@ function renderCard(node, session) {
   node.hidden = !session;
   if (!session) return;
   node.dataset.sessionId = session.id;
+  node.classList.toggle('cancelled', !!session.cancelled);
   $('.time', node).textContent = when(session);
   fillTrack($('.track', node), session.track);
   setTitle($('.card-title', node), session.title);
@@ -182,7 +183,8 @@ function renderLobby(snap) {
     card.append(nowBox);
     if (room.next) {
       const next = el('div', 'room-next');
-      next.append(el('span', 'time', when(room.next)));
+      next.classList.toggle('cancelled', !!room.next.cancelled);
+      next.append(el('span', 'time', room.next.cancelled ? `${when(room.next)} cancelled` : when(room.next)));
       next.append(el('span', 'title', room.next.title));
       card.append(next);
     }
@@ -227,7 +229,19 @@ function render(snap) {
     renderLobby(snap);
   }
   renderWall(snap, isRoom);
+  renderAnnouncement(snap.announcement);
   tick();
+}
+
+/** The organizer's announcement, over everything but the top bar. */
+function renderAnnouncement(a) {
+  const box = $('#announcement');
+  box.hidden = !a;
+  if (!a) return;
+  box.classList.toggle('urgent', !!a.urgent);
+  box.dataset.id = a.id;
+  $('.label', box).textContent = a.urgent ? 'Important' : 'Announcement';
+  $('.text', box).textContent = a.text;
 }
 
 /** The wall's mode comes from the shell; in full screen a strip says what is next. */

@@ -802,3 +802,161 @@ async fn a_photo_dropped_in_the_folder_appears_on_the_wall() {
     assert_eq!(w["mode"], "full");
     c.close().await.unwrap();
 }
+
+/// Switch the WebDriver session to the window whose page is `page`.
+async fn switch_to_page(c: &Client, page: &str) {
+    let since = Instant::now();
+    loop {
+        let mut seen = Vec::new();
+        for handle in c.windows().await.unwrap() {
+            c.switch_to_window(handle).await.unwrap();
+            let path: Value = c.execute("return location.href", vec![]).await.unwrap();
+            let path = path.as_str().unwrap_or("").to_string();
+            if path.ends_with(page) || (page == "/index.html" && !path.contains("control")) {
+                return;
+            }
+            seen.push(path);
+        }
+        assert!(since.elapsed() < Duration::from_secs(30), "no window shows {page}: {seen:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn js(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.expect(script)
+}
+
+/// Poll `script` until it returns true.
+async fn wait_js(c: &Client, script: &str, limit: Duration, what: &str) -> Duration {
+    let since = Instant::now();
+    loop {
+        if js(c, script).await == Value::Bool(true) {
+            return since.elapsed();
+        }
+        assert!(since.elapsed() < limit, "{what}: {script}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_control_panel_delays_a_room_and_the_display_follows() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(1920, 1080);
+    let driver = Driver::start(&screen);
+    let data = data_dir();
+    let config = data.path().join("config.toml");
+    let hash = kiosk_core::pin::hash_pin("2468").unwrap();
+    std::fs::write(&config, format!("control_pin_hash = \"{hash}\"\n")).unwrap();
+    let schedule = demo_file();
+    let c = driver
+        .launch(&[
+            "--schedule",
+            &schedule,
+            "--room",
+            "Main hall",
+            "--kiosk",
+            "--control",
+            "--at",
+            T,
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data.path().to_str().unwrap(),
+            "--photo-wall",
+            "off",
+        ])
+        .await;
+    switch_to_page(&c, "/index.html").await;
+    first_render(&c, Instant::now()).await;
+    let before = read(&c).await;
+    assert_eq!(before["title"], "Native Cloud Deployment with Dask-Cloudprovider", "{before}");
+    let hero_time = "return document.querySelector('#hero-time').textContent";
+    assert_eq!(js(&c, hero_time).await, "10:10–10:25");
+
+    // The panel opens locked; the PIN unlocks it.
+    switch_to_page(&c, "/control.html").await;
+    wait_js(&c, "return !document.querySelector('#lock-screen').hidden", Duration::from_secs(20), "locked at first").await;
+    save_screenshot(&c, &screen, "control-locked-1080p.png", (1920, 1080)).await;
+    let pin = c.find(fantoccini::Locator::Css("#pin")).await.unwrap();
+    pin.send_keys("2468").await.unwrap();
+    c.find(fantoccini::Locator::Css("#unlock")).await.unwrap().click().await.unwrap();
+    wait_js(&c, "return document.querySelector('#lock-screen').hidden", Duration::from_secs(20), "unlocked").await;
+    wait_js(
+        &c,
+        "return !!document.querySelector('#rooms [data-room-id=\"main\"]')",
+        Duration::from_secs(20),
+        "the rooms are listed",
+    )
+    .await;
+    c.find(fantoccini::Locator::Css("#rooms [data-room-id=\"main\"]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(fantoccini::Locator::Css("#delay-room [data-delay=\"10\"]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The preview says where the shift stops before anything changes.
+    wait_js(&c, "return !document.querySelector('#delay-preview').hidden", Duration::from_secs(10), "the preview").await;
+    let preview = js(&c, "return document.querySelector('#delay-preview').textContent").await;
+    assert!(preview.as_str().unwrap().contains("Coffee break"), "{preview}");
+    save_screenshot(&c, &screen, "control-delay-preview-1080p.png", (1920, 1080)).await;
+    c.find(fantoccini::Locator::Css("#delay-confirm")).await.unwrap().click().await.unwrap();
+    let confirmed = Instant::now();
+
+    // The display shows the new times within a second.
+    switch_to_page(&c, "/index.html").await;
+    let script = "return document.querySelector('#hero-time').textContent === '10:20–10:35'";
+    wait_js(&c, script, Duration::from_secs(5), "the display shows the delay").await;
+    let took = confirmed.elapsed();
+    eprintln!("control panel confirm → display shows the delay: {} ms (including switching windows)", took.as_millis());
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+    // The coffee break absorbs it: it starts at 10:35 and still ends at 10:45,
+    // so the talk after it keeps its time.
+    let next = js(&c, "return [document.querySelector('#next .card-title').textContent, document.querySelector('#next .time').textContent]").await;
+    assert_eq!(next, serde_json::json!(["Coffee break", "10:35"]));
+    let after = js(&c, "return [document.querySelector('#after .card-title').textContent, document.querySelector('#after .time').textContent]").await;
+    assert_eq!(after, serde_json::json!(["HPC Deployments with Dask-Jobqueue", "10:45"]));
+
+    // An announcement with hostile text shows as text on the display.
+    switch_to_page(&c, "/control.html").await;
+    for tab in c.find_all(fantoccini::Locator::Css("#tabs [data-tab], #tabs button")).await.unwrap() {
+        if tab.text().await.unwrap().contains("Announce") {
+            tab.click().await.unwrap();
+            break;
+        }
+    }
+    let hostile = "<img src=x onerror=alert(1)> Lunch moves to 13:00 — الغداء 🍝";
+    // Typed as a person would; the emoji (outside the BMP, which WebKit's
+    // WebDriver cannot type) is pasted in, as from a phone's message.
+    c.find(fantoccini::Locator::Css("#announcement-text"))
+        .await
+        .unwrap()
+        .send_keys(hostile.trim_end_matches(" 🍝"))
+        .await
+        .unwrap();
+    js(
+        &c,
+        "const t = document.querySelector('#announcement-text'); t.value += ' 🍝'; t.dispatchEvent(new Event('input', {bubbles: true})); return true",
+    )
+    .await;
+    c.find(fantoccini::Locator::Css("#announcement-add")).await.unwrap().click().await.unwrap();
+    save_screenshot(&c, &screen, "control-announcement-1080p.png", (1920, 1080)).await;
+    switch_to_page(&c, "/index.html").await;
+    wait_js(
+        &c,
+        "return !document.querySelector('#announcement').hidden",
+        Duration::from_secs(5),
+        "the announcement shows",
+    )
+    .await;
+    let shown = js(&c, "return document.querySelector('#announcement .text').textContent").await;
+    assert_eq!(shown, hostile);
+    assert_eq!(read(&c).await["imgs"], 0, "no element was made from the text");
+    save_screenshot(&c, &screen, "room-announcement-delay-1080p.png", (1920, 1080)).await;
+    c.close().await.unwrap();
+}

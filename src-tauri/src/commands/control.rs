@@ -63,7 +63,10 @@ fn session_json(s: &Schedule, x: &Session, imported: Option<&Schedule>, skipped:
 #[tauri::command]
 pub fn control_state(kiosk: State<'_, Kiosk>, control: State<'_, Control>) -> Reply {
     let locked = !control.is_unlocked();
-    let retry = control.retry_after().map(ms);
+    // How long until the next PIN try, in ms (a wait, not an instant).
+    let retry = control
+        .retry_after()
+        .map(|t| t.duration_since(Timestamp::now()).as_millis().max(0) as i64);
     if locked {
         return Ok(json!({ "locked": true, "unlock_retry_after_ms": retry }));
     }
