@@ -2,12 +2,12 @@
 //! real command set on the mock runtime, and end-to-end tests of the real
 //! window under Xvfb through tauri-driver.
 
+#[path = "app/bundle.rs"]
+mod bundle;
 #[path = "app/cli.rs"]
 mod cli;
 #[path = "app/e2e.rs"]
 mod e2e;
-#[path = "app/bundle.rs"]
-mod bundle;
 #[path = "app/e2e_usb.rs"]
 mod e2e_usb;
 #[path = "app/ipc.rs"]

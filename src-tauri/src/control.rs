@@ -115,6 +115,19 @@ pub fn open<R: Runtime>(app: &AppHandle<R>, kiosk_mode: bool) -> tauri::Result<(
         .always_on_top(kiosk_mode)
         .build()?;
     window.set_focus()?;
+    // When the organizer closes the panel, the display comes back to the front.
+    let handle = app.clone();
+    window.on_window_event(move |event| {
+        if let tauri::WindowEvent::Destroyed = event {
+            if let Some(display) = handle.get_webview_window(crate::display::LABEL) {
+                // Unmap and map it again: some window managers leave the
+                // area the panel covered unpainted until then.
+                let _ = display.hide();
+                let _ = display.show();
+                let _ = display.set_focus();
+            }
+        }
+    });
     tracing::info!("control panel opened");
     Ok(())
 }

@@ -13,6 +13,7 @@ const BUILD_PACKAGES: &[&str] = &[
     "cmake",
     "nasm",
     "fonts-noto-core",
+    "fonts-noto-color-emoji",
 ];
 /// End-to-end tests: a virtual screen, a window manager, WebKit's WebDriver,
 /// and CJK fonts for the any-script screenshots.
