@@ -135,7 +135,22 @@ pub fn parse(
             message: format!("{} announcements; at most 1000", feed.announcements.len()),
         });
     }
-    Ok((validated, feed.announcements))
+    // Held to the rules a local announcement meets (length, characters,
+    // rooms); "now" is the distant past so a listed one never counts as
+    // expired here (the screen decides when it shows).
+    let mut announcements = Vec::with_capacity(feed.announcements.len());
+    for (i, a) in feed.announcements.into_iter().enumerate() {
+        let a = a
+            .validate(Some(&validated.schedule), jiff::Timestamp::MIN)
+            .map_err(|e| crate::Error::Syntax {
+                origin: origin.to_string(),
+                line: 1,
+                column: 1,
+                message: format!("announcements[{i}]: {e}"),
+            })?;
+        announcements.push(a);
+    }
+    Ok((validated, announcements))
 }
 
 /// What the server publishes now; [`Published::set`] wakes held requests.
