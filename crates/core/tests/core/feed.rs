@@ -681,8 +681,6 @@ fn bytes_that_are_not_a_feed_are_refused_as_not_json() {
 /// Announcements reach every follower's screen as published: they should be
 /// held to what a local announcement may be (at most 280 characters, no
 /// control characters), like every other part of an untrusted feed.
-
-// each is passed through unchecked (src-tauri/src/sync.rs then shows them).
 #[test]
 fn an_announcement_too_long_for_a_screen_is_refused() {
     let e = refused(|d| d["announcements"][0]["text"] = "A".repeat(100_000).into());
