@@ -1,7 +1,7 @@
 // The display window: renders the DisplaySnapshot the shell pushes. It never
 // decides what is on; it only shows it. Text goes in through textContent only.
 
-import { getSnapshot, onSnapshot, options } from './ipc.js';
+import { getSnapshot, onSnapshot, openControlPanel, options } from './ipc.js';
 import { setMode, startWall } from './wall.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -304,5 +304,13 @@ async function start() {
   setInterval(tick, 1000);
   startWall();
 }
+
+// Ctrl+Shift+O on a kiosk's keyboard: the organizer control panel.
+document.addEventListener('keydown', (event) => {
+  if (event.ctrlKey && event.shiftKey && (event.key === 'O' || event.key === 'o')) {
+    event.preventDefault();
+    openControlPanel().catch(() => {});
+  }
+});
 
 start();

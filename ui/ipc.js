@@ -30,3 +30,8 @@ export function onPhotos(handler) {
 export function photoUrl(id, edge) {
   return `photo://localhost/${id}-${edge}.jpg`;
 }
+
+/** Open the organizer control panel (it opens locked; the PIN is asked there). */
+export function openControlPanel() {
+  return tauri.core.invoke('open_control_panel');
+}

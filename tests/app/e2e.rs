@@ -896,12 +896,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
     save_screenshot(&c, &screen, "control-locked-1080p.png", (1920, 1080)).await;
     let pin = c.find(fantoccini::Locator::Css("#pin")).await.unwrap();
     pin.send_keys("2468").await.unwrap();
-    c.find(fantoccini::Locator::Css("#unlock"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#unlock").await;
     wait_js(
         &c,
         "return document.querySelector('#lock-screen').hidden",
@@ -916,18 +911,8 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
         "the rooms are listed",
     )
     .await;
-    c.find(fantoccini::Locator::Css("#rooms [data-room-id=\"main\"]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(fantoccini::Locator::Css("#delay-room [data-delay=\"10\"]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#rooms [data-room-id=\"main\"]").await;
+    click(&c, "#delay-room [data-delay=\"10\"]").await;
     // The preview says where the shift stops before anything changes.
     wait_js(
         &c,
@@ -946,12 +931,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
         "{preview}"
     );
     save_screenshot(&c, &screen, "control-delay-preview-1080p.png", (1920, 1080)).await;
-    c.find(fantoccini::Locator::Css("#delay-confirm"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#delay-confirm").await;
     let confirmed = Instant::now();
 
     // The display shows the new times within a second.
@@ -982,16 +962,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
 
     // An announcement with hostile text shows as text on the display.
     switch_to_page(&c, "/control.html").await;
-    for tab in c
-        .find_all(fantoccini::Locator::Css("#tabs [data-tab], #tabs button"))
-        .await
-        .unwrap()
-    {
-        if tab.text().await.unwrap().contains("Announce") {
-            tab.click().await.unwrap();
-            break;
-        }
-    }
+    open_tab(&c, "Announce").await;
     let hostile = "<img src=x onerror=alert(1)> Lunch moves to 13:00 — الغداء 🍝";
     // Typed as a person would; the emoji (outside the BMP, which WebKit's
     // WebDriver cannot type) is pasted in, as from a phone's message.
@@ -1006,12 +977,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
         "const t = document.querySelector('#announcement-text'); t.value += ' 🍝'; t.dispatchEvent(new Event('input', {bubbles: true})); return true",
     )
     .await;
-    c.find(fantoccini::Locator::Css("#announcement-add"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#announcement-add").await;
     save_screenshot(&c, &screen, "control-announcement-1080p.png", (1920, 1080)).await;
     // The organizer closes the panel; the display is all there is again.
     c.close_window().await.unwrap();
@@ -1042,6 +1008,21 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
     std::fs::write(&path, png).unwrap();
     eprintln!("screenshot: {}", path.display());
     c.close().await.unwrap();
+}
+
+/// Open the control panel's tab whose label contains `label`.
+async fn open_tab(c: &Client, label: &str) {
+    for tab in c
+        .find_all(fantoccini::Locator::Css("#tabs [data-tab], #tabs button"))
+        .await
+        .unwrap()
+    {
+        if tab.text().await.unwrap().contains(label) {
+            tab.click().await.unwrap();
+            return;
+        }
+    }
+    panic!("no tab {label:?}");
 }
 
 async fn click(c: &Client, css: &str) {
@@ -1143,16 +1124,7 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
 
     // An announcement and a delay made on the first reach the second within 2 s.
     unlock_panel(&a, "1357").await;
-    for tab in a
-        .find_all(fantoccini::Locator::Css("#tabs [data-tab], #tabs button"))
-        .await
-        .unwrap()
-    {
-        if tab.text().await.unwrap().contains("Announce") {
-            tab.click().await.unwrap();
-            break;
-        }
-    }
+    open_tab(&a, "Announce").await;
     a.find(fantoccini::Locator::Css("#announcement-text"))
         .await
         .unwrap()
@@ -1169,16 +1141,7 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     )
     .await;
     let announce_took = posted.elapsed();
-    for tab in a
-        .find_all(fantoccini::Locator::Css("#tabs [data-tab], #tabs button"))
-        .await
-        .unwrap()
-    {
-        if tab.text().await.unwrap().contains("Schedule") {
-            tab.click().await.unwrap();
-            break;
-        }
-    }
+    open_tab(&a, "Schedule").await;
     click(&a, "#rooms [data-room-id=\"main\"]").await;
     click(&a, "#delay-room [data-delay=\"10\"]").await;
     wait_js(

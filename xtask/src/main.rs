@@ -254,19 +254,13 @@ fn deb() -> Result {
     ]))
 }
 
-/// Proportional set size of a process and its descendants (WebKit's web and
-/// network processes), in KiB.
-fn pss_tree_kib(pid: u32) -> u64 {
-    let mut total = 0;
+/// A process and its descendants (WebKit's web and network processes, the
+/// photo worker), by walking each thread's `children`.
+fn process_tree(pid: u32) -> Vec<u32> {
+    let mut all = Vec::new();
     let mut stack = vec![pid];
     while let Some(p) = stack.pop() {
-        if let Ok(text) = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")) {
-            total += text
-                .lines()
-                .find_map(|l| l.strip_prefix("Pss:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                .unwrap_or(0);
-        }
+        all.push(p);
         for task in std::fs::read_dir(format!("/proc/{p}/task"))
             .into_iter()
             .flatten()
@@ -281,7 +275,24 @@ fn pss_tree_kib(pid: u32) -> u64 {
             }
         }
     }
-    total
+    all
+}
+
+/// A `Name:   123 kB` field of a /proc file, in KiB.
+fn proc_kib(path: &str, field: &str) -> Option<u64> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+}
+
+/// Proportional set size of a process and its descendants, in KiB.
+fn pss_tree_kib(pid: u32) -> u64 {
+    process_tree(pid)
+        .into_iter()
+        .filter_map(|p| proc_kib(&format!("/proc/{p}/smaps_rollup"), "Pss:"))
+        .sum()
 }
 
 /// The sync figures (see crates/core/examples/sync_bench.rs), then the

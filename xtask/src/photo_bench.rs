@@ -32,35 +32,12 @@ impl TreePeak {
     }
 
     fn poll(&mut self, root: u32) {
-        let field = |text: &str, name: &str| {
-            text.lines()
-                .find_map(|l| l.strip_prefix(name))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        };
-        let mut stack = vec![root];
-        let mut pss = 0;
-        while let Some(pid) = stack.pop() {
-            if let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
-                pss += field(&text, "Pss:").unwrap_or(0);
-            }
-            if let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-                self.hwm_kib = self.hwm_kib.max(field(&text, "VmHWM:").unwrap_or(0));
-            }
-            for task in std::fs::read_dir(format!("/proc/{pid}/task"))
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                if let Ok(children) = std::fs::read_to_string(task.path().join("children")) {
-                    stack.extend(
-                        children
-                            .split_whitespace()
-                            .filter_map(|c| c.parse::<u32>().ok()),
-                    );
-                }
-            }
+        let tree = crate::process_tree(root);
+        for pid in &tree {
+            let hwm = crate::proc_kib(&format!("/proc/{pid}/status"), "VmHWM:");
+            self.hwm_kib = self.hwm_kib.max(hwm.unwrap_or(0));
         }
-        self.pss_kib = self.pss_kib.max(pss);
+        self.pss_kib = self.pss_kib.max(crate::pss_tree_kib(root));
     }
 }
 

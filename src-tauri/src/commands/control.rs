@@ -28,11 +28,23 @@ fn ms(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
 
-/// After a change: the screens, the feed and the control window follow.
-fn after_change<R: Runtime>(app: &AppHandle<R>, kiosk: &Kiosk) -> Reply<()> {
+/// One change by the organizer: refused unless unlocked; made on the store
+/// (one transaction, signed with the panel's origin, at the kiosk clock's
+/// now); then the screens, the feed and the panel follow.
+fn change<R: Runtime, T>(
+    app: &AppHandle<R>,
+    kiosk: &Kiosk,
+    control: &Control,
+    make: impl FnOnce(&mut kiosk_core::store::Store, &str, Timestamp) -> kiosk_core::Result<T>,
+) -> Reply<T> {
+    control.require_unlocked()?;
+    let done = {
+        let mut store = kiosk.store().lock().unwrap_or_else(|p| p.into_inner());
+        make(&mut store, &control.origin, kiosk.clock().now())?
+    };
     kiosk.reload_from_store()?;
     control::changed(app);
-    Ok(())
+    Ok(done)
 }
 
 fn session_json(s: &Schedule, x: &Session, imported: Option<&Schedule>, skipped: bool) -> Value {
@@ -343,15 +355,11 @@ pub fn apply_edit<R: Runtime>(
     control: State<'_, Control>,
     edit: EditInput,
 ) -> Reply {
-    control.require_unlocked()?;
-    let now = kiosk.clock().now();
-    let edit = edit.into_edit(now)?;
-    let recorded = {
-        let mut store = kiosk.store().lock().unwrap_or_else(|p| p.into_inner());
-        store.record_edit(edit, &control.origin, now)?
-    };
+    let edit = edit.into_edit(kiosk.clock().now())?;
+    let recorded = change(&app, &kiosk, &control, |store, origin, now| {
+        store.record_edit(edit, origin, now)
+    })?;
     tracing::info!(what = %recorded.what, "control panel: edit");
-    after_change(&app, &kiosk)?;
     Ok(json!({ "ok": true, "what": recorded.what }))
 }
 
@@ -361,12 +369,9 @@ pub fn undo<R: Runtime>(
     kiosk: State<'_, Kiosk>,
     control: State<'_, Control>,
 ) -> Reply {
-    control.require_unlocked()?;
-    let undone = {
-        let mut store = kiosk.store().lock().unwrap_or_else(|p| p.into_inner());
-        store.undo_last(&control.origin, kiosk.clock().now())?
-    };
-    after_change(&app, &kiosk)?;
+    let undone = change(&app, &kiosk, &control, |store, origin, now| {
+        store.undo_last(origin, now)
+    })?;
     Ok(json!({ "what": undone.map(|u| u.what).unwrap_or_else(|| "Nothing to undo.".into()) }))
 }
 
@@ -392,11 +397,9 @@ pub fn add_announcement<R: Runtime>(
         starts: starts_ms.map(at_ms).transpose()?.unwrap_or(now),
         expires: expires_ms.map(at_ms).transpose()?,
     };
-    let stored = {
-        let mut store = kiosk.store().lock().unwrap_or_else(|p| p.into_inner());
-        store.add_announcement(announcement, &control.origin, now)?
-    };
-    after_change(&app, &kiosk)?;
+    let stored = change(&app, &kiosk, &control, |store, origin, now| {
+        store.add_announcement(announcement, origin, now)
+    })?;
     Ok(json!({ "ok": true, "id": stored.id }))
 }
 
@@ -407,12 +410,9 @@ pub fn remove_announcement<R: Runtime>(
     control: State<'_, Control>,
     id: String,
 ) -> Reply {
-    control.require_unlocked()?;
-    let removed = {
-        let mut store = kiosk.store().lock().unwrap_or_else(|p| p.into_inner());
-        store.remove_announcement(&id, &control.origin, kiosk.clock().now())?
-    };
-    after_change(&app, &kiosk)?;
+    let removed = change(&app, &kiosk, &control, |store, origin, now| {
+        store.remove_announcement(&id, origin, now)
+    })?;
     Ok(json!({ "ok": removed }))
 }
 
@@ -572,12 +572,9 @@ pub fn rollback<R: Runtime>(
     kiosk: State<'_, Kiosk>,
     control: State<'_, Control>,
 ) -> Reply {
-    control.require_unlocked()?;
-    let revision = {
-        let mut store = kiosk.store().lock().unwrap_or_else(|p| p.into_inner());
-        store.rollback_to_previous(&control.origin, kiosk.clock().now())?
-    };
-    after_change(&app, &kiosk)?;
+    let revision = change(&app, &kiosk, &control, |store, origin, now| {
+        store.rollback_to_previous(origin, now)
+    })?;
     Ok(
         json!({ "what": format!("Rolled back to the previous schedule (now revision {revision}).") }),
     )
