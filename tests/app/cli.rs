@@ -439,3 +439,82 @@ fn check_and_import_read_a_url() {
     let store = kiosk_core::store::Store::open(&dir.path().join("store.sqlite")).unwrap();
     assert_eq!(store.revision().unwrap(), 1);
 }
+
+#[test]
+fn set_pin_stores_an_argon2_hash_in_the_config_keeping_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "# my venue\nroom = \"Main hall\"\n\n[bundle]\npolicy = \"any\"\n",
+    )
+    .unwrap();
+    kiosk()
+        .args(["set-pin", "--config", config.to_str().unwrap()])
+        .write_stdin("correct horse\n")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("PIN is set"));
+    let text = std::fs::read_to_string(&config).unwrap();
+    let parsed = kiosk_core::config::Config::parse(&config, &text).expect("still a valid config");
+    assert_eq!(parsed.room.as_deref(), Some("Main hall"), "{text}");
+    assert_eq!(
+        parsed.bundle.policy,
+        kiosk_core::bundle::PolicyMode::Any,
+        "{text}"
+    );
+    assert!(text.contains("# my venue"), "comments are kept: {text}");
+    let hash = parsed.control_pin_hash.expect("a hash");
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!text.contains("correct horse"), "never the PIN itself");
+    assert!(kiosk_core::pin::verify_pin("correct horse", &hash).unwrap());
+    assert!(!kiosk_core::pin::verify_pin("wrong horse", &hash).unwrap());
+    // Too short: refused, the config unchanged.
+    kiosk()
+        .args(["set-pin", "--config", config.to_str().unwrap()])
+        .write_stdin("12\n")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("at least 4 characters"));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+}
+
+#[test]
+fn serve_writes_a_feed_file_a_static_server_can_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    kiosk()
+        .args(["import", &demo_file(), "--data-dir", data.to_str().unwrap()])
+        .assert()
+        .success();
+    let feed = dir.path().join("feed.json");
+    let server = crate::support::Guard(
+        std::process::Command::new(crate::support::BIN)
+            .args([
+                "serve",
+                "--write",
+                feed.to_str().unwrap(),
+                "--data-dir",
+                data.to_str().unwrap(),
+            ])
+            .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let since = std::time::Instant::now();
+    while !feed.exists() && since.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    drop(server);
+    let bytes = std::fs::read(&feed).expect("the feed file is written");
+    // Another kiosk reads it like any schedule.
+    let (validated, _) = kiosk_core::feed::parse("feed.json", &bytes).unwrap();
+    assert_eq!(validated.schedule.conference.name, "Dask Summit 2020");
+    kiosk()
+        .args(["check", feed.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Summit Kiosk feed"));
+}

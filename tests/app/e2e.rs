@@ -960,8 +960,68 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
         serde_json::json!(["HPC Deployments with Dask-Jobqueue", "10:45"])
     );
 
-    // An announcement with hostile text shows as text on the display.
+    // Hostile titles through the panel's edit command: 10,000 characters is
+    // refused with the limit named; 1,000 (the limit) of HTML, right-to-left
+    // text and emoji is taken, shown as text, and clamped to fit.
     switch_to_page(&c, "/control.html").await;
+    let edit = |title: String| {
+        format!(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI__.core.invoke('apply_edit', {{ edit: {{ kind: 'edit_session', session: 'd1-cloudprovider', title: {} }} }})
+               .then((r) => done({{ ok: r }}), (e) => done({{ err: e }}));",
+            serde_json::to_string(&title).unwrap()
+        )
+    };
+    let unit = "<b>bold</b> مرحبا بالعالم 🎉 ";
+    let long: String = unit.chars().cycle().take(10_000).collect();
+    let refused = c.execute_async(&edit(long), vec![]).await.unwrap();
+    assert!(
+        refused["err"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("1000"),
+        "{refused}"
+    );
+    let at_limit: String = unit.chars().cycle().take(1_000).collect();
+    let taken = c
+        .execute_async(&edit(at_limit.clone()), vec![])
+        .await
+        .unwrap();
+    assert_eq!(taken["ok"]["ok"], true, "{taken}");
+    switch_to_page(&c, "/index.html").await;
+    wait_js(
+        &c,
+        "return document.querySelector('#now-title').textContent.length > 900",
+        Duration::from_secs(5),
+        "the edited title shows",
+    )
+    .await;
+    assert_eq!(read(&c).await["title"], at_limit.trim());
+    let fits = js(
+        &c,
+        "const t = document.querySelector('#now-title').getBoundingClientRect();
+         const p = document.querySelector('#progress').getBoundingClientRect();
+         const s = document.querySelector('#now-speakers').getBoundingClientRect();
+         return t.bottom <= s.top + 1 && s.bottom <= p.top + 1 && t.right <= window.innerWidth;",
+    )
+    .await;
+    assert_eq!(
+        fits, true,
+        "the long title is clamped above the speakers and the bar"
+    );
+    assert_eq!(read(&c).await["imgs"], 0);
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(
+        screenshot_dir().join("room-hostile-edited-title-1080p.png"),
+        png,
+    )
+    .unwrap();
+    switch_to_page(&c, "/control.html").await;
+    // Back to the real title (the undo of the panel's last change).
+    click(&c, "#undo").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // An announcement with hostile text shows as text on the display.
     open_tab(&c, "Announce").await;
     let hostile = "<img src=x onerror=alert(1)> Lunch moves to 13:00 — الغداء 🍝";
     // Typed as a person would; the emoji (outside the BMP, which WebKit's
