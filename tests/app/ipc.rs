@@ -400,3 +400,59 @@ fn unlocked_a_delay_moves_the_room_and_undo_restores_it() {
     invoke(&panel, "undo", serde_json::json!({})).unwrap();
     assert_eq!(end(&kiosk.snapshot()), end(&before));
 }
+
+#[test]
+fn an_uploaded_photo_lands_in_the_upload_folder_for_the_ingest() {
+    let app = app(Selection::Lobby);
+    let panel = window(&app, "control");
+    let uploads = std::env::temp_dir().join("summit-kiosk-ipc-test-uploads");
+    let _ = std::fs::remove_dir_all(&uploads);
+    let raw = |bytes: Vec<u8>, name: &str| {
+        let mut headers = tauri::http::HeaderMap::new();
+        headers.insert("x-file-name", name.parse().unwrap());
+        get_ipc_response(
+            &panel,
+            InvokeRequest {
+                cmd: "upload_photo".into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Raw(bytes),
+                headers,
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<serde_json::Value>().unwrap())
+    };
+    let photo = std::fs::read(crate::support::root().join("assets/demo/photos/kite.jpg")).unwrap();
+    // Locked: refused, nothing written.
+    let err = raw(photo.clone(), "Kite%20%C3%A0%20la%20plage.jpg").unwrap_err();
+    assert_eq!(err["code"], "locked", "{err}");
+    assert!(!uploads.exists());
+    invoke(&panel, "unlock", serde_json::json!({"pin": PIN})).unwrap();
+    let ok = raw(photo.clone(), "Kite%20%C3%A0%20la%20plage.jpg").unwrap();
+    assert_eq!(ok["ok"], true, "{ok}");
+    let files: Vec<_> = std::fs::read_dir(&uploads)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].ends_with(".jpg") && !files[0].starts_with('.'),
+        "{files:?}"
+    );
+    assert_eq!(std::fs::read(uploads.join(&files[0])).unwrap(), photo);
+    // A hostile name cannot leave the folder.
+    raw(photo, "..%2F..%2Fetc%2Fevil.jpg").unwrap();
+    assert!(!std::path::Path::new("/etc/evil.jpg").exists());
+    assert_eq!(std::fs::read_dir(&uploads).unwrap().count(), 2);
+    // Over the byte cap: refused with the limit named.
+    let err = raw(
+        vec![0u8; (kiosk_core::photos::MAX_PHOTO_BYTES + 1) as usize],
+        "big.jpg",
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "too_large", "{err}");
+    let _ = std::fs::remove_dir_all(&uploads);
+}

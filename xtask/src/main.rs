@@ -35,12 +35,14 @@ fn main() -> ExitCode {
         Some("demo") => demo(rest),
         Some("test") => test(rest),
         Some("bench") => bench(),
+        Some("soak") => soak(),
         Some("deb") => deb(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  demo [ARGS]  install what is missing, open the kiosk on the embedded demo\n  \
                  test [ARGS]  install the test tools, run every test (core, integration, end-to-end)\n  \
                  bench        measure sync, photo rendering (vs vipsthumbnail), the display's memory and start-up, and a 5,000-photo soak\n  \
+                 soak         only the photo wall's 5,000-change memory soak\n  \
                  deb          build the Debian package"
             );
             return ExitCode::from(2);
@@ -60,6 +62,14 @@ fn root() -> PathBuf {
         .parent()
         .expect("xtask lives in the workspace")
         .to_path_buf()
+}
+
+/// The release binary, in `CARGO_TARGET_DIR` if set.
+fn release_binary() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+        .join("release/summit-kiosk")
 }
 
 fn run(cmd: &mut Command) -> Result {
@@ -295,6 +305,34 @@ fn pss_tree_kib(pid: u32) -> u64 {
         .sum()
 }
 
+/// The photo wall's soak alone (also the last part of `bench`).
+fn soak() -> Result {
+    let mut packages = BUILD_PACKAGES.to_vec();
+    packages.extend_from_slice(&["xvfb", "matchbox-window-manager"]);
+    ensure_packages(&packages)?;
+    run(cargo().args(["build", "--release", "--bin", "summit-kiosk"]))?;
+    let display = ":94";
+    let mut xvfb = Command::new("Xvfb")
+        .args([display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("Xvfb: {e}"))?;
+    std::thread::sleep(Duration::from_secs(1));
+    let mut wm = Command::new("matchbox-window-manager")
+        .args(["-use_titlebar", "no"])
+        .env("DISPLAY", display)
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("matchbox-window-manager: {e}"))?;
+    let work = env::temp_dir().join(format!("summit-kiosk-soak-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let result = photo_bench::soak(&release_binary(), &work, display, 5_000);
+    let _ = wm.kill();
+    let _ = xvfb.kill();
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
 /// The sync figures (see crates/core/examples/sync_bench.rs), then the
 /// display's memory when idle and its start-up time on a 1080p virtual
 /// screen (no baseline is named for these; they are printed as figures).
@@ -335,12 +373,12 @@ fn bench() -> Result {
     let data = env::temp_dir().join(format!("summit-kiosk-bench-{}", std::process::id()));
     let log = data.join("stderr.log");
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
-    let kiosk = root().join("target/release/summit-kiosk");
+    let kiosk = release_binary();
     let photos = data.join("photos-bench");
     std::fs::create_dir_all(&photos).map_err(|e| e.to_string())?;
     photo_bench::bench(&kiosk, &photos)?;
     let started = Instant::now();
-    let mut app = Command::new(root().join("target/release/summit-kiosk"))
+    let mut app = Command::new(release_binary())
         .args(["--demo", "--kiosk", "--data-dir"])
         .arg(&data)
         .env("DISPLAY", display)

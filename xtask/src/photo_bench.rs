@@ -302,8 +302,15 @@ pub fn soak(kiosk: &Path, work: &Path, display: &str, changes: u64) -> Result {
         .stderr(std::fs::File::create(&log).map_err(|e| e.to_string())?)
         .spawn()
         .map_err(|e| format!("summit-kiosk: {e}"))?;
+    // From the log file (no colour codes, unlike stderr).
+    let logs = data.join("logs");
     let served = || -> u64 {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let text: String = std::fs::read_dir(&logs)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .collect();
         text.lines()
             .rev()
             .find_map(|l| {

@@ -498,7 +498,7 @@ pub fn upload_photo(control: State<'_, Control>, request: tauri::ipc::Request<'_
         .and_then(|v| v.to_str().ok())
         .map(percent_decode)
         .unwrap_or_else(|| "upload.jpg".into());
-    let name = kiosk_core::bundle::safe_host(&name);
+    let name = kiosk_core::photos::safe_file_name(&name);
     let name = if kiosk_core::photos::is_photo_name(std::path::Path::new(&name)) {
         name
     } else {

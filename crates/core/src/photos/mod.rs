@@ -231,3 +231,25 @@ pub fn clean_credit(text: &str) -> Option<String> {
     }
     Some(out)
 }
+
+/// A file name sent by someone else (an upload), made safe to create in a
+/// folder: its last path component only, no control characters, no leading
+/// dots, at most 120 characters; letters of any script are kept (the name
+/// may become the photo's credit).
+pub fn safe_file_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .trim_start_matches('.')
+        .chars()
+        .take(120)
+        .collect();
+    if cleaned.is_empty() {
+        "upload".to_string()
+    } else {
+        cleaned
+    }
+}
