@@ -164,7 +164,36 @@ async fn the_room_screen_shows_what_now_prints_at_1080p() {
         screen_now["clock"]
     );
     save_screenshot(&c, &screen, "room-1080p.png", (1920, 1080)).await;
+    // The demo's photos arrive: the wall takes the side; everything still fits.
+    wait_for_wall(&c, Duration::from_secs(90), "the side wall", |w| {
+        w["mode"] == "side" && w["changes"].as_u64() >= Some(1)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_room_fits(&c).await;
+    save_screenshot(&c, &screen, "room-wall-side-1080p.png", (1920, 1080)).await;
     c.close().await.unwrap();
+}
+
+/// Title above speakers above the progress bar above the cards, none cut by
+/// its neighbour, and the photo wall beside them, not over them.
+async fn assert_room_fits(c: &Client) {
+    let fits = c
+        .execute(
+            "const r = (s) => document.querySelector(s).getBoundingClientRect();
+             const t = r('#now-title'), s = r('#now-speakers'), p = r('#progress'), n = r('#next');
+             const w = document.querySelector('#wall').hidden ? null : r('#wall');
+             return [t.bottom <= s.top + 1, s.bottom <= p.top + 1, p.bottom <= n.top + 1,
+                     !w || (w.left >= t.right - 1 && w.left >= n.right - 1)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fits,
+        serde_json::json!([true, true, true, true]),
+        "title, speakers, bar, cards, wall"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -198,6 +227,17 @@ async fn room_and_lobby_screens_at_4k() {
             );
         } else {
             assert_eq!(s["view"], "room");
+            wait_for_wall(&c, Duration::from_secs(90), "the side wall at 4K", |w| {
+                w["mode"] == "side" && w["changes"].as_u64() >= Some(1)
+            })
+            .await;
+            tokio::time::sleep(Duration::from_millis(1200)).await;
+            assert_room_fits(&c).await;
+            let w = read_wall(&c).await;
+            assert!(
+                w["src"].as_str().unwrap().ends_with("-3840.jpg"),
+                "a 4K screen loads the 3840 rendition: {w}"
+            );
         }
         save_screenshot(&c, &screen, name, (3840, 2160)).await;
         c.close().await.unwrap();

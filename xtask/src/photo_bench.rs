@@ -304,28 +304,34 @@ pub fn soak(kiosk: &Path, work: &Path, display: &str, changes: u64) -> Result {
         .map_err(|e| format!("summit-kiosk: {e}"))?;
     // From the log file (no colour codes, unlike stderr).
     let logs = data.join("logs");
-    let served = || -> u64 {
+    let shown = || -> u64 {
         let text: String = std::fs::read_dir(&logs)
             .into_iter()
             .flatten()
             .flatten()
             .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
             .collect();
-        text.lines()
-            .rev()
-            .find_map(|l| {
-                l.contains("photo served")
-                    .then(|| l.split("served=").nth(1))
-                    .flatten()
-                    .and_then(|v| v.split(|c: char| !c.is_ascii_digit()).next())
-                    .and_then(|v| v.parse().ok())
-            })
-            .unwrap_or(0)
+        // A change is a request for another photo than the last one: WebKit
+        // may fetch the same rendition twice (to decode it, then to paint it).
+        let mut changes = 0;
+        let mut last = "";
+        for line in text.lines().filter(|l| l.contains("photo served")) {
+            let name = line
+                .split("name=")
+                .nth(1)
+                .and_then(|v| v.split_whitespace().next())
+                .unwrap_or("");
+            if name != last {
+                changes += 1;
+                last = name;
+            }
+        }
+        changes
     };
     let started = Instant::now();
     let wait_for = |n: u64, limit: Duration| -> Result<u64> {
         while started.elapsed() < limit {
-            let s = served();
+            let s = shown();
             if s >= n {
                 return Ok(s);
             }
@@ -333,7 +339,7 @@ pub fn soak(kiosk: &Path, work: &Path, display: &str, changes: u64) -> Result {
         }
         Err(format!(
             "only {} photo changes after {} s",
-            served(),
+            shown(),
             limit.as_secs()
         ))
     };
