@@ -140,14 +140,13 @@ pub fn control_state(kiosk: State<'_, Kiosk>, control: State<'_, Control>) -> Re
                 .map(|reason| json!({ "path": f.path, "reason": reason }))
         })
         .collect();
-    let audit: Vec<Value> = store
-        .audit(200)?
+    let entries = store.audit(200)?;
+    let audit: Vec<Value> = entries
         .iter()
         .map(|a| json!({ "at_ms": ms(a.at), "what": a.what, "origin": a.origin, "undone": a.undone }))
         .collect();
-    let undo = store
-        .audit(200)?
-        .into_iter()
+    let undo = entries
+        .iter()
         .find(|a| a.undoable && !a.undone)
         .map(|a| json!({ "what": a.what }));
     let revisions: Vec<Value> = store
@@ -496,7 +495,11 @@ pub fn upload_photo(control: State<'_, Control>, request: tauri::ipc::Request<'_
         .headers()
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
-        .map(percent_decode)
+        .map(|v| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .unwrap_or_else(|| "upload.jpg".into());
     let name = kiosk_core::photos::safe_file_name(&name);
     let name = if kiosk_core::photos::is_photo_name(std::path::Path::new(&name)) {
@@ -519,27 +522,6 @@ fn io_error(path: &std::path::Path, e: std::io::Error) -> IpcError {
         code: "io",
         message: format!("{}: {e}", path.display()),
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = text
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[tauri::command]
