@@ -134,6 +134,7 @@ pub fn run(
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
+            Ok(Some(_)) if started.elapsed() > limits.timeout => return Err(timed_out(limits)),
             Ok(Some(status)) => break status,
             Ok(None) if started.elapsed() >= limits.timeout => {
                 let _ = child.kill();
@@ -269,6 +270,11 @@ pub fn run_forked(
             return Err(timed_out(limits));
         }
         std::thread::sleep(Duration::from_millis(2));
+    }
+    // Done, but after the limit (it finished between two looks): the limit
+    // still holds, whatever the photo.
+    if started.elapsed() > limits.timeout {
+        return Err(timed_out(limits));
     }
     let status = std::process::ExitStatus::from_raw(raw);
     let mut text = String::new();
