@@ -386,7 +386,6 @@ pub fn add_announcement<R: Runtime>(
     starts_ms: Option<i64>,
     expires_ms: Option<i64>,
 ) -> Reply {
-    control.require_unlocked()?;
     let now = kiosk.clock().now();
     let announcement = Announcement {
         id: String::new(),

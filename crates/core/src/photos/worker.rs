@@ -151,15 +151,7 @@ pub fn run(
     };
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
-    if let Some(line) = stdout.lines().rev().find(|l| !l.trim().is_empty()) {
-        if let Ok(reply) = serde_json::from_str::<Reply>(line) {
-            return match reply {
-                Reply::Ok(ingested) => Ok(ingested),
-                Reply::Error(e) => Err(e),
-            };
-        }
-    }
-    Err(crash_reason(&status, &stderr, limits))
+    outcome(&stdout, &status, &stderr, limits)
 }
 
 /// Threads of this process (`u32::MAX` if unknown).
@@ -281,17 +273,23 @@ pub fn run_forked(
     let _ = (&mut reply_r).take(1 << 20).read_to_string(&mut text);
     let mut stderr = Vec::new();
     let _ = (&mut errors_r).take(64 << 10).read_to_end(&mut stderr);
-    if let Ok(reply) = serde_json::from_str::<Reply>(text.trim()) {
-        return match reply {
-            Reply::Ok(ingested) => Ok(ingested),
-            Reply::Error(e) => Err(e),
-        };
+    outcome(&text, &status, &String::from_utf8_lossy(&stderr), limits)
+}
+
+/// The worker's answer: its last line of output as a [`Reply`], or, when it
+/// gave none, why it ended (a crash, a signal, memory).
+fn outcome(
+    stdout: &str,
+    status: &std::process::ExitStatus,
+    stderr: &str,
+    limits: WorkerLimits,
+) -> Result<Ingested, PhotoError> {
+    let last = stdout.lines().rev().find(|l| !l.trim().is_empty());
+    match last.and_then(|line| serde_json::from_str::<Reply>(line).ok()) {
+        Some(Reply::Ok(ingested)) => Ok(ingested),
+        Some(Reply::Error(e)) => Err(e),
+        None => Err(crash_reason(status, stderr, limits)),
     }
-    Err(crash_reason(
-        &status,
-        &String::from_utf8_lossy(&stderr),
-        limits,
-    ))
 }
 
 fn timed_out(limits: WorkerLimits) -> PhotoError {
