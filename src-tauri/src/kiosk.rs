@@ -16,6 +16,9 @@ use kiosk_core::store::Store;
 use kiosk_core::sync::{ImportSummary, SyncState};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// What the screens show: the feed's content.
+type Shown = (Schedule, Vec<Announcement>);
+
 pub struct Kiosk {
     store: Mutex<Store>,
     schedule: RwLock<Option<Schedule>>,
@@ -49,7 +52,8 @@ pub struct Kiosk {
     /// A source the organizer chose to use while it works.
     preferred: RwLock<Option<usize>>,
     /// What this kiosk publishes for followers, if it serves a feed.
-    published: RwLock<Option<(Arc<Published>, Vec<u8>)>>,
+    /// With what it last published, to publish a new version only on a change.
+    published: RwLock<Option<(Arc<Published>, Option<Shown>)>>,
 }
 
 impl Kiosk {
@@ -156,7 +160,7 @@ impl Kiosk {
 
     /// Publish a feed for followers through `published`.
     pub fn with_feed(self, published: Arc<Published>) -> Kiosk {
-        *self.published.write().expect("feed lock poisoned") = Some((published, Vec::new()));
+        *self.published.write().expect("feed lock poisoned") = Some((published, None));
         self.publish_feed();
         self
     }
@@ -181,14 +185,12 @@ impl Kiosk {
             .read()
             .expect("announcements lock poisoned")
             .clone();
-        let version = published.current().0 + 1;
-        let body = Feed::new(0, schedule.clone(), announcements.clone()).to_bytes();
-        if *last != body {
-            *last = body;
-            published.set(
-                version,
-                Feed::new(version, schedule, announcements).to_bytes(),
-            );
+        let shown = (schedule, announcements);
+        if last.as_ref() != Some(&shown) {
+            let version = published.current().0 + 1;
+            let feed = Feed::new(version, shown.0.clone(), shown.1.clone());
+            published.set(version, feed.to_bytes());
+            *last = Some(shown);
             tracing::info!(version, "feed published");
         }
     }

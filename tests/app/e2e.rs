@@ -165,14 +165,20 @@ async fn the_room_screen_shows_what_now_prints_at_1080p() {
     );
     save_screenshot(&c, &screen, "room-1080p.png", (1920, 1080)).await;
     // The demo's photos arrive: the wall takes the side; everything still fits.
-    wait_for_wall(&c, Duration::from_secs(90), "the side wall", |w| {
+    side_wall_fits(&c).await;
+    save_screenshot(&c, &screen, "room-wall-side-1080p.png", (1920, 1080)).await;
+    c.close().await.unwrap();
+}
+
+/// Wait for the demo's photos to take the side of the room screen (a photo
+/// shown and the fade over), then check that everything still fits.
+async fn side_wall_fits(c: &Client) {
+    wait_for_wall(c, Duration::from_secs(90), "the side wall", |w| {
         w["mode"] == "side" && w["changes"].as_u64() >= Some(1)
     })
     .await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_room_fits(&c).await;
-    save_screenshot(&c, &screen, "room-wall-side-1080p.png", (1920, 1080)).await;
-    c.close().await.unwrap();
+    assert_room_fits(c).await;
 }
 
 /// Title above speakers above the progress bar above the cards, none cut by
@@ -227,12 +233,7 @@ async fn room_and_lobby_screens_at_4k() {
             );
         } else {
             assert_eq!(s["view"], "room");
-            wait_for_wall(&c, Duration::from_secs(90), "the side wall at 4K", |w| {
-                w["mode"] == "side" && w["changes"].as_u64() >= Some(1)
-            })
-            .await;
-            tokio::time::sleep(Duration::from_millis(1200)).await;
-            assert_room_fits(&c).await;
+            side_wall_fits(&c).await;
             let w = read_wall(&c).await;
             assert!(
                 w["src"].as_str().unwrap().ends_with("-3840.jpg"),

@@ -305,6 +305,39 @@ fn pss_tree_kib(pid: u32) -> u64 {
         .sum()
 }
 
+/// A 1080p virtual screen (Xvfb) with a window manager, stopped when dropped.
+struct VirtualScreen {
+    xvfb: std::process::Child,
+    wm: std::process::Child,
+}
+
+impl VirtualScreen {
+    fn start(display: &str) -> Result<VirtualScreen> {
+        let xvfb = Command::new("Xvfb")
+            .args([display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("Xvfb: {e}"))?;
+        std::thread::sleep(Duration::from_secs(1));
+        let wm = Command::new("matchbox-window-manager")
+            .args(["-use_titlebar", "no"])
+            .env("DISPLAY", display)
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("matchbox-window-manager: {e}"))?;
+        Ok(VirtualScreen { xvfb, wm })
+    }
+}
+
+impl Drop for VirtualScreen {
+    fn drop(&mut self) {
+        for child in [&mut self.wm, &mut self.xvfb] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// The photo wall's soak alone (also the last part of `bench`).
 fn soak() -> Result {
     let mut packages = BUILD_PACKAGES.to_vec();
@@ -312,23 +345,10 @@ fn soak() -> Result {
     ensure_packages(&packages)?;
     run(cargo().args(["build", "--release", "--bin", "summit-kiosk"]))?;
     let display = ":94";
-    let mut xvfb = Command::new("Xvfb")
-        .args([display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("Xvfb: {e}"))?;
-    std::thread::sleep(Duration::from_secs(1));
-    let mut wm = Command::new("matchbox-window-manager")
-        .args(["-use_titlebar", "no"])
-        .env("DISPLAY", display)
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("matchbox-window-manager: {e}"))?;
+    let _screen = VirtualScreen::start(display)?;
     let work = env::temp_dir().join(format!("summit-kiosk-soak-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let result = photo_bench::soak(&release_binary(), &work, display, 5_000);
-    let _ = wm.kill();
-    let _ = xvfb.kill();
     let _ = std::fs::remove_dir_all(&work);
     result
 }
@@ -358,18 +378,7 @@ fn bench() -> Result {
     ]))?;
     run(cargo().args(["build", "--release", "--bin", "summit-kiosk"]))?;
     let display = ":93";
-    let mut xvfb = Command::new("Xvfb")
-        .args([display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("Xvfb: {e}"))?;
-    std::thread::sleep(Duration::from_secs(1));
-    let mut wm = Command::new("matchbox-window-manager")
-        .args(["-use_titlebar", "no"])
-        .env("DISPLAY", display)
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("matchbox-window-manager: {e}"))?;
+    let _screen = VirtualScreen::start(display)?;
     let data = env::temp_dir().join(format!("summit-kiosk-bench-{}", std::process::id()));
     let log = data.join("stderr.log");
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
@@ -400,8 +409,6 @@ fn bench() -> Result {
     let _ = app.kill();
     let _ = app.wait();
     let soak = photo_bench::soak(&kiosk, &photos, display, 5_000);
-    let _ = wm.kill();
-    let _ = xvfb.kill();
     let _ = std::fs::remove_dir_all(&data);
     match first {
         Some(t) => println!(
