@@ -22,6 +22,8 @@ const TEST_PACKAGES: &[&str] = &[
     "matchbox-window-manager",
     "webkit2gtk-driver",
     "fonts-noto-cjk",
+    // `import`, for screenshots of the X screen as a person sees it.
+    "imagemagick",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;
