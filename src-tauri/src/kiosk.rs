@@ -8,7 +8,7 @@ use std::time::Duration;
 use kiosk_core::clock::Clock;
 use kiosk_core::config::WallPolicy;
 use kiosk_core::edits::Announcement;
-use kiosk_core::feed::{Feed, Published};
+use kiosk_core::feed::Publisher;
 use kiosk_core::model::Schedule;
 use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::{display_snapshot, wall_mode, DisplaySnapshot, OfflineBadge, Selection};
@@ -53,7 +53,7 @@ pub struct Kiosk {
     preferred: RwLock<Option<usize>>,
     /// What this kiosk publishes for followers, if it serves a feed.
     /// With what it last published, to publish a new version only on a change.
-    published: RwLock<Option<(Arc<Published>, Option<Shown>)>>,
+    published: RwLock<Option<(Publisher, Option<Shown>)>>,
 }
 
 impl Kiosk {
@@ -158,9 +158,9 @@ impl Kiosk {
         Ok(())
     }
 
-    /// Publish a feed for followers through `published`.
-    pub fn with_feed(self, published: Arc<Published>) -> Kiosk {
-        *self.published.write().expect("feed lock poisoned") = Some((published, None));
+    /// Publish a feed for followers through `publisher`.
+    pub fn with_feed(self, publisher: Publisher) -> Kiosk {
+        *self.published.write().expect("feed lock poisoned") = Some((publisher, None));
         self.publish_feed();
         self
     }
@@ -169,7 +169,7 @@ impl Kiosk {
     /// version only when they changed).
     pub fn publish_feed(&self) {
         let mut guard = self.published.write().expect("feed lock poisoned");
-        let Some((published, last)) = guard.as_mut() else {
+        let Some((publisher, last)) = guard.as_mut() else {
             return;
         };
         let Some(schedule) = self
@@ -187,12 +187,35 @@ impl Kiosk {
             .clone();
         let shown = (schedule, announcements);
         if last.as_ref() != Some(&shown) {
-            let version = published.current().0 + 1;
-            let feed = Feed::new(version, shown.0.clone(), shown.1.clone());
-            published.set(version, feed.to_bytes());
-            *last = Some(shown);
-            tracing::info!(version, "feed published");
+            let published = {
+                let mut store = self.store.lock().expect("store lock poisoned");
+                publisher.publish(&mut store, shown.0.clone(), shown.1.clone())
+            };
+            match published {
+                Ok(version) => {
+                    *last = Some(shown);
+                    if let Some(version) = version {
+                        tracing::info!(version, "feed published");
+                    }
+                }
+                Err(e) => tracing::error!("cannot publish the feed: {e}"),
+            }
         }
+    }
+
+    /// The newest signed feed version taken from `source` (older ones are
+    /// replays).
+    pub fn feed_floor(&self, source: &str) -> kiosk_core::Result<Option<u64>> {
+        self.store
+            .lock()
+            .expect("store lock poisoned")
+            .feed_floor(source)
+    }
+
+    /// Remember that `version` of `source`'s signed feed was taken.
+    pub fn raise_feed_floor(&self, source: &str, version: u64) -> kiosk_core::Result<()> {
+        let mut store = self.store.lock().expect("store lock poisoned");
+        store.raise_feed_floor(source, version)
     }
 
     /// Announcements from the followed kiosk's feed.

@@ -13,7 +13,8 @@ use tauri::{AppHandle, Manager, Runtime};
 
 use kiosk_core::fetch::{backoff, FetchLimits};
 use kiosk_core::import::ImportOptions;
-use kiosk_core::sync::{check, Checked, Source};
+use kiosk_core::feed::Trust;
+use kiosk_core::sync::{check_with, Checked, FeedPolicy, Source};
 
 use crate::kiosk::Kiosk;
 
@@ -21,6 +22,8 @@ use crate::kiosk::Kiosk;
 pub struct SyncSettings {
     pub sources: Vec<Source>,
     pub poll_interval: Duration,
+    /// The organizer's keys: feeds must be signed by one.
+    pub trust: Trust,
     pub options: ImportOptions,
 }
 
@@ -82,7 +85,11 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
         // A parser that panics on some input must not stop this source's
         // syncing, let alone the kiosk: it is one more failed check.
         let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check(&source, &state, &settings.options, &limits)
+            let feed = FeedPolicy {
+                trust: settings.trust.clone(),
+                newest: kiosk.feed_floor(&name)?,
+            };
+            check_with(&source, &state, &settings.options, &limits, &feed)
         }))
         .unwrap_or_else(|_| {
             Err(kiosk_core::Error::Store {
@@ -99,6 +106,7 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
                 validator,
                 fingerprint,
                 announcements,
+                accepted_version,
             }) => {
                 if let Some(announcements) = announcements {
                     kiosk.set_remote_announcements(announcements);
@@ -109,6 +117,11 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
                 match kiosk.apply_from(index, validated.schedule, &name) {
                     Ok(Some(summary)) => {
                         tracing::info!(source = %name, format = format.name(), %summary, revision = ?summary.revision, "synced");
+                        if let Some(version) = accepted_version {
+                            if let Err(e) = kiosk.raise_feed_floor(&name, version) {
+                                tracing::error!(source = %name, "cannot record the feed version taken: {e}");
+                            }
+                        }
                         state.succeeded(now);
                         state.validator = validator;
                         state.fingerprint = fingerprint;

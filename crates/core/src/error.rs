@@ -67,6 +67,12 @@ pub enum Error {
         /// What the server asked for in `Retry-After`.
         retry_after: Option<std::time::Duration>,
     },
+    #[error("{origin}: {source}")]
+    Feed {
+        origin: String,
+        #[source]
+        source: crate::feed::FeedError,
+    },
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -91,6 +97,7 @@ impl Error {
             Error::Config { .. } => "config",
             Error::Time(_) => "time",
             Error::Fetch { .. } => "fetch",
+            Error::Feed { source, .. } => source.code(),
         }
     }
 }

@@ -16,6 +16,7 @@ mod migrations;
 mod photos;
 mod revisions;
 mod schedule;
+mod security;
 mod sync_state;
 
 use std::path::Path;
@@ -41,12 +42,28 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::Store {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::private::private_dir(dir).map_err(|e| Error::Store {
                 path: path.display().to_string(),
                 message: format!("cannot create its folder: {e}"),
             })?;
         }
+        // Private before SQLite opens it: a new WAL and SHM take its mode.
+        let private = |suffix: &str| {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            crate::private::close_to_others(Path::new(&file)).map_err(|e| Error::Store {
+                path: Path::new(&file).display().to_string(),
+                message: format!("cannot make the file private: {e}"),
+            })
+        };
+        crate::private::private_file(path)
+            .map_err(|e| Error::Store {
+                path: path.display().to_string(),
+                message: format!("cannot create the file: {e}"),
+            })
+            .and_then(|()| private("-wal"))
+            .and_then(|()| private("-shm"))?;
         let name = path.display().to_string();
         let conn = Connection::open_with_flags(
             path,

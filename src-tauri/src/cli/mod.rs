@@ -91,11 +91,19 @@ pub fn main() -> ExitCode {
         Some(Command::SetPin { config }) => crate::control_cli::cmd_set_pin(config),
         Some(Command::Serve {
             listen,
-            token,
+            token_file,
+            sign_key,
             write,
             config,
             data_dir,
-        }) => crate::control_cli::cmd_serve(listen, token, write, config, data_dir),
+        }) => crate::serve_cli::cmd_serve(crate::serve_cli::ServeOptions {
+            listen,
+            token_file,
+            sign_key,
+            write,
+            config,
+            data_dir,
+        }),
         None => gui::run_gui(cli.gui, Mode::Display),
     };
     match result {
@@ -122,8 +130,9 @@ fn load_schedule(
 ) -> kiosk_core::Result<(Format, Validated)> {
     let options = ImportOptions { venue_timezone };
     let (format, validated) = importer::load_source(source, &options)?;
+    let name = kiosk_core::sync::Source::parse(source).name();
     for w in &validated.warnings {
-        tracing::warn!("{source}: {w}");
+        tracing::warn!("{name}: {w}");
     }
     Ok((format, validated))
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use kiosk_core::edits::{Announcement, Priority};
-use kiosk_core::feed::{self, Feed, Published, FEED_FORMAT, HOLD};
+use kiosk_core::feed::{self, etag_of, Feed, Published, ServerLimits, FEED_FORMAT, HOLD};
 use kiosk_core::fetch::{fetch, FetchLimits, Fetched, Validator};
 use kiosk_core::import::{self, Format, ImportOptions};
 use kiosk_core::model::Schedule;
@@ -62,10 +62,22 @@ fn bytes(version: u64, title: &str) -> Vec<u8> {
     feed(version, title).to_bytes()
 }
 
+/// The ETag the server gives `bytes(version, title)`.
+fn tag(version: u64, title: &str) -> String {
+    etag_of(&bytes(version, title))
+}
+
+/// Publish `bytes(version, title)` (unsigned), as the publisher would.
+fn publish(published: &Published, version: u64, title: &str) -> bool {
+    published.set(version, tag(version, title), bytes(version, title))
+}
+
 /// A server publishing version 1; its base address (`http://127.0.0.1:N`).
 fn start() -> (Arc<Published>, String) {
-    let published = Published::new(1, bytes(1, "Version one"));
-    let server = feed::serve("127.0.0.1:0", TOKEN, published.clone()).expect("serve the feed");
+    let published = Published::new();
+    publish(&published, 1, "Version one");
+    let server = feed::serve("127.0.0.1:0", TOKEN, published.clone(), ServerLimits::default())
+        .expect("serve the feed");
     assert!(server.addr.ip().is_loopback());
     assert_ne!(server.addr.port(), 0, "the bound port is reported");
     (published, format!("http://{}", server.addr))
@@ -148,8 +160,8 @@ fn title_of(feed_bytes: &[u8]) -> String {
 #[test]
 fn a_token_shorter_than_8_characters_is_refused() {
     for token in ["", "short", "1234567", "   abc    ", "\t1234567\n"] {
-        let published = Published::new(1, bytes(1, "x"));
-        let err = match feed::serve("127.0.0.1:0", token, published) {
+        let published = Published::new();
+        let err = match feed::serve("127.0.0.1:0", token, published, ServerLimits::default()) {
             Ok(server) => panic!("{token:?} was accepted; serving on {}", server.addr),
             Err(e) => e,
         };
@@ -160,8 +172,8 @@ fn a_token_shorter_than_8_characters_is_refused() {
         );
     }
     // Eight is enough.
-    let published = Published::new(1, bytes(1, "x"));
-    feed::serve("127.0.0.1:0", "12345678", published).expect("an 8-character token");
+    feed::serve("127.0.0.1:0", "12345678", Published::new(), ServerLimits::default())
+        .expect("an 8-character token");
 }
 
 #[test]
@@ -227,7 +239,7 @@ fn the_feed_answers_only_holders_of_the_token() {
     ] {
         let r = get(&url, &headers);
         assert_eq!(r.status, 200, "{what}");
-        assert_eq!(r.etag.as_deref(), Some("\"v1\""), "{what}");
+        assert_eq!(r.etag, Some(tag(1, "Version one")), "{what}");
         assert_eq!(r.body, bytes(1, "Version one"), "{what}");
     }
 }
@@ -240,7 +252,7 @@ fn a_good_request_gets_the_json_with_an_etag() {
         &[("Authorization", &bearer())],
     );
     assert_eq!(r.status, 200);
-    assert_eq!(r.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(r.etag, Some(tag(1, "Version one")));
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.header("cache-control"), Some("no-cache"));
     let doc: Value = serde_json::from_slice(&r.body).expect("JSON");
@@ -275,21 +287,30 @@ fn other_paths_are_404_and_other_methods_405() {
     }
     let url = format!("{base}/feed.json");
     let a = agent();
+    // With a body: refused for the body, which is never read.
     let posted = reply(
         a.post(&url)
             .header("Authorization", &auth)
             .send("{}")
             .unwrap(),
     );
-    assert_eq!(posted.status, 405);
-    assert!(String::from_utf8_lossy(&posted.body).contains("read-only"));
+    assert_eq!(posted.status, 413);
+    assert!(String::from_utf8_lossy(&posted.body).contains("no request body"));
     let put = reply(
         a.put(&url)
             .header("Authorization", &auth)
             .send("{}")
             .unwrap(),
     );
-    assert_eq!(put.status, 405);
+    assert_eq!(put.status, 413);
+    let empty_post = reply(
+        a.post(&url)
+            .header("Authorization", &auth)
+            .send_empty()
+            .unwrap(),
+    );
+    assert_eq!(empty_post.status, 405);
+    assert!(String::from_utf8_lossy(&empty_post.body).contains("read-only"));
     let deleted = reply(
         a.delete(&url)
             .header("Authorization", &auth)
@@ -300,7 +321,7 @@ fn other_paths_are_404_and_other_methods_405() {
     // Without the token, a POST is refused all the same.
     let anonymous = reply(a.post(&url).send("{}").unwrap());
     assert!(
-        [401, 405].contains(&anonymous.status),
+        [401, 405, 413].contains(&anonymous.status),
         "{}",
         anonymous.status
     );
@@ -313,30 +334,36 @@ fn other_paths_are_404_and_other_methods_405() {
 #[test]
 fn a_stale_etag_is_answered_at_once_with_the_current_version() {
     let (published, base) = start();
-    published.set(2, bytes(2, "Version two"));
+    publish(&published, 2, "Version two");
     let since = Instant::now();
     let r = get(
         &format!("{base}/feed.json"),
-        &[("Authorization", &bearer()), ("If-None-Match", "\"v1\"")],
+        &[
+            ("Authorization", &bearer()),
+            ("If-None-Match", &tag(1, "Version one")),
+        ],
     );
     assert!(since.elapsed() < Duration::from_secs(2), "not held");
     assert_eq!(r.status, 200);
-    assert_eq!(r.etag.as_deref(), Some("\"v2\""));
+    assert_eq!(r.etag, Some(tag(2, "Version two")));
     assert_eq!(title_of(&r.body), "Version two");
 }
 
 #[test]
 fn publishing_an_older_or_same_version_changes_nothing() {
-    let published = Published::new(5, bytes(5, "Five"));
-    published.set(4, bytes(4, "Four"));
-    published.set(5, bytes(5, "Five again"));
-    let (version, current) = published.current();
-    assert_eq!(version, 5);
-    assert_eq!(title_of(&current), "Five");
-    published.set(6, bytes(6, "Six"));
-    let (version, current) = published.current();
-    assert_eq!(version, 6);
-    assert_eq!(title_of(&current), "Six");
+    let published = Published::new();
+    assert!(published.current().is_none(), "nothing before the first");
+    assert!(publish(&published, 5, "Five"));
+    assert!(!publish(&published, 4, "Four"));
+    assert!(!publish(&published, 5, "Five again"));
+    let current = published.current().unwrap();
+    assert_eq!(current.version, 5);
+    assert_eq!(title_of(&current.bytes), "Five");
+    assert!(publish(&published, 6, "Six"));
+    let current = published.current().unwrap();
+    assert_eq!(current.version, 6);
+    assert_eq!(current.etag, tag(6, "Six"));
+    assert_eq!(title_of(&current.bytes), "Six");
 }
 
 #[test]
@@ -348,7 +375,10 @@ fn a_held_request_returns_the_new_version_within_a_second_of_publishing() {
         let since = Instant::now();
         let r = get(
             &url,
-            &[("Authorization", &auth), ("If-None-Match", "\"v1\"")],
+            &[
+                ("Authorization", &auth),
+                ("If-None-Match", &tag(1, "Version one")),
+            ],
         );
         (r, since.elapsed())
     });
@@ -360,7 +390,7 @@ fn a_held_request_returns_the_new_version_within_a_second_of_publishing() {
     let set_at = Instant::now();
     let publisher = {
         let published = published.clone();
-        std::thread::spawn(move || published.set(2, bytes(2, "Version two")))
+        std::thread::spawn(move || publish(&published, 2, "Version two"))
     };
     publisher.join().unwrap();
     let (r, took) = held.join().unwrap();
@@ -371,7 +401,7 @@ fn a_held_request_returns_the_new_version_within_a_second_of_publishing() {
     );
     assert!(took >= Duration::from_millis(550), "it was held: {took:?}");
     assert_eq!(r.status, 200);
-    assert_eq!(r.etag.as_deref(), Some("\"v2\""));
+    assert_eq!(r.etag, Some(tag(2, "Version two")));
     assert_eq!(title_of(&r.body), "Version two");
 }
 
@@ -389,11 +419,11 @@ fn fetch_follows_the_feed_with_its_validator() {
         panic!("a first fetch gets the body")
     };
     assert_eq!(content_type.as_deref(), Some("application/json"));
-    assert_eq!(validator.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(validator.etag, Some(tag(1, "Version one")));
     assert_eq!(title_of(&first), "Version one");
     let publisher = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(500));
-        published.set(3, bytes(3, "Version three"));
+        publish(&published, 3, "Version three");
         Instant::now()
     });
     let since = Instant::now();
@@ -410,14 +440,14 @@ fn fetch_follows_the_feed_with_its_validator() {
     else {
         panic!("the new version, not a 304")
     };
-    assert_eq!(validator.etag.as_deref(), Some("\"v3\""));
+    assert_eq!(validator.etag, Some(tag(3, "Version three")));
     assert_eq!(title_of(&bytes), "Version three");
 }
 
 #[test]
 fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
     let (published, base) = start();
-    let source = Source::Url(format!("{base}/feed.json?token={TOKEN}"));
+    let source = Source::parse(&format!("{base}/feed.json?token={TOKEN}"));
     let options = ImportOptions::default();
     let limits = FetchLimits::default();
     let mut known = SyncState::default();
@@ -427,13 +457,15 @@ fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
         validator,
         fingerprint,
         announcements,
+        accepted_version,
     } = check(&source, &known, &options, &limits).unwrap()
     else {
         panic!("the first check brings the feed")
     };
     assert_eq!(format, Format::Feed);
     assert_eq!(fingerprint, None);
-    assert_eq!(validator.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(validator.etag, Some(tag(1, "Version one")));
+    assert_eq!(accepted_version, None, "no key is trusted: nothing to hold it to");
     assert_eq!(
         announcements,
         Some(vec![announcement("ann-1", "Lunch moves to the terrace")])
@@ -453,7 +485,8 @@ fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
         std::thread::sleep(Duration::from_millis(400));
         let mut newer = feed(2, "Version two");
         newer.announcements.clear();
-        published.set(2, newer.to_bytes());
+        let document = newer.to_bytes();
+        published.set(2, etag_of(&document), document);
     });
     let Checked::Changed {
         validated,
@@ -465,7 +498,8 @@ fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
         panic!("the newer version")
     };
     publisher.join().unwrap();
-    assert_eq!(validator.etag.as_deref(), Some("\"v2\""));
+    assert_eq!(validator.etag.as_deref().map(str::len), Some(34));
+    assert_ne!(validator.etag, Some(tag(1, "Version one")));
     assert_eq!(
         announcements,
         Some(vec![]),
@@ -488,20 +522,20 @@ fn with_nothing_new_a_held_request_ends_in_304_after_the_hold() {
         let url = url.clone();
         std::thread::spawn(move || {
             let since = Instant::now();
-            let r = get(&url, &[("If-None-Match", "\"v1\"")]);
+            let r = get(&url, &[("If-None-Match", &tag(1, "Version one"))]);
             (r, since.elapsed())
         })
     };
     let known = SyncState {
         validator: Validator {
-            etag: Some("\"v1\"".into()),
+            etag: Some(tag(1, "Version one")),
             last_modified: None,
         },
         ..SyncState::default()
     };
     let since = Instant::now();
     let checked = check(
-        &Source::Url(url),
+        &Source::parse(&url),
         &known,
         &ImportOptions::default(),
         &FetchLimits::default(),
@@ -511,7 +545,7 @@ fn with_nothing_new_a_held_request_ends_in_304_after_the_hold() {
     assert!(matches!(checked, Checked::Unchanged), "{checked:?}");
     let (r, raw_took) = raw.join().unwrap();
     assert_eq!(r.status, 304);
-    assert_eq!(r.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(r.etag, Some(tag(1, "Version one")));
     assert!(r.body.is_empty());
     for t in [took, raw_took] {
         assert!(
@@ -519,7 +553,7 @@ fn with_nothing_new_a_held_request_ends_in_304_after_the_hold() {
             "held for about {HOLD:?}: {t:?}"
         );
     }
-    assert_eq!(published.current().0, 1);
+    assert_eq!(published.current().unwrap().version, 1);
 }
 
 // --- parsing ---------------------------------------------------------------
