@@ -10,7 +10,8 @@ use std::sync::Mutex;
 use jiff::{SignedDuration, Timestamp};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
-use kiosk_core::pin::{Lock, LockPolicy};
+use kiosk_core::pin::{Lock, LockPolicy, PinBackoff};
+use kiosk_core::store::Store;
 
 use crate::commands::IpcError;
 
@@ -44,6 +45,14 @@ impl Control {
         }
     }
 
+    /// Carry on the wrong-PIN streak stored before a restart.
+    pub fn with_backoff(self, backoff: PinBackoff) -> Control {
+        let lock = self.lock().clone();
+        let policy = *lock.policy();
+        *self.lock() = Lock::with_backoff(lock.hash().map(str::to_string), policy, backoff);
+        self
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Lock> {
         self.lock.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -69,9 +78,23 @@ impl Control {
         self.lock().retry_after(Timestamp::now())
     }
 
-    pub fn unlock(&self, pin: &str) -> Result<(), IpcError> {
+    /// Try `pin`; the streak of wrong tries goes to `store`, so a restart
+    /// does not reset the wait.
+    pub fn unlock(&self, pin: &str, store: &Mutex<Store>) -> Result<(), IpcError> {
         let now = Timestamp::now();
-        self.lock().unlock(pin, now).map_err(|e| {
+        let (tried, backoff) = {
+            let mut lock = self.lock();
+            let tried = lock.unlock(pin, now);
+            (tried, lock.backoff())
+        };
+        if let Err(e) = store
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .save_pin_backoff(&backoff)
+        {
+            tracing::error!("cannot store the PIN back-off: {e}");
+        }
+        tried.map_err(|e| {
             tracing::warn!(code = e.code(), "control panel: unlock refused");
             let wait = e
                 .retry_after()

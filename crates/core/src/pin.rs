@@ -225,6 +225,11 @@ impl Lock {
         &self.policy
     }
 
+    /// The PIN's hash, as configured.
+    pub fn hash(&self) -> Option<&str> {
+        self.hash.as_deref()
+    }
+
     /// Try a PIN at `now`. While a wait is on, refused without checking.
     pub fn unlock(&mut self, pin: &str, now: Timestamp) -> Result<(), UnlockError> {
         if let Some(retry_after) = self.retry_after.filter(|t| now < *t) {

@@ -86,6 +86,7 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         edges: library.long_edges.clone(),
         ..Playlist::default()
     };
+    let pin_backoff = store.pin_backoff()?;
     let kiosk = Kiosk::new(store, clock, s.selection.clone())?
         .with_sources(sources.iter().map(Source::name).collect(), s.offline_after)?
         .with_wall(s.photo_wall, playlist)?
@@ -96,7 +97,8 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         s.config.control_idle_lock_secs,
         &crate::bundle_cli::host_name(),
         photo_cli::inbox(&s.data_dir, "upload"),
-    );
+    )
+    .with_backoff(pin_backoff);
     let sync = SyncSettings {
         sources,
         poll_interval: s.poll_interval,

@@ -197,8 +197,8 @@ pub fn control_state(kiosk: State<'_, Kiosk>, control: State<'_, Control>) -> Re
 }
 
 #[tauri::command]
-pub fn unlock(control: State<'_, Control>, pin: String) -> Reply<Value> {
-    control.unlock(&pin)?;
+pub fn unlock(kiosk: State<'_, Kiosk>, control: State<'_, Control>, pin: String) -> Reply<Value> {
+    control.unlock(&pin, kiosk.store())?;
     Ok(json!({ "ok": true }))
 }
 
