@@ -79,8 +79,10 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
         source: e,
     };
     let min = kiosk_core::pin::MIN_PIN_CHARS;
-    let pin = read_secret(&format!("New PIN or passphrase (at least {min} characters): "))
-        .map_err(read_error)?;
+    let pin = read_secret(&format!(
+        "New PIN or passphrase (at least {min} characters): "
+    ))
+    .map_err(read_error)?;
     if std::io::stdin().is_terminal() {
         let again = read_secret("Again: ").map_err(read_error)?;
         if again != pin {

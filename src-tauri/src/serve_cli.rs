@@ -32,7 +32,12 @@ impl FeedService {
             published.clone(),
             ServerLimits::for_this_process(),
         )
-        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot serve the feed on {}: {e}", self.addr)))?;
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot serve the feed on {}: {e}", self.addr),
+            )
+        })?;
         tracing::info!(addr = %server.addr, "followers can use http://{}/feed.json with the bearer token", server.addr);
         Ok(Publisher::new(published, self.key))
     }
@@ -144,8 +149,7 @@ pub fn cmd_serve(o: ServeOptions) -> kiosk_core::Result<ExitCode> {
     loop {
         match publish_if_changed(&mut store, &publisher, &mut seen) {
             Ok(Some(version)) => {
-                if let (Some(file), Some(current)) = (&o.write, publisher.published().current())
-                {
+                if let (Some(file), Some(current)) = (&o.write, publisher.published().current()) {
                     // For a web server to read: not private.
                     kiosk_core::private::write_atomically(file, &current.bytes, 0o644).map_err(
                         |e| Error::Read {

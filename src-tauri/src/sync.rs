@@ -11,9 +11,9 @@ use std::time::Duration;
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 use tauri::{AppHandle, Manager, Runtime};
 
+use kiosk_core::feed::Trust;
 use kiosk_core::fetch::{backoff, FetchLimits};
 use kiosk_core::import::ImportOptions;
-use kiosk_core::feed::Trust;
 use kiosk_core::sync::{check_with, Checked, FeedPolicy, Source};
 
 use crate::kiosk::Kiosk;

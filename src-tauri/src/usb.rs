@@ -20,13 +20,19 @@ const SCAN_EVERY: Duration = Duration::from_secs(2);
 pub struct UsbSettings {
     pub mount_roots: Vec<PathBuf>,
     pub bundle: Settings,
-    /// Where a bundle's photos go: the photo library's USB folder.
-    pub photo_inbox: PathBuf,
+    /// The photo library's inboxes (`<photos>/<origin>`): a bundle's photos
+    /// go to the one its signature calls for.
+    pub photo_inboxes: PathBuf,
     /// This kiosk's name in reports.
     pub host: String,
 }
 
 pub fn start<R: Runtime>(app: AppHandle<R>, settings: UsbSettings) {
+    if let Some(text) = settings.bundle.unverified_notice() {
+        tracing::warn!("{text}");
+        app.state::<Kiosk>()
+            .show_notice(text.to_string(), Duration::from_secs(60));
+    }
     if let Err(e) = std::fs::create_dir_all(&settings.bundle.staging_root) {
         tracing::warn!("cannot make the staging folder: {e}; USB bundles are off");
         return;
@@ -66,7 +72,8 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, settings: &UsbSettings, stick: &st
     };
     let notice = match &outcome {
         Ok(ApplyOutcome::Applied(applied)) => {
-            let photos = take_photos(&applied.photos, &settings.photo_inbox, &applied.conference);
+            let inbox = settings.photo_inboxes.join(applied.photo_origin());
+            let photos = take_photos(&applied.photos, &inbox, &applied.conference);
             if let Err(e) = std::fs::remove_dir_all(&applied.staged_dir) {
                 tracing::warn!(dir = %applied.staged_dir.display(), "cannot remove the staging folder: {e}");
             }

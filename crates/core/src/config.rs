@@ -230,6 +230,16 @@ impl Config {
         keys
     }
 
+    /// Which USB bundles are taken: with any trusted key configured, only
+    /// bundles signed by one, whatever `[bundle] policy` says.
+    pub fn bundle_policy(&self) -> crate::bundle::Policy {
+        let mut policy = self.bundle.policy();
+        if !self.all_trusted_keys().is_empty() {
+            policy.mode = crate::bundle::PolicyMode::Signed;
+        }
+        policy
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.data_dir.clone().unwrap_or_else(default_data_dir)
     }

@@ -51,9 +51,12 @@ pub fn check_private_file(path: &Path, what: &str) -> Result<std::fs::Metadata> 
         path: path.to_path_buf(),
         message,
     };
-    let meta = std::fs::symlink_metadata(path).map_err(|e| fail(format!("cannot read {what}: {e}")))?;
+    let meta =
+        std::fs::symlink_metadata(path).map_err(|e| fail(format!("cannot read {what}: {e}")))?;
     if !meta.file_type().is_file() {
-        return Err(fail(format!("{what} must be a regular file, not a link or a folder")));
+        return Err(fail(format!(
+            "{what} must be a regular file, not a link or a folder"
+        )));
     }
     let mode = meta.mode() & 0o777;
     if mode & 0o077 != 0 {
@@ -97,7 +100,9 @@ pub fn read_secret_file(path: &Path, what: &str) -> Result<Secret> {
         return Err(fail(format!("{what} is empty")));
     }
     if value.chars().any(char::is_control) {
-        return Err(fail(format!("{what} must be one line with no control characters")));
+        return Err(fail(format!(
+            "{what} must be one line with no control characters"
+        )));
     }
     Ok(Secret::new(value))
 }

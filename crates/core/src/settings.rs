@@ -12,8 +12,8 @@ use crate::clock::{AcceleratedClock, Clock, SystemClock};
 use crate::config::{Config, Theme, WallPolicy};
 use crate::error::{Error, Result};
 use crate::secret::{read_secret_file, Secret};
-use crate::sync::SourceConfig;
 use crate::snapshot::Selection;
+use crate::sync::SourceConfig;
 
 /// The room the demo shows when no room or lobby is asked for.
 pub const DEMO_ROOM: &str = "Main hall";
@@ -162,7 +162,11 @@ impl Settings {
         let sources = if flags.sources.is_empty() {
             config.sources.clone()
         } else {
-            flags.sources.iter().map(|s| SourceConfig::from(s.as_str())).collect()
+            flags
+                .sources
+                .iter()
+                .map(|s| SourceConfig::from(s.as_str()))
+                .collect()
         };
         Ok(Settings {
             data_dir: flags.data_dir.unwrap_or_else(|| config.data_dir()),

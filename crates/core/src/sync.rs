@@ -10,8 +10,8 @@ use jiff::Timestamp;
 
 use crate::draft::Validated;
 use crate::error::Result;
-use crate::fetch::{self, FetchLimits, Fetched, Validator};
 use crate::feed::Trust;
+use crate::fetch::{self, FetchLimits, Fetched, Validator};
 use crate::import::{self, Format, ImportOptions};
 use crate::model::Schedule;
 use crate::secret::Secret;
@@ -96,7 +96,10 @@ impl UrlSource {
             let name = text.split(['?', '#']).next().unwrap_or_default();
             let name = match name.split_once("://") {
                 Some((scheme, rest)) => {
-                    format!("{scheme}://{}", rest.rsplit_once('@').map_or(rest, |(_, h)| h))
+                    format!(
+                        "{scheme}://{}",
+                        rest.rsplit_once('@').map_or(rest, |(_, h)| h)
+                    )
                 }
                 None => name.to_string(),
             };
@@ -161,10 +164,7 @@ impl Source {
                 let Source::Url(mut url) = Source::parse(&w.url) else {
                     return Err(crate::Error::Config {
                         path: w.token_file.clone(),
-                        message: format!(
-                            "a token_file goes with an http(s) url, not {:?}",
-                            w.url
-                        ),
+                        message: format!("a token_file goes with an http(s) url, not {:?}", w.url),
                     });
                 };
                 url.token = Some(crate::secret::read_secret_file(

@@ -29,6 +29,30 @@ pub struct Applied {
     pub photos: Vec<PathBuf>,
     /// The staged announcements file, if the bundle has one.
     pub announcements: Option<PathBuf>,
+    /// Signed by a trusted key.
+    pub signed: bool,
+}
+
+impl Settings {
+    /// What the screen says at start when sticks are taken unverified (no
+    /// trusted key, so anyone at the USB port can change the schedule).
+    pub fn unverified_notice(&self) -> Option<&'static str> {
+        (self.policy.mode != super::PolicyMode::Signed).then_some(
+            "USB sticks are not verified on this screen: set trusted_keys to the organizer's key",
+        )
+    }
+}
+
+impl Applied {
+    /// The photo library inbox its photos go to: an unsigned bundle's wait
+    /// for approval ([`crate::photos::UNSIGNED_USB_ORIGIN`]).
+    pub fn photo_origin(&self) -> &'static str {
+        if self.signed {
+            "usb"
+        } else {
+            crate::photos::UNSIGNED_USB_ORIGIN
+        }
+    }
 }
 
 /// What came of a bundle that was not refused.
@@ -106,6 +130,7 @@ fn apply_staged(
         staged_dir: staged.dir.clone(),
         photos: staged.paths(FileKind::Photo),
         announcements: staged.paths(FileKind::Announcements).into_iter().next(),
+        signed: matches!(bundle.signature, super::SignatureState::Trusted { .. }),
     }))
 }
 

@@ -50,7 +50,10 @@ pub fn generate_keypair(secret_key_file: &Path) -> Result<String, BundleError> {
 
 /// Load the secret key in `key_file` (unencrypted, or encrypted with
 /// `password`): bundles and feeds are signed with the same key.
-pub fn load_secret_key(key_file: &Path, password: Option<String>) -> Result<SecretKey, BundleError> {
+pub fn load_secret_key(
+    key_file: &Path,
+    password: Option<String>,
+) -> Result<SecretKey, BundleError> {
     let fail = |message: String| BundleError::Make {
         path: key_file.to_path_buf(),
         message,
@@ -75,10 +78,12 @@ pub fn sign(
     comment: &str,
 ) -> Result<String, BundleError> {
     let sk = load_secret_key(key_file, password)?;
-    let signature = minisign::sign(None, &sk, Cursor::new(manifest), Some(comment), None)
-        .map_err(|e| BundleError::Make {
-            path: key_file.to_path_buf(),
-            message: format!("cannot sign: {e}"),
+    let signature =
+        minisign::sign(None, &sk, Cursor::new(manifest), Some(comment), None).map_err(|e| {
+            BundleError::Make {
+                path: key_file.to_path_buf(),
+                message: format!("cannot sign: {e}"),
+            }
         })?;
     Ok(signature.into_string())
 }
@@ -134,4 +139,3 @@ pub fn verify(
     })?;
     Ok(SignatureState::Trusted { key_id })
 }
-

@@ -139,7 +139,11 @@ impl<T> StallGuard<T> {
     }
 
     /// A write's outcome, failed if it has been pending for `stall`.
-    fn guard(&mut self, cx: &mut Context<'_>, wrote: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
+    fn guard(
+        &mut self,
+        cx: &mut Context<'_>,
+        wrote: Poll<io::Result<usize>>,
+    ) -> Poll<io::Result<usize>> {
         if wrote.is_ready() {
             self.waiting = None;
             return wrote;

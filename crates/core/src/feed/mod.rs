@@ -102,17 +102,22 @@ pub fn open(origin: &str, bytes: &[u8], trust: &Trust) -> crate::Result<Opened> 
         format: String,
     }
     let what = "a Summit Kiosk feed";
-    let head: Head = serde_json::from_slice(bytes)
-        .map_err(|e| crate::Error::json_syntax(origin, &e, what))?;
+    let head: Head =
+        serde_json::from_slice(bytes).map_err(|e| crate::Error::json_syntax(origin, &e, what))?;
     let (document, signed_by) = if head.format == SIGNED_FEED_FORMAT {
         let envelope: Envelope = serde_json::from_slice(bytes)
             .map_err(|e| crate::Error::json_syntax(origin, &e, "a signed Summit Kiosk feed"))?;
         let signed_by = trust
             .verify(envelope.feed.as_bytes(), Some(&envelope.signature))
             .map_err(|e| feed_error(origin, e))?;
-        (std::borrow::Cow::Owned(envelope.feed.into_bytes()), signed_by)
+        (
+            std::borrow::Cow::Owned(envelope.feed.into_bytes()),
+            signed_by,
+        )
     } else {
-        trust.verify(bytes, None).map_err(|e| feed_error(origin, e))?;
+        trust
+            .verify(bytes, None)
+            .map_err(|e| feed_error(origin, e))?;
         (std::borrow::Cow::Borrowed(bytes), None)
     };
     let feed: Feed = serde_json::from_slice(&document)
@@ -216,4 +221,3 @@ pub fn validate_feed(
     }
     Ok((validated, announcements))
 }
-

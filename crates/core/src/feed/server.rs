@@ -95,7 +95,9 @@ impl ServerLimits {
 /// The connection cap for an open-file limit of `soft`.
 pub fn connection_cap(soft: u64) -> usize {
     let room = soft.saturating_sub(FD_HEADROOM).max(16);
-    usize::try_from(room).unwrap_or(usize::MAX).min(MAX_CONNECTIONS)
+    usize::try_from(room)
+        .unwrap_or(usize::MAX)
+        .min(MAX_CONNECTIONS)
 }
 
 /// Raise this process's soft `RLIMIT_NOFILE` to its hard limit; the new
@@ -291,8 +293,8 @@ fn refuse_busy(mut stream: tokio::net::TcpStream, shared: &Arc<Shared>) {
              Connection: close\r\n\r\n{text}",
             text.len()
         );
-        let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes()))
-            .await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
         shared.refusing.fetch_sub(1, Ordering::AcqRel);
     });
 }

@@ -115,7 +115,11 @@ impl Trust {
 
     /// Check `signature` over `feed`: `Ok(Some(key id))` when it holds for a
     /// trusted key, `Ok(None)` when no key is trusted (not checked).
-    pub fn verify(&self, feed: &[u8], signature: Option<&str>) -> Result<Option<String>, FeedError> {
+    pub fn verify(
+        &self,
+        feed: &[u8],
+        signature: Option<&str>,
+    ) -> Result<Option<String>, FeedError> {
         if !self.required() {
             return Ok(None);
         }

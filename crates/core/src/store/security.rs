@@ -50,12 +50,12 @@ impl Store {
                 )
                 .optional(),
         )?;
-        Ok(row.map_or_else(PinBackoff::default, |(failures, retry_after)| {
-            PinBackoff {
+        Ok(
+            row.map_or_else(PinBackoff::default, |(failures, retry_after)| PinBackoff {
                 failures,
                 retry_after: retry_after.and_then(|ms| Timestamp::from_millisecond(ms).ok()),
-            }
-        }))
+            }),
+        )
     }
 
     /// Record the streak (one transaction).
@@ -93,13 +93,22 @@ impl Store {
         Ok(())
     }
 
+    /// The highest bundle version applied for `conference` that is at most
+    /// `cap` (a stick made before versions were capped may hold a huge one).
+    pub fn latest_bundle_version_up_to(&self, conference: &str, cap: u64) -> Result<Option<u64>> {
+        let v: Option<i64> = self.sql(self.conn.query_row(
+            "SELECT MAX(version) FROM applied_bundles
+             WHERE conference = ?1 AND outcome = 'applied' AND version <= ?2",
+            params![conference, clamp(cap)],
+            |r| r.get(0),
+        ))?;
+        Ok(v.map(|v| v.max(0) as u64))
+    }
+
     /// Changes when another connection (another process) commits to the
     /// store: `summit-kiosk serve` polls it to publish within 50 ms.
     pub fn data_version(&self) -> Result<i64> {
-        self.sql(
-            self.conn
-                .query_row("PRAGMA data_version", [], |r| r.get(0)),
-        )
+        self.sql(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)))
     }
 
     /// The newest feed version accepted from `source`.

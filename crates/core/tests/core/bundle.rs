@@ -22,18 +22,18 @@ use kiosk_core::store::Store;
 use proptest::prelude::*;
 use sha2::Digest;
 
-const TITLE: &str = "Welcome: why we are here";
-const NEW_TITLE: &str = "Welcome: why we are here (updated by USB)";
+pub(crate) const TITLE: &str = "Welcome: why we are here";
+pub(crate) const NEW_TITLE: &str = "Welcome: why we are here (updated by USB)";
 
 /// A kiosk (store file, staging root) and a workbench for making sticks.
-struct Kit {
+pub(crate) struct Kit {
     tmp: tempfile::TempDir,
-    store: Store,
+    pub(crate) store: Store,
 }
 
 impl Kit {
     /// A kiosk showing the demo (revision 1).
-    fn new() -> Kit {
+    pub(crate) fn new() -> Kit {
         let tmp = tempfile::tempdir().unwrap();
         let mut store = Store::open(&tmp.path().join("data/kiosk.sqlite")).unwrap();
         store
@@ -42,15 +42,15 @@ impl Kit {
         Kit { tmp, store }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.tmp.path().join(name)
     }
 
-    fn staging(&self) -> PathBuf {
+    pub(crate) fn staging(&self) -> PathBuf {
         self.path("data/staging")
     }
 
-    fn settings(&self, mode: PolicyMode, keys: &[String]) -> Settings {
+    pub(crate) fn settings(&self, mode: PolicyMode, keys: &[String]) -> Settings {
         Settings {
             policy: Policy {
                 mode,
@@ -91,11 +91,11 @@ impl Kit {
 
     /// A stick `name` holding a good bundle: the demo with a new title,
     /// the photos, version `version`.
-    fn stick(&self, name: &str, version: u64) -> PathBuf {
+    pub(crate) fn stick(&self, name: &str, version: u64) -> PathBuf {
         self.stick_with(name, version, &[(TITLE, NEW_TITLE)], None)
     }
 
-    fn stick_with(
+    pub(crate) fn stick_with(
         &self,
         name: &str,
         version: u64,
@@ -118,11 +118,11 @@ impl Kit {
         stick
     }
 
-    fn revision(&self) -> i64 {
+    pub(crate) fn revision(&self) -> i64 {
         self.store.revision().unwrap()
     }
 
-    fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         let schedule = self.store.load().unwrap().unwrap();
         let welcome = schedule
             .sessions
@@ -132,12 +132,16 @@ impl Kit {
         welcome.title.clone()
     }
 
-    fn process(&mut self, stick: &Path, settings: &Settings) -> Result<ApplyOutcome, BundleError> {
+    pub(crate) fn process(
+        &mut self,
+        stick: &Path,
+        settings: &Settings,
+    ) -> Result<ApplyOutcome, BundleError> {
         bundle::process(stick, settings, &mut self.store, &SafeOpener)
     }
 
     /// Nothing was staged, or whatever was is gone.
-    fn assert_staging_empty(&self) {
+    pub(crate) fn assert_staging_empty(&self) {
         let staging = self.staging();
         if staging.exists() {
             let left: Vec<_> = fs::read_dir(&staging).unwrap().collect();
@@ -148,7 +152,13 @@ impl Kit {
     /// `stick` is refused with `code`, and the message contains every
     /// fragment; the store and staging are untouched.
     #[track_caller]
-    fn refused(&mut self, stick: &Path, settings: &Settings, code: &str, expect: &[&str]) {
+    pub(crate) fn refused(
+        &mut self,
+        stick: &Path,
+        settings: &Settings,
+        code: &str,
+        expect: &[&str],
+    ) {
         let before = (self.revision(), self.title());
         let err = self.process(stick, settings).expect_err("refused");
         let text = err.to_string();
@@ -165,7 +175,7 @@ fn manifest_path(stick: &Path) -> PathBuf {
     stick.join("summit-kiosk/manifest.json")
 }
 
-fn read_manifest(stick: &Path) -> Manifest {
+pub(crate) fn read_manifest(stick: &Path) -> Manifest {
     serde_json::from_slice(&fs::read(manifest_path(stick)).unwrap()).unwrap()
 }
 
@@ -174,7 +184,7 @@ fn write_manifest(stick: &Path, manifest: &Manifest) {
 }
 
 /// Change the manifest of `stick` (the signature, if any, no longer holds).
-fn edit_manifest(stick: &Path, edit: impl FnOnce(&mut Manifest)) {
+pub(crate) fn edit_manifest(stick: &Path, edit: impl FnOnce(&mut Manifest)) {
     let mut manifest = read_manifest(stick);
     edit(&mut manifest);
     write_manifest(stick, &manifest);
@@ -905,7 +915,13 @@ fn broken_manifests_are_refused() {
             "huge-version",
             |m| m.bundle_version = u64::MAX,
             "manifest",
-            "over the limit",
+            "more than a year ahead",
+        ),
+        (
+            "i64-max-version",
+            |m| m.bundle_version = i64::MAX as u64,
+            "manifest",
+            "more than a year ahead",
         ),
     ];
     for (name, edit, code, fragment) in structural {

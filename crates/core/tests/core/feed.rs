@@ -76,8 +76,13 @@ fn publish(published: &Published, version: u64, title: &str) -> bool {
 fn start() -> (Arc<Published>, String) {
     let published = Published::new();
     publish(&published, 1, "Version one");
-    let server = feed::serve("127.0.0.1:0", TOKEN, published.clone(), ServerLimits::default())
-        .expect("serve the feed");
+    let server = feed::serve(
+        "127.0.0.1:0",
+        TOKEN,
+        published.clone(),
+        ServerLimits::default(),
+    )
+    .expect("serve the feed");
     assert!(server.addr.ip().is_loopback());
     assert_ne!(server.addr.port(), 0, "the bound port is reported");
     (published, format!("http://{}", server.addr))
@@ -172,8 +177,13 @@ fn a_token_shorter_than_8_characters_is_refused() {
         );
     }
     // Eight is enough.
-    feed::serve("127.0.0.1:0", "12345678", Published::new(), ServerLimits::default())
-        .expect("an 8-character token");
+    feed::serve(
+        "127.0.0.1:0",
+        "12345678",
+        Published::new(),
+        ServerLimits::default(),
+    )
+    .expect("an 8-character token");
 }
 
 #[test]
@@ -465,7 +475,10 @@ fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
     assert_eq!(format, Format::Feed);
     assert_eq!(fingerprint, None);
     assert_eq!(validator.etag, Some(tag(1, "Version one")));
-    assert_eq!(accepted_version, None, "no key is trusted: nothing to hold it to");
+    assert_eq!(
+        accepted_version, None,
+        "no key is trusted: nothing to hold it to"
+    );
     assert_eq!(
         announcements,
         Some(vec![announcement("ann-1", "Lunch moves to the terrace")])

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod bundle;
+mod bundle_trust;
 mod edits;
 mod feed;
 mod fetch;
