@@ -6,6 +6,8 @@ mod bundle;
 mod bundle_trust;
 mod edits;
 mod feed;
+mod feed_server;
+mod feed_sign;
 mod fetch;
 mod import_frab;
 mod import_sessionize_csv_ical;
