@@ -61,7 +61,7 @@ impl SourceConfig {
 
 /// An http(s) source: what is fetched, the token sent with it, and the
 /// name it goes by everywhere else (store, log, control panel, errors).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct UrlSource {
     /// The URL fetched, without `?token=`.
     pub url: String,
@@ -84,6 +84,16 @@ const SECRET_PARAMETERS: [&str; 9] = [
     "auth",
     "signature",
 ];
+
+impl std::fmt::Debug for UrlSource {
+    // The URL may hold a password or a key: only the name is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UrlSource")
+            .field("name", &self.name)
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
 
 impl UrlSource {
     /// Take a `?token=` out of `text` (into the bearer token) and name it

@@ -15,6 +15,7 @@ mod import_sqlite;
 mod now_next;
 mod photos;
 mod properties;
+mod secrets;
 mod settings;
 mod store;
 mod sync;
