@@ -4,6 +4,7 @@
 mod bad_input;
 mod bundle;
 mod edits;
+mod errors;
 mod feed;
 mod fetch;
 mod import_frab;
