@@ -107,18 +107,11 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
     // The result must still be a valid config before it replaces the file.
     Config::parse(&path, &updated)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Read {
-            path: dir.to_path_buf(),
-            source: e,
-        })?;
+        std::fs::create_dir_all(dir).map_err(Error::io("create the folder", dir))?;
     }
     // The config may hold the feed token: it keeps its mode (0600 if new).
-    kiosk_core::private::write_atomically(&path, updated.as_bytes(), 0o600).map_err(|e| {
-        Error::Read {
-            path: path.clone(),
-            source: e,
-        }
-    })?;
+    kiosk_core::private::write_atomically(&path, updated.as_bytes(), 0o600)
+        .map_err(Error::io("write", &path))?;
     println!(
         "The control panel's PIN is set (hashed with argon2id in {}). Restart the kiosk to use it.",
         path.display()

@@ -151,12 +151,8 @@ pub fn cmd_serve(o: ServeOptions) -> kiosk_core::Result<ExitCode> {
             Ok(Some(version)) => {
                 if let (Some(file), Some(current)) = (&o.write, publisher.published().current()) {
                     // For a web server to read: not private.
-                    kiosk_core::private::write_atomically(file, &current.bytes, 0o644).map_err(
-                        |e| Error::Read {
-                            path: file.clone(),
-                            source: e,
-                        },
-                    )?;
+                    kiosk_core::private::write_atomically(file, &current.bytes, 0o644)
+                        .map_err(Error::io("write", file))?;
                 }
                 tracing::info!(version, "feed published");
             }

@@ -92,10 +92,8 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
             check_with(&source, &state, &settings.options, &limits, &feed)
         }))
         .unwrap_or_else(|_| {
-            Err(kiosk_core::Error::Store {
-                path: name.clone(),
-                message: "reading this source crashed the importer; the schedule on screen stays"
-                    .into(),
+            Err(kiosk_core::Error::ImporterPanicked {
+                source_name: name.clone(),
             })
         });
         match checked {

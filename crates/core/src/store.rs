@@ -43,25 +43,18 @@ pub struct Store {
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::private::private_dir(dir).map_err(|e| Error::Store {
-                path: path.display().to_string(),
-                message: format!("cannot create its folder: {e}"),
-            })?;
+            crate::private::private_dir(dir)
+                .map_err(Error::io("create the store's folder", dir))?;
         }
         // Private before SQLite opens it: a new WAL and SHM take its mode.
         let private = |suffix: &str| {
             let mut file = path.as_os_str().to_owned();
             file.push(suffix);
-            crate::private::close_to_others(Path::new(&file)).map_err(|e| Error::Store {
-                path: Path::new(&file).display().to_string(),
-                message: format!("cannot make the file private: {e}"),
-            })
+            let file = std::path::PathBuf::from(file);
+            crate::private::close_to_others(&file).map_err(Error::io("make private", &file))
         };
         crate::private::private_file(path)
-            .map_err(|e| Error::Store {
-                path: path.display().to_string(),
-                message: format!("cannot create the file: {e}"),
-            })
+            .map_err(Error::io("create", path))
             .and_then(|()| private("-wal"))
             .and_then(|()| private("-shm"))?;
         let name = path.display().to_string();

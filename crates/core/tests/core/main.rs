@@ -5,6 +5,7 @@ mod bad_input;
 mod bundle;
 mod bundle_trust;
 mod edits;
+mod errors;
 mod feed;
 mod feed_server;
 mod feed_sign;
