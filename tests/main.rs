@@ -2,6 +2,8 @@
 //! real command set on the mock runtime, and end-to-end tests of the real
 //! window under Xvfb through tauri-driver.
 
+#[path = "app/attack.rs"]
+mod attack;
 #[path = "app/bundle.rs"]
 mod bundle;
 #[path = "app/cli.rs"]

@@ -24,6 +24,8 @@ const TEST_PACKAGES: &[&str] = &[
     "fonts-noto-cjk",
     // `import`, for screenshots of the X screen as a person sees it.
     "imagemagick",
+    // `xwininfo`: the attack tests check the kiosk's window is still there.
+    "x11-utils",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;

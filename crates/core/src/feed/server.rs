@@ -162,8 +162,7 @@ pub fn serve(
             "the feed token must be at least 8 characters",
         ));
     }
-    let listener = std::net::TcpListener::bind(addr)?;
-    listener.set_nonblocking(true)?;
+    let listener = bind(addr)?;
     let bound = listener.local_addr()?;
     let table = Table::new(limits.max_connections);
     let shared = Arc::new(Shared {
@@ -189,6 +188,36 @@ pub fn serve(
         limits,
         table,
     })
+}
+
+/// Connections the kernel queues before they are accepted: a thousand
+/// followers come back at once after a change, and a full queue drops
+/// their SYNs (each then waits a second to retry).
+const LISTEN_BACKLOG: i32 = 4096;
+
+/// The listening socket, non-blocking, with a backlog for a thousand.
+fn bind(addr: &str) -> io::Result<std::net::TcpListener> {
+    use std::net::ToSocketAddrs;
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to listen on");
+    for addr in addr.to_socket_addrs()? {
+        let socket = socket2::Socket::new(
+            socket2::Domain::for_address(addr),
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )?;
+        socket.set_reuse_address(true)?;
+        match socket
+            .bind(&addr.into())
+            .and_then(|()| socket.listen(LISTEN_BACKLOG))
+        {
+            Ok(()) => {
+                socket.set_nonblocking(true)?;
+                return Ok(socket.into());
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// Run `body` until it returns `Ok`: an error or a panic is logged and
