@@ -14,6 +14,8 @@ mod e2e;
 mod e2e_usb;
 #[path = "app/ipc.rs"]
 mod ipc;
+#[path = "app/netsafe.rs"]
+mod netsafe;
 #[path = "app/photos.rs"]
 mod photos;
 #[path = "app/support.rs"]
