@@ -456,3 +456,117 @@ fn an_uploaded_photo_lands_in_the_upload_folder_for_the_ingest() {
     assert_eq!(err["code"], "too_large", "{err}");
     let _ = std::fs::remove_dir_all(&uploads);
 }
+
+/// A source URL's token: in no part of what the control panel gets, though
+/// the source failed and its error is shown, and the schedule came from it.
+#[test]
+fn control_state_names_sources_without_their_token() {
+    use kiosk_core::fetch::FetchLimits;
+    use kiosk_core::import::ImportOptions;
+    use kiosk_core::sync::{check, Source, SyncState};
+    let secret = "panel-must-not-see-this-token-42";
+    let closed = crate::support::free_port();
+    let source = Source::parse(&format!(
+        "http://127.0.0.1:{closed}/feed.json?token={secret}"
+    ));
+    let at: Timestamp = "2020-02-26T10:20:00-05:00".parse().unwrap();
+    let kiosk = Kiosk::new(
+        Store::open_in_memory().unwrap(),
+        Arc::new(FixedClock(at)),
+        Selection::Lobby,
+    )
+    .unwrap()
+    .with_sources(vec![source.name()], std::time::Duration::from_secs(300))
+    .unwrap();
+    kiosk
+        .replace_schedule(kiosk_core::demo::demo().schedule, &source.name())
+        .unwrap();
+    // A real failed check of the source, recorded as the sync thread does.
+    let limits = FetchLimits {
+        connect: std::time::Duration::from_secs(2),
+        ..FetchLimits::default()
+    };
+    let error = check(
+        &source,
+        &SyncState::default(),
+        &ImportOptions::default(),
+        &limits,
+    )
+    .unwrap_err()
+    .to_string();
+    let mut state = kiosk.sync_state(&source.name());
+    state.failed(at, &error);
+    kiosk.record_sync(state).unwrap();
+    let app = summit_kiosk::app_builder(mock_builder(), kiosk, control(Some(pin_hash())))
+        .build(summit_kiosk::context())
+        .unwrap();
+    let panel = window(&app, "control");
+    invoke(&panel, "unlock", serde_json::json!({"pin": PIN})).unwrap();
+    let state = invoke(&panel, "control_state", serde_json::json!({})).unwrap();
+    let text = state.to_string();
+    assert!(
+        text.contains(&format!("http://127.0.0.1:{closed}/feed.json")),
+        "the source is listed: {text}"
+    );
+    assert!(
+        text.contains("connection refused") || text.contains("cannot connect"),
+        "{text}"
+    );
+    assert!(!text.contains(secret), "{text}");
+}
+
+/// The wrong-PIN wait outlives a restart: a fresh control panel over the
+/// same store file (as the kiosk makes it at start) still refuses, unchecked.
+#[test]
+fn the_pin_wait_survives_a_restart_of_the_panel() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    let at: Timestamp = "2020-02-26T10:20:00-05:00".parse().unwrap();
+    let start = || {
+        let store = Store::open(&path).unwrap();
+        let backoff = store.pin_backoff().unwrap();
+        let kiosk = Kiosk::new(store, Arc::new(FixedClock(at)), Selection::Lobby).unwrap();
+        summit_kiosk::app_builder(
+            mock_builder(),
+            kiosk,
+            control(Some(pin_hash())).with_backoff(backoff),
+        )
+        .build(summit_kiosk::context())
+        .unwrap()
+    };
+    // Three wrong PINs, a restart between each: the third earns a wait.
+    for i in 0..3 {
+        let app = start();
+        let err = invoke(
+            &window(&app, "control"),
+            "unlock",
+            serde_json::json!({"pin": format!("wrong-{i}")}),
+        )
+        .unwrap_err();
+        assert_eq!(err["code"], "wrong_pin", "try {i}: {err}");
+    }
+    let app = start();
+    let control = app.state::<summit_kiosk::control::Control>();
+    assert!(control.retry_after().is_some(), "the wait was carried over");
+    let err = invoke(
+        &window(&app, "control"),
+        "unlock",
+        serde_json::json!({"pin": PIN}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "retry_later", "{err}");
+    assert!(!control.is_unlocked());
+    // Once the wait is over, the right PIN opens it and clears the streak.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let app = start();
+    invoke(
+        &window(&app, "control"),
+        "unlock",
+        serde_json::json!({"pin": PIN}),
+    )
+    .unwrap();
+    assert_eq!(
+        Store::open(&path).unwrap().pin_backoff().unwrap(),
+        kiosk_core::pin::PinBackoff::default()
+    );
+}
