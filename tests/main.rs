@@ -10,6 +10,8 @@ mod bundle;
 mod cli;
 #[path = "app/e2e.rs"]
 mod e2e;
+#[path = "app/e2e_feed.rs"]
+mod e2e_feed;
 #[path = "app/e2e_usb.rs"]
 mod e2e_usb;
 #[path = "app/ipc.rs"]

@@ -12,7 +12,7 @@ use crate::support::{demo_file, fixture, png_size, screenshot_dir, Driver, Scree
 /// One automation session at a time.
 pub(crate) static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-const T: &str = "2020-02-26T10:20:00-05:00";
+pub(crate) const T: &str = "2020-02-26T10:20:00-05:00";
 
 const READ: &str = r#"
 const q = (s) => document.querySelector(s);
@@ -871,12 +871,12 @@ async fn switch_to_page(c: &Client, page: &str) {
     }
 }
 
-async fn js(c: &Client, script: &str) -> Value {
+pub(crate) async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.expect(script)
 }
 
 /// Poll `script` until it returns true.
-async fn wait_js(c: &Client, script: &str, limit: Duration, what: &str) -> Duration {
+pub(crate) async fn wait_js(c: &Client, script: &str, limit: Duration, what: &str) -> Duration {
     let since = Instant::now();
     loop {
         if js(c, script).await == Value::Bool(true) {
