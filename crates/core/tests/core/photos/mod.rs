@@ -20,6 +20,18 @@ use kiosk_core::store::Store;
 use kiosk_testkit::photos::*;
 use turbojpeg::{PixelFormat, Subsamp};
 
+/// Every rendition shows the picture upright, within `tolerance`.
+fn assert_renditions_upright(r: &Rendered, tolerance: u8, what: &str) {
+    for x in &r.renditions {
+        assert_quadrants(
+            &x.jpeg,
+            QUADRANTS,
+            tolerance,
+            &format!("{what}, edge {}", x.long_edge),
+        );
+    }
+}
+
 mod bad;
 mod formats;
 mod library_pass;

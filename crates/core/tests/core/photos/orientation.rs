@@ -19,14 +19,7 @@ fn every_exif_orientation_comes_out_upright() {
         );
         assert_eq!(sizes(&r), vec![(200, 200, 100), (400, 400, 200)], "{what}");
         assert_sizes_true(&r);
-        for x in &r.renditions {
-            assert_quadrants(
-                &x.jpeg,
-                QUADRANTS,
-                40,
-                &format!("{what}, edge {}", x.long_edge),
-            );
-        }
+        assert_renditions_upright(&r, 40, &what);
     }
 }
 
@@ -67,14 +60,7 @@ fn check_subsamp_orientation(
     assert_eq!(r.height, upright.height(), "{what}");
     assert_eq!(sizes(&r), expected, "{what}");
     assert_sizes_true(&r);
-    for x in &r.renditions {
-        assert_quadrants(
-            &x.jpeg,
-            QUADRANTS,
-            48,
-            &format!("{what}, edge {}", x.long_edge),
-        );
-    }
+    assert_renditions_upright(&r, 48, &what);
 }
 
 #[test]
