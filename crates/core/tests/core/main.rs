@@ -3,7 +3,6 @@
 
 mod bad_input;
 mod bundle;
-mod bundle_trust;
 mod edits;
 mod errors;
 mod feed;
@@ -15,8 +14,10 @@ mod import_sessionize_csv_ical;
 mod import_sqlite;
 mod now_next;
 mod photos;
+mod pin;
 mod properties;
 mod secrets;
 mod settings;
 mod store;
 mod sync;
+mod wall_clock;

@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use kiosk_core::bundle::{self, ApplyOutcome, PolicyMode};
 use kiosk_core::config::Config;
 
-use crate::bundle::{edit_manifest, Kit, NEW_TITLE, TITLE};
+use super::{edit_manifest, Kit, NEW_TITLE, TITLE};
 
 fn config(text: &str) -> Config {
     Config::parse(Path::new("kiosk.toml"), text).expect("a valid config")
