@@ -82,6 +82,7 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
         let mut state = kiosk.sync_state(&name);
         let now = kiosk.clock().now();
         let mut retry_after = None;
+        let checking = std::time::Instant::now();
         // A parser that panics on some input must not stop this source's
         // syncing, let alone the kiosk: it is one more failed check.
         let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -149,7 +150,10 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
             tracing::error!(source = %name, "cannot record the sync state: {e}");
         }
         let wait = match failures {
-            0 => settings.poll_interval,
+            // One check per interval, the time it took included: a feed's
+            // long-poll that was held 8 s is asked again at once, so the
+            // follower is always waiting on the leader for the next change.
+            0 => settings.poll_interval.saturating_sub(checking.elapsed()),
             n => backoff(
                 n - 1,
                 retry_after,

@@ -30,6 +30,7 @@ const TEST_PACKAGES: &[&str] = &[
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+mod feed_bench;
 mod photo_bench;
 
 fn main() -> ExitCode {
@@ -367,6 +368,8 @@ fn bench() -> Result {
         "matchbox-window-manager",
         "libvips-tools",
         "imagemagick",
+        // The feed bench serves `serve --write`'s file with it.
+        "nginx",
     ]);
     ensure_packages(&packages)?;
     // Sync: import time of a 5,000-session congress against its 200 ms
@@ -381,6 +384,7 @@ fn bench() -> Result {
         "sync_bench",
     ]))?;
     run(cargo().args(["build", "--release", "--bin", "summit-kiosk"]))?;
+    feed_bench::bench(&release_binary())?;
     let display = ":93";
     let _screen = VirtualScreen::start(display)?;
     let data = env::temp_dir().join(format!("summit-kiosk-bench-{}", std::process::id()));

@@ -121,7 +121,7 @@ pub fn raise_fd_limit() -> io::Result<(u64, u64)> {
             limit = raised;
         }
     }
-    Ok((limit.rlim_cur as u64, limit.rlim_max as u64))
+    Ok((limit.rlim_cur, limit.rlim_max))
 }
 
 /// A running feed server; it lives as long as the process.

@@ -61,7 +61,7 @@ fn a_signed_feed_opens_only_for_the_organizers_key() {
     let (version, _, signed) = publish(&publisher, &mut store, "Signed");
     assert!(String::from_utf8_lossy(&signed[..60]).contains(SIGNED_FEED_FORMAT));
     assert_eq!(import::detect(&signed), Format::Feed);
-    let trust = Trust::from_keys(&[public.clone()]).unwrap();
+    let trust = Trust::from_keys(std::slice::from_ref(&public)).unwrap();
     let opened = feed::open("leader", &signed, &trust).unwrap();
     assert_eq!(title_of(&opened), "Signed");
     assert_eq!(opened.feed.version, version);
