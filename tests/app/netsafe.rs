@@ -395,3 +395,97 @@ fn serve_write_makes_a_signed_file_a_web_server_can_read() {
     .unwrap_err();
     assert_eq!(refused.code(), "feed_untrusted_key", "{refused}");
 }
+
+/// The token in `SUMMIT_KIOSK_SERVE_TOKEN`: `--help` does not echo it, no
+/// command line carries it (`ps`), and the processes the kiosk starts
+/// (WebKit's) do not inherit it.
+#[test]
+fn an_environment_token_is_not_in_help_ps_or_child_processes() {
+    let token = "env-token-not-for-ps-3b9d77";
+    for args in [&["--help"][..], &["serve", "--help"]] {
+        let out = kiosk()
+            .args(args)
+            .env("SUMMIT_KIOSK_SERVE_TOKEN", token)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("SUMMIT_KIOSK_SERVE_TOKEN"),
+            "{args:?}: says where: {text}"
+        );
+        assert!(!text.contains(token), "{args:?}: {text}");
+    }
+    let screen = Screen::start(1280, 720);
+    let data = tempfile::tempdir().unwrap();
+    let port = crate::support::free_port();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--schedule", &demo_file(), "--photo-wall", "off"])
+        .args(["--serve", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(data.path())
+        .env("SUMMIT_KIOSK_SERVE_TOKEN", token)
+        .env("DISPLAY", &screen.display)
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let kiosk = Guard(
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0)
+            .spawn()
+            .unwrap(),
+    );
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let served = || {
+        kiosk_core::fetch::fetch(
+            &format!("http://{addr}/feed.json?token={token}"),
+            &Validator::default(),
+            &FetchLimits::default(),
+        )
+        .is_ok()
+    };
+    wait_until(
+        Duration::from_secs(90),
+        served,
+        "the kiosk to serve with the env token",
+    );
+    // Its web process is up once the window is.
+    wait_until(
+        Duration::from_secs(60),
+        || crate::attack::window_exists(&screen.display),
+        "the window",
+    );
+    let pid = kiosk.0.id();
+    let children = descendants(pid);
+    assert!(!children.is_empty(), "WebKit's processes");
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+    assert!(!String::from_utf8_lossy(&cmdline).contains(token));
+    for child in children {
+        let environ = std::fs::read(format!("/proc/{child}/environ")).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&environ).contains(token),
+            "process {child} inherited the token"
+        );
+        let cmdline = std::fs::read(format!("/proc/{child}/cmdline")).unwrap_or_default();
+        assert!(!String::from_utf8_lossy(&cmdline).contains(token));
+    }
+}
+
+/// The processes under `pid`.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut all = Vec::new();
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        for task in std::fs::read_dir(format!("/proc/{p}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let children =
+                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                all.push(c);
+                stack.push(c);
+            }
+        }
+    }
+    all
+}
