@@ -93,21 +93,11 @@ pub fn follower_trust(keys: &[String], follows: bool) -> kiosk_core::Result<Trus
     Ok(trust)
 }
 
-/// `summit-kiosk serve`'s options.
-pub struct ServeOptions {
-    pub listen: Option<String>,
-    pub token_file: Option<PathBuf>,
-    pub sign_key: Option<PathBuf>,
-    pub write: Option<PathBuf>,
-    pub config: Option<PathBuf>,
-    pub data_dir: Option<PathBuf>,
-}
-
 /// How often the store is asked whether another process committed
 /// (`PRAGMA data_version`: one cheap query).
 const STORE_POLL: Duration = Duration::from_millis(50);
 
-pub fn cmd_serve(o: ServeOptions) -> kiosk_core::Result<ExitCode> {
+pub fn cmd_serve(o: crate::cli::ServeArgs) -> kiosk_core::Result<ExitCode> {
     let _log = crate::logging::init("info", None, 1);
     let config = Config::load(o.config.as_deref())?;
     let data_dir = o.data_dir.unwrap_or_else(|| config.data_dir());

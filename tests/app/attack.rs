@@ -5,12 +5,11 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::{demo_file, wait_until, with_file_limit, Guard, Screen, BIN};
+use crate::support::{demo_file, kiosk_on, wait_until, with_file_limit, Guard, Screen};
 
 pub(crate) const TOKEN: &str = "attack-test-token-5f1c2a";
 const T: &str = "2020-02-26T10:20:00-05:00";
@@ -39,20 +38,14 @@ pub(crate) fn start_leader(screen: &Screen, files: u64) -> Leader {
     let port = crate::support::free_port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let stderr = std::fs::File::create(data.path().join("stderr.log")).unwrap();
-    let mut cmd = Command::new(BIN);
+    let mut cmd = kiosk_on(screen);
     cmd.args(["--schedule", &demo_file(), "--room", "Main hall", "--at", T])
         .args(["--photo-wall", "off", "--serve", &addr.to_string()])
         .arg("--serve-token-file")
         .arg(&token)
         .arg("--data-dir")
         .arg(data.path().join("kiosk"))
-        .env("DISPLAY", &screen.display)
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(stderr)
-        .process_group(0);
+        .stderr(stderr);
     with_file_limit(&mut cmd, files);
     let leader = Leader {
         child: Guard(cmd.spawn().expect("start the kiosk")),

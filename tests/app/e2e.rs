@@ -469,30 +469,13 @@ async fn the_display_comes_back_when_the_web_process_dies() {
 
 /// WebKit web processes started by `pid`.
 fn web_processes(pid: u32) -> Vec<u32> {
-    let mut found = Vec::new();
-    let mut stack = vec![pid];
-    while let Some(p) = stack.pop() {
-        for task in std::fs::read_dir(format!("/proc/{p}/task"))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let children =
-                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-            for child in children
-                .split_whitespace()
-                .filter_map(|c| c.parse::<u32>().ok())
-            {
-                let cmd =
-                    std::fs::read_to_string(format!("/proc/{child}/cmdline")).unwrap_or_default();
-                if cmd.contains("WebKitWebProcess") {
-                    found.push(child);
-                }
-                stack.push(child);
-            }
-        }
-    }
-    found
+    crate::support::descendants(pid)
+        .into_iter()
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/cmdline"))
+                .is_ok_and(|cmd| cmd.contains("WebKitWebProcess"))
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -13,7 +13,7 @@ use kiosk_core::import::ImportOptions;
 use kiosk_core::sync::{check_with, Checked, FeedPolicy, Source, SyncState};
 
 use crate::attack::{start_leader, token_file, TOKEN};
-use crate::support::{demo_file, kiosk, wait_until, with_umask, Guard, Screen, BIN};
+use crate::support::{demo_file, kiosk, kiosk_on, wait_until, with_umask, Guard, Screen, BIN};
 
 /// Every file under `dir` (not following links).
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -75,19 +75,12 @@ fn the_token_is_in_no_file_table_log_or_output_of_either_kiosk() {
     let stderr = std::fs::File::create(follower_data.path().join("stderr.log")).unwrap();
     let good = format!("http://{}/feed.json?token={TOKEN}", leader.addr);
     let bad = format!("http://{}/feed.json?x=1&token={wrong}", leader.addr);
-    let mut follower = Command::new(BIN);
-    follower
-        .args(["--source", &good, "--source", &bad, "--poll-interval", "1"])
-        .args(["--room", "Main hall", "--photo-wall", "off", "--data-dir"])
-        .arg(follower_data.path().join("kiosk"))
-        .env("DISPLAY", &screen.display)
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(stderr);
     let follower = Guard(
-        std::os::unix::process::CommandExt::process_group(&mut follower, 0)
+        kiosk_on(&screen)
+            .args(["--source", &good, "--source", &bad, "--poll-interval", "1"])
+            .args(["--room", "Main hall", "--photo-wall", "off", "--data-dir"])
+            .arg(follower_data.path().join("kiosk"))
+            .stderr(stderr)
             .spawn()
             .unwrap(),
     );
@@ -299,9 +292,7 @@ fn title(checked: &Checked) -> String {
     };
     validated
         .schedule
-        .sessions
-        .iter()
-        .find(|s| s.id == "d1-cloudprovider")
+        .session("d1-cloudprovider")
         .unwrap()
         .title
         .clone()
@@ -368,14 +359,16 @@ fn serve_write_makes_a_signed_file_a_web_server_can_read() {
         newest: None,
     };
     let source = Source::parse(file.to_str().unwrap());
-    let checked = check_with(
-        &source,
-        &SyncState::default(),
-        &ImportOptions::default(),
-        &FetchLimits::default(),
-        &policy(&[public]),
-    )
-    .unwrap();
+    let follow_with = |keys: &[String]| {
+        check_with(
+            &source,
+            &SyncState::default(),
+            &ImportOptions::default(),
+            &FetchLimits::default(),
+            &policy(keys),
+        )
+    };
+    let checked = follow_with(&[public]).unwrap();
     assert_eq!(title(&checked), "Signed on disk");
     let Checked::Changed {
         accepted_version, ..
@@ -385,14 +378,7 @@ fn serve_write_makes_a_signed_file_a_web_server_can_read() {
     };
     assert!(accepted_version.is_some(), "its signature was checked");
     let other = kiosk_core::bundle::generate_keypair(&tmp.path().join("other.key")).unwrap();
-    let refused = check_with(
-        &source,
-        &SyncState::default(),
-        &ImportOptions::default(),
-        &FetchLimits::default(),
-        &policy(&[other]),
-    )
-    .unwrap_err();
+    let refused = follow_with(&[other]).unwrap_err();
     assert_eq!(refused.code(), "feed_untrusted_key", "{refused}");
 }
 
@@ -418,18 +404,12 @@ fn an_environment_token_is_not_in_help_ps_or_child_processes() {
     let screen = Screen::start(1280, 720);
     let data = tempfile::tempdir().unwrap();
     let port = crate::support::free_port();
-    let mut cmd = Command::new(BIN);
-    cmd.args(["--schedule", &demo_file(), "--photo-wall", "off"])
-        .args(["--serve", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(data.path())
-        .env("SUMMIT_KIOSK_SERVE_TOKEN", token)
-        .env("DISPLAY", &screen.display)
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
     let kiosk = Guard(
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0)
+        kiosk_on(&screen)
+            .args(["--schedule", &demo_file(), "--photo-wall", "off"])
+            .args(["--serve", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .arg(data.path())
+            .env("SUMMIT_KIOSK_SERVE_TOKEN", token)
             .spawn()
             .unwrap(),
     );
@@ -454,7 +434,7 @@ fn an_environment_token_is_not_in_help_ps_or_child_processes() {
         "the window",
     );
     let pid = kiosk.0.id();
-    let children = descendants(pid);
+    let children = crate::support::descendants(pid);
     assert!(!children.is_empty(), "WebKit's processes");
     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
     assert!(!String::from_utf8_lossy(&cmdline).contains(token));
@@ -467,25 +447,4 @@ fn an_environment_token_is_not_in_help_ps_or_child_processes() {
         let cmdline = std::fs::read(format!("/proc/{child}/cmdline")).unwrap_or_default();
         assert!(!String::from_utf8_lossy(&cmdline).contains(token));
     }
-}
-
-/// The processes under `pid`.
-fn descendants(pid: u32) -> Vec<u32> {
-    let mut all = Vec::new();
-    let mut stack = vec![pid];
-    while let Some(p) = stack.pop() {
-        for task in std::fs::read_dir(format!("/proc/{p}/task"))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let children =
-                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-            for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {
-                all.push(c);
-                stack.push(c);
-            }
-        }
-    }
-    all
 }

@@ -162,6 +162,43 @@ fn spawn_group(cmd: &mut Command) -> std::io::Result<Child> {
     cmd.process_group(0).spawn()
 }
 
+/// The kiosk binary on `screen`, started as in the tests: in its own process
+/// group (its WebKit processes stop with it), with no config or log filter
+/// of the machine's, its output dropped.
+pub fn kiosk_on(screen: &Screen) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(BIN);
+    cmd.env("DISPLAY", &screen.display)
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0);
+    cmd
+}
+
+/// Every process under `pid` (its children, theirs, …).
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut all = Vec::new();
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        for task in std::fs::read_dir(format!("/proc/{p}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let children =
+                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                all.push(child);
+                stack.push(child);
+            }
+        }
+    }
+    all
+}
+
 /// Start `cmd` with `umask` (as a shell's `umask` would before it).
 pub fn with_umask(cmd: &mut Command, umask: u32) -> &mut Command {
     use std::os::unix::process::CommandExt;

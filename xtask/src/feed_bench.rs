@@ -215,6 +215,17 @@ fn import(kiosk: &Path, work: &Path, data: &Path, n: usize) -> Result<SystemTime
 /// A child process killed when dropped.
 struct Stopped(Child);
 
+impl Stopped {
+    /// Start `cmd` quietly.
+    fn spawn(cmd: &mut Command) -> Result<Stopped> {
+        cmd.stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map(Stopped)
+            .map_err(|e| format!("cannot start {cmd:?}: {e}"))
+    }
+}
+
 impl Drop for Stopped {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -307,17 +318,13 @@ fn run(kiosk: &Path, work: &Path) -> Result {
         .status()
         .map_err(|e| e.to_string())?;
     let addr = free_addr()?;
-    let leader = Stopped(
+    let leader = Stopped::spawn(
         Command::new(kiosk)
             .args(["serve", "--listen", &addr.to_string(), "--token-file"])
             .arg(&token)
             .arg("--data-dir")
-            .arg(&data)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("summit-kiosk serve: {e}"))?,
-    );
+            .arg(&data),
+    )?;
     let pid = leader.0.id();
     wait_for(addr, "/feed.json", Mode::Leader, "the leader")?;
 
@@ -383,30 +390,22 @@ fn run(kiosk: &Path, work: &Path) -> Result {
 fn nginx(kiosk: &Path, work: &Path, data: &Path) -> Result {
     let www = work.join("www");
     std::fs::create_dir_all(&www).map_err(|e| e.to_string())?;
-    let writer = Stopped(
+    let writer = Stopped::spawn(
         Command::new(kiosk)
             .args(["serve", "--write"])
             .arg(www.join("feed.json"))
             .arg("--data-dir")
-            .arg(data)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("summit-kiosk serve --write: {e}"))?,
-    );
+            .arg(data),
+    )?;
     let addr = free_addr()?;
     let conf = nginx_conf(work, &www, addr)?;
-    let server = Stopped(
+    let server = Stopped::spawn(
         Command::new("nginx")
-            .args(["-p"])
+            .arg("-p")
             .arg(work)
             .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("nginx: {e}; `cargo xtask bench` installs it"))?,
-    );
+            .arg(&conf),
+    )?;
     wait_for(addr, "/feed.json", Mode::Static, "nginx")?;
     let workers: Vec<u32> = crate::process_tree(server.0.id())
         .into_iter()

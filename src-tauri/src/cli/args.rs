@@ -155,25 +155,28 @@ pub enum Command {
     /// static web server serves (--write).
     /// The token: --token-file, SUMMIT_KIOSK_SERVE_TOKEN, or the config's
     /// serve_token_file / serve_token.
-    Serve {
-        #[arg(long, value_name = "ADDR")]
-        listen: Option<String>,
-        /// A private file (mode 0600) holding the bearer token.
-        #[arg(long, value_name = "FILE")]
-        token_file: Option<PathBuf>,
-        /// Sign the feed with this minisign secret key (`bundle keygen`).
-        #[arg(long, value_name = "KEYFILE")]
-        sign_key: Option<PathBuf>,
-        #[arg(long, value_name = "FILE")]
-        write: Option<PathBuf>,
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
-    },
+    Serve(ServeArgs),
     /// The photo worker (started by the kiosk itself, one per photo).
     #[command(hide = true)]
     PhotoWorker(WorkerArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// A private file (mode 0600) holding the bearer token.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Sign the feed with this minisign secret key (`bundle keygen`).
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign_key: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
