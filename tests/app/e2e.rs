@@ -877,7 +877,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
     let driver = Driver::start(&screen);
     let data = data_dir();
     let config = data.path().join("config.toml");
-    let hash = kiosk_core::pin::hash_pin("2468").unwrap();
+    let hash = kiosk_core::pin::hash_pin("246813").unwrap();
     std::fs::write(&config, format!("control_pin_hash = \"{hash}\"\n")).unwrap();
     let schedule = demo_file();
     let c = driver
@@ -919,7 +919,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
     .await;
     save_screenshot(&c, &screen, "control-locked-1080p.png", (1920, 1080)).await;
     let pin = c.find(fantoccini::Locator::Css("#pin")).await.unwrap();
-    pin.send_keys("2468").await.unwrap();
+    pin.send_keys("246813").await.unwrap();
     click(&c, "#unlock").await;
     wait_js(
         &c,
@@ -1151,7 +1151,7 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     let (driver_a, driver_b) = (Driver::start(&screen), Driver::start(&screen));
     let (data_a, data_b) = (data_dir(), data_dir());
     let config = data_a.path().join("config.toml");
-    let hash = kiosk_core::pin::hash_pin("1357").unwrap();
+    let hash = kiosk_core::pin::hash_pin("135791").unwrap();
     std::fs::write(&config, format!("control_pin_hash = \"{hash}\"\n")).unwrap();
     let port = crate::support::free_port();
     let listen = format!("127.0.0.1:{port}");
@@ -1213,7 +1213,7 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     .await;
 
     // An announcement and a delay made on the first reach the second within 2 s.
-    unlock_panel(&a, "1357").await;
+    unlock_panel(&a, "135791").await;
     open_tab(&a, "Announce").await;
     a.find(fantoccini::Locator::Css("#announcement-text"))
         .await
