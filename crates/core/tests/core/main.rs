@@ -6,8 +6,6 @@ mod bundle;
 mod edits;
 mod errors;
 mod feed;
-mod feed_server;
-mod feed_sign;
 mod fetch;
 mod import_frab;
 mod import_sessionize_csv_ical;
