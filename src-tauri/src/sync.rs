@@ -12,9 +12,9 @@ use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 use tauri::{AppHandle, Manager, Runtime};
 
 use kiosk_core::feed::Trust;
-use kiosk_core::fetch::{backoff, FetchLimits};
+use kiosk_core::fetch::FetchLimits;
 use kiosk_core::import::ImportOptions;
-use kiosk_core::sync::{check_with, Checked, FeedPolicy, Source};
+use kiosk_core::sync::{check_with, next_check_in, Checked, FeedPolicy, Source};
 
 use crate::kiosk::Kiosk;
 
@@ -27,8 +27,6 @@ pub struct SyncSettings {
     pub options: ImportOptions,
 }
 
-/// Longest wait after failures.
-const MAX_BACKOFF: Duration = Duration::from_secs(600);
 /// Quiet time before a burst of file events counts as one change.
 const DEBOUNCE: Duration = Duration::from_millis(250);
 
@@ -81,7 +79,7 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
         let kiosk = app.state::<Kiosk>();
         let mut state = kiosk.sync_state(&name);
         let now = kiosk.clock().now();
-        let mut retry_after = None;
+        let mut error = None;
         let checking = std::time::Instant::now();
         // A parser that panics on some input must not stop this source's
         // syncing, let alone the kiosk: it is one more failed check.
@@ -136,31 +134,20 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
             }
             Err(e) => {
                 tracing::warn!(source = %name, "sync failed; the schedule on screen stays: {e}");
-                if let kiosk_core::Error::Fetch {
-                    retry_after: asked, ..
-                } = &e
-                {
-                    retry_after = *asked;
-                }
                 state.failed(now, &e.to_string());
+                error = Some(e);
             }
         }
         let failures = state.failures;
         if let Err(e) = kiosk.record_sync(state) {
             tracing::error!(source = %name, "cannot record the sync state: {e}");
         }
-        let wait = match failures {
-            // One check per interval, the time it took included: a feed's
-            // long-poll that was held 8 s is asked again at once, so the
-            // follower is always waiting on the leader for the next change.
-            0 => settings.poll_interval.saturating_sub(checking.elapsed()),
-            n => backoff(
-                n - 1,
-                retry_after,
-                settings.poll_interval,
-                MAX_BACKOFF.max(settings.poll_interval),
-            ),
-        };
+        let wait = next_check_in(
+            failures,
+            error.as_ref(),
+            checking.elapsed(),
+            settings.poll_interval,
+        );
         match rx.recv_timeout(wait) {
             Ok(()) => while rx.try_recv().is_ok() {},
             Err(mpsc::RecvTimeoutError::Timeout) => {}

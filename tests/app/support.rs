@@ -259,8 +259,13 @@ impl Screen {
     pub fn start(width: u32, height: u32) -> Screen {
         need("Xvfb");
         need("matchbox-window-manager");
-        // A display number no other test run is likely to hold.
-        let mut n = 200 + (std::process::id() % 300);
+        // A display number no other test run is likely to hold, and no
+        // other screen of this run (tests start screens in parallel: two
+        // looking for a free number at once would both take the same one).
+        static TAKEN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let mut n = 200
+            + (std::process::id() % 300)
+            + 7 * TAKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         while Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
             || Path::new(&format!("/tmp/.X{n}-lock")).exists()
         {

@@ -409,6 +409,40 @@ pub fn check_with(
     }
 }
 
+/// The longest wait after failures.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(600);
+
+/// How long a source waits before its next check, after `failures` failed
+/// checks in a row (the last one's `error`), the last check having taken
+/// `took`.
+///
+/// - Working: one check per `interval`, the time it took included, so a
+///   feed's long-poll that was held is asked again at once and a follower
+///   is always waiting on its leader for the next change.
+/// - A feed refused (unsigned, another key, a replay): again after
+///   `interval`. Someone else answers at the leader's address; the leader
+///   may win it back any moment, and a check costs little.
+/// - Any other failure: the jittered exponential back-off from `interval`
+///   up to [`MAX_BACKOFF`], or what the server asked in `Retry-After`.
+pub fn next_check_in(
+    failures: u32,
+    error: Option<&crate::Error>,
+    took: Duration,
+    interval: Duration,
+) -> Duration {
+    match (failures, error) {
+        (0, _) => interval.saturating_sub(took),
+        (_, Some(crate::Error::Feed { .. })) => interval,
+        (n, error) => {
+            let asked = match error {
+                Some(crate::Error::Fetch { retry_after, .. }) => *retry_after,
+                _ => None,
+            };
+            fetch::backoff(n - 1, asked, interval, MAX_BACKOFF.max(interval))
+        }
+    }
+}
+
 /// Whether a file starts like a feed (only its head is read).
 fn file_is_feed(path: &Path) -> bool {
     use std::io::Read;

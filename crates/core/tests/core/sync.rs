@@ -192,3 +192,48 @@ fn a_misbehaving_feed_is_an_error_in_the_sync_state_and_nothing_else() {
         assert_eq!(store.load().unwrap().unwrap(), demo, "{path}");
     }
 }
+
+/// When a source is checked next: (failures, last error, time the check
+/// took) → the least and most wait, for a one-second interval.
+#[test]
+fn the_next_check_waits_by_what_happened() {
+    use kiosk_core::sync::{next_check_in, MAX_BACKOFF};
+    use kiosk_core::Error;
+    use std::time::Duration;
+    let ms = Duration::from_millis;
+    let fetch = |retry_after| Error::Fetch {
+        url: "http://leader/feed.json".into(),
+        message: "HTTP 503".into(),
+        retry_after,
+    };
+    let forged = || Error::Feed {
+        origin: "http://leader/feed.json".into(),
+        source: kiosk_core::feed::FeedError::Unsigned,
+    };
+    let table: Vec<(u32, Option<Error>, Duration, Duration, Duration)> = vec![
+        // Working: one check a second, the check's own time included.
+        (0, None, ms(300), ms(700), ms(700)),
+        (0, None, ms(8_000), ms(0), ms(0)),
+        // A refused feed: again after the interval, however many in a row.
+        (1, Some(forged()), ms(5), ms(1_000), ms(1_000)),
+        (9, Some(forged()), ms(5), ms(1_000), ms(1_000)),
+        // Other failures back off (50-100 % of 1 s doubling), or as asked.
+        (1, Some(fetch(None)), ms(5), ms(500), ms(1_000)),
+        (3, Some(fetch(None)), ms(5), ms(2_000), ms(4_000)),
+        (
+            1,
+            Some(fetch(Some(Duration::from_secs(30)))),
+            ms(5),
+            ms(30_000),
+            ms(30_000),
+        ),
+        (40, Some(fetch(None)), ms(5), MAX_BACKOFF / 2, MAX_BACKOFF),
+    ];
+    for (failures, error, took, least, most) in table {
+        let wait = next_check_in(failures, error.as_ref(), took, Duration::from_secs(1));
+        assert!(
+            wait >= least && wait <= most,
+            "{failures} failures, {error:?}, took {took:?}: waits {wait:?}"
+        );
+    }
+}
