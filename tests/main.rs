@@ -8,6 +8,8 @@ mod bundle;
 mod cli;
 #[path = "app/e2e.rs"]
 mod e2e;
+#[path = "app/e2e_control.rs"]
+mod e2e_control;
 #[path = "app/e2e_usb.rs"]
 mod e2e_usb;
 #[path = "app/ipc.rs"]

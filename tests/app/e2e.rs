@@ -12,7 +12,7 @@ use crate::support::{demo_file, fixture, png_size, screenshot_dir, Driver, Scree
 /// One automation session at a time.
 pub(crate) static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-const T: &str = "2020-02-26T10:20:00-05:00";
+pub(crate) const T: &str = "2020-02-26T10:20:00-05:00";
 
 const READ: &str = r#"
 const q = (s) => document.querySelector(s);
@@ -850,7 +850,7 @@ async fn a_photo_dropped_in_the_folder_appears_on_the_wall() {
 }
 
 /// Switch the WebDriver session to the window whose page is `page`.
-async fn switch_to_page(c: &Client, page: &str) {
+pub(crate) async fn switch_to_page(c: &Client, page: &str) {
     let since = Instant::now();
     loop {
         let mut seen = Vec::new();
@@ -871,12 +871,12 @@ async fn switch_to_page(c: &Client, page: &str) {
     }
 }
 
-async fn js(c: &Client, script: &str) -> Value {
+pub(crate) async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.expect(script)
 }
 
 /// Poll `script` until it returns true.
-async fn wait_js(c: &Client, script: &str, limit: Duration, what: &str) -> Duration {
+pub(crate) async fn wait_js(c: &Client, script: &str, limit: Duration, what: &str) -> Duration {
     let since = Instant::now();
     loop {
         if js(c, script).await == Value::Bool(true) {
@@ -1112,7 +1112,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
 }
 
 /// Open the control panel's tab whose label contains `label`.
-async fn open_tab(c: &Client, label: &str) {
+pub(crate) async fn open_tab(c: &Client, label: &str) {
     for tab in c
         .find_all(fantoccini::Locator::Css("#tabs [data-tab], #tabs button"))
         .await
@@ -1126,7 +1126,7 @@ async fn open_tab(c: &Client, label: &str) {
     panic!("no tab {label:?}");
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(fantoccini::Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -1136,7 +1136,7 @@ async fn click(c: &Client, css: &str) {
 }
 
 /// Unlock the control panel of session `c` with `pin`.
-async fn unlock_panel(c: &Client, pin: &str) {
+pub(crate) async fn unlock_panel(c: &Client, pin: &str) {
     switch_to_page(c, "/control.html").await;
     wait_js(
         c,

@@ -1,0 +1,103 @@
+//! End-to-end: the control panel's tabs as an organizer sees them, each
+//! saved as a screenshot at 1920x1080 for a person to look at.
+
+use std::time::Duration;
+
+use crate::e2e::{data_dir, first_render, save_screenshot, SERIAL, T};
+use crate::e2e::{click, js, open_tab, switch_to_page, unlock_panel, wait_js};
+use crate::support::{demo_file, Driver, Screen};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_control_panel_tab_at_1080p() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(1920, 1080);
+    let driver = Driver::start(&screen);
+    let data = data_dir();
+    let config = data.path().join("config.toml");
+    let hash = kiosk_core::pin::hash_pin("2468").unwrap();
+    std::fs::write(&config, format!("control_pin_hash = \"{hash}\"\n")).unwrap();
+    let schedule = demo_file();
+    let c = driver
+        .launch(&[
+            "--demo",
+            "--source",
+            &schedule,
+            "--room",
+            "Main hall",
+            "--control",
+            "--at",
+            T,
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data.path().to_str().unwrap(),
+        ])
+        .await;
+    switch_to_page(&c, "/index.html").await;
+    first_render(&c, std::time::Instant::now()).await;
+    unlock_panel(&c, "2468").await;
+    wait_js(
+        &c,
+        "return !!document.querySelector('#rooms [data-room-id=\"main\"]')",
+        Duration::from_secs(20),
+        "the rooms are listed",
+    )
+    .await;
+    click(&c, "#rooms [data-room-id=\"main\"]").await;
+    save_screenshot(&c, &screen, "control-tab-schedule-1080p.png", (1920, 1080)).await;
+
+    open_tab(&c, "Announce").await;
+    c.find(fantoccini::Locator::Css("#announcement-text"))
+        .await
+        .unwrap()
+        .send_keys("Lunch is served in the foyer")
+        .await
+        .unwrap();
+    click(&c, "#announcement-add").await;
+    wait_js(
+        &c,
+        "return !!document.querySelector('#announcements [data-announcement-id]')",
+        Duration::from_secs(10),
+        "the announcement is listed",
+    )
+    .await;
+    save_screenshot(
+        &c,
+        &screen,
+        "control-tab-announcements-1080p.png",
+        (1920, 1080),
+    )
+    .await;
+
+    open_tab(&c, "Photos").await;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#photos img').length >= 6 && [...document.querySelectorAll('#photos img')].every((i) => i.complete && i.naturalWidth > 0)",
+        Duration::from_secs(60),
+        "the demo photos are listed with their thumbnails",
+    )
+    .await;
+    save_screenshot(&c, &screen, "control-tab-photos-1080p.png", (1920, 1080)).await;
+
+    open_tab(&c, "Sources").await;
+    wait_js(
+        &c,
+        "return !!document.querySelector('#sources [data-source]') && !!document.querySelector('#revisions [data-revision]')",
+        Duration::from_secs(10),
+        "the source and the revisions are listed",
+    )
+    .await;
+    save_screenshot(&c, &screen, "control-tab-sources-1080p.png", (1920, 1080)).await;
+
+    open_tab(&c, "Audit").await;
+    wait_js(
+        &c,
+        "return document.querySelector('#audit').textContent.includes('Lunch is served')",
+        Duration::from_secs(10),
+        "the audit log lists the announcement",
+    )
+    .await;
+    save_screenshot(&c, &screen, "control-tab-audit-1080p.png", (1920, 1080)).await;
+    assert_eq!(js(&c, "return document.querySelectorAll('img:not([src^=\"photo:\"])').length").await, 0);
+    c.close().await.unwrap();
+}
