@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use crate::e2e::{data_dir, first_render, save_screenshot, SERIAL, T};
 use crate::e2e::{click, js, open_tab, switch_to_page, unlock_panel, wait_js};
+use crate::e2e::{data_dir, first_render, save_screenshot, SERIAL, T};
 use crate::support::{demo_file, Driver, Screen};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -98,6 +98,13 @@ async fn every_control_panel_tab_at_1080p() {
     )
     .await;
     save_screenshot(&c, &screen, "control-tab-audit-1080p.png", (1920, 1080)).await;
-    assert_eq!(js(&c, "return document.querySelectorAll('img:not([src^=\"photo:\"])').length").await, 0);
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelectorAll('img:not([src^=\"photo:\"])').length"
+        )
+        .await,
+        0
+    );
     c.close().await.unwrap();
 }

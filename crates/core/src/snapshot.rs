@@ -20,7 +20,7 @@ use crate::model::{Schedule, Session, SessionKind};
 /// Minutes before the end at which a talk's colour turns to "ending soon".
 pub const WARNING_MINUTES: i64 = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RoomState {
     NotStarted,
