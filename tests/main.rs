@@ -14,7 +14,11 @@ mod e2e_control;
 mod e2e_usb;
 #[path = "app/ipc.rs"]
 mod ipc;
+#[path = "app/ipc_control.rs"]
+mod ipc_control;
 #[path = "app/photos.rs"]
 mod photos;
 #[path = "app/support.rs"]
 mod support;
+#[path = "app/ui.rs"]
+mod ui;

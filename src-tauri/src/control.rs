@@ -10,9 +10,13 @@ use std::sync::Mutex;
 use jiff::{SignedDuration, Timestamp};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
+use kiosk_core::control::{
+    control_view, lock_view, ControlState, PanelInput, SourceInput, POLL_MS,
+};
 use kiosk_core::pin::{Lock, LockPolicy};
 
-use crate::commands::IpcError;
+use crate::error::{Error, Result};
+use crate::kiosk::Kiosk;
 
 pub const LABEL: &str = "control";
 /// Pushed to the control window after any change it should show.
@@ -45,18 +49,15 @@ impl Control {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Lock> {
-        self.lock.lock().unwrap_or_else(|p| p.into_inner())
+        crate::locks::lock(&self.lock)
     }
 
     /// Refuse unless unlocked; counts as activity (the idle lock restarts).
-    pub fn require_unlocked(&self) -> Result<(), IpcError> {
+    pub fn require_unlocked(&self) -> Result<()> {
         if self.lock().touch(Timestamp::now()) {
             Ok(())
         } else {
-            Err(IpcError {
-                code: "locked",
-                message: "The control panel is locked: enter the PIN.".into(),
-            })
+            Err(Error::Locked)
         }
     }
 
@@ -69,15 +70,14 @@ impl Control {
         self.lock().retry_after(Timestamp::now())
     }
 
-    pub fn unlock(&self, pin: &str) -> Result<(), IpcError> {
+    pub fn unlock(&self, pin: &str) -> Result<()> {
         let now = Timestamp::now();
         self.lock().unlock(pin, now).map_err(|e| {
             tracing::warn!(code = e.code(), "control panel: unlock refused");
             let wait = e
                 .retry_after()
                 .map(|t| t.duration_since(now).as_secs().max(1));
-            IpcError {
-                code: e.code(),
+            Error::Unlock {
                 message: match (&e, wait) {
                     (kiosk_core::pin::UnlockError::NoPin(m), _) => {
                         format!("{m}. Run `summit-kiosk set-pin` on this kiosk, then restart it.")
@@ -88,6 +88,7 @@ impl Control {
                     (_, Some(secs)) => format!("Wrong PIN. Try again in {secs} s."),
                     (_, None) => "Wrong PIN.".into(),
                 },
+                source: e,
             }
         })?;
         tracing::info!("control panel unlocked");
@@ -96,6 +97,55 @@ impl Control {
 
     pub fn relock(&self) {
         self.lock().lock();
+    }
+}
+
+/// What `control_state` answers: the lock, and, unlocked, the panel's view
+/// built by kiosk-core from the kiosk's cached state.
+pub fn state(kiosk: &Kiosk, control: &Control, day: Option<&str>) -> ControlState {
+    let now = Timestamp::now();
+    let shown = kiosk.shown();
+    let conference = shown
+        .schedule()
+        .map_or_else(String::new, |s| s.conference.name.clone());
+    let (locked, retry_after) = {
+        let lock = control.lock();
+        (
+            !lock.is_unlocked(now),
+            lock.retry_after(now).map(|t| t.duration_since(now)),
+        )
+    };
+    let lock = lock_view(locked, retry_after, &conference);
+    if locked {
+        return ControlState {
+            lock,
+            view: None,
+            poll_ms: POLL_MS,
+        };
+    }
+    let sources = kiosk.source_views();
+    let edges = kiosk.photo_edges();
+    let view = control_view(&PanelInput {
+        now: kiosk.clock().now(),
+        records: &shown.records,
+        photos: &shown.photos,
+        approve_mode: kiosk.approve_mode(),
+        sources: sources
+            .iter()
+            .map(|s| SourceInput {
+                name: &s.state.source,
+                state: &s.state,
+                active: s.active,
+                next_check: s.next_check,
+            })
+            .collect(),
+        photo_edges: &edges,
+        day,
+    });
+    ControlState {
+        lock,
+        view: Some(view),
+        poll_ms: POLL_MS,
     }
 }
 

@@ -227,7 +227,19 @@ impl Screen {
             .stderr(Stdio::null())
             .spawn()
             .expect("start matchbox-window-manager");
-        std::thread::sleep(Duration::from_millis(300));
+        // A window opened before the manager owns the screen is never managed
+        // (no fullscreen): wait until it announces itself on the root window.
+        need("xprop");
+        wait_until(
+            Duration::from_secs(20),
+            || {
+                Command::new("xprop")
+                    .args(["-display", &display, "-root", "_NET_SUPPORTING_WM_CHECK"])
+                    .output()
+                    .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id"))
+            },
+            "the window manager to own the screen",
+        );
         Screen {
             display,
             _xvfb: xvfb,

@@ -201,6 +201,33 @@ fn speaker_ids(
 }
 
 impl EditIntent {
+    /// [`EditIntent::resolve`], then checked as the store will check it, so
+    /// a refusal keeps its own code (`overlap`, `nothing_to_delay`, …).
+    pub fn resolve_checked(self, schedule: &Schedule, now: Timestamp) -> Result<Edit, EditError> {
+        let edit = self.resolve(schedule, now)?;
+        match &edit {
+            // The store names a new session; check it under a free name
+            // that reads well in a refusal.
+            Edit::AddSession { session } => {
+                let mut id = String::from("(new session)");
+                while schedule.session(&id).is_some() {
+                    id.push('\'');
+                }
+                crate::edits::check_edit(
+                    schedule,
+                    &Edit::AddSession {
+                        session: Session {
+                            id,
+                            ..session.clone()
+                        },
+                    },
+                )?
+            }
+            other => crate::edits::check_edit(schedule, other)?,
+        }
+        Ok(edit)
+    }
+
     /// The session the intent is about, if any.
     pub fn session_id(&self) -> Option<&str> {
         match self {

@@ -36,8 +36,7 @@ pub fn preview(
         EditIntent::Delay { from_session, .. } => from_session.clone(),
         _ => None,
     };
-    let edit = intent.resolve(schedule, now)?;
-    edits::check_edit(schedule, &edit)?;
+    let edit = intent.resolve_checked(schedule, now)?;
     let plan = edits::plan_edit(schedule, &edit)?;
     let hm = |t: Timestamp| schedule.local_hm(t);
     let (title, summary, nothing) = match &edit {

@@ -485,11 +485,11 @@ fn every_chroma_subsampling_in_every_orientation() {
     }
 }
 
-/// BUG (see report): a rendition of odd width or height from a JPEG
-/// (YUV path) panics in turbojpeg's `compress_yuv_planes` ("Y plane length
-/// … is too small"): the Y plane is passed unpadded, libjpeg-turbo wants it
+/// A regression test: a rendition of odd width or height from a JPEG (YUV
+/// path) panicked in turbojpeg's `compress_yuv_planes` ("Y plane length …
+/// is too small"): the Y plane was passed unpadded, libjpeg-turbo wants it
 /// padded to the 4:2:0 MCU (even width and height). In the worker that panic
-/// is a crash: the photo is quarantined as "exited with status 101".
+/// was a crash: the photo was quarantined as "exited with status 101".
 #[test]
 fn odd_sized_jpeg_renditions_render() {
     // 333 × 167 kept at its own size (never enlarged), and scaled to 101 × 51.
@@ -686,9 +686,9 @@ fn rendition_sizes_asked_for_are_checked() {
 
 // ----------------------------------------------------------------- formats
 
-/// BUG (see report): every grayscale JPEG is refused "the image is damaged:
-/// TurboJPEG error: Unsupported color conversion request": the gray
-/// rendition is compressed from a GRAY buffer with the compressor's default
+/// A regression test: every grayscale JPEG was refused "the image is
+/// damaged: TurboJPEG error: Unsupported color conversion request": the gray
+/// rendition was compressed from a GRAY buffer with the compressor's default
 /// 4:4:4 YCbCr subsampling, a conversion libjpeg-turbo does not do.
 #[test]
 fn a_gray_jpeg_renders() {
@@ -1385,9 +1385,9 @@ fn library_links_fifos_and_worker_refusals() {
 
 #[test]
 fn library_a_link_to_a_photo_inside_the_folder_is_fine() {
-    // BUG (see report): the library passes the link's own path to the worker,
-    // which opens it with O_NOFOLLOW, so a link the scan accepted is then
-    // quarantined "cannot read the file: Too many levels of symbolic links".
+    // A regression test: the library passed the link's own path to the
+    // worker, which opens it with O_NOFOLLOW, so a link the scan accepted was
+    // then quarantined "cannot read the file: Too many levels of symbolic links".
     // The stand-in worker follows links; this checks the scan's verdict and
     // what the library asks the real worker to open.
     let mut l = lib();
