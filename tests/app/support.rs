@@ -214,11 +214,21 @@ impl Screen {
         )
         .expect("start Xvfb");
         let xvfb = Guard(xvfb);
-        let socket = format!("/tmp/.X11-unix/X{n}");
+        // The socket appears before the server answers: ask it something.
+        need("xprop");
+        let root_property = |name: &str| {
+            Command::new("xprop")
+                .args(["-display", &display, "-root", name])
+                .stderr(Stdio::null())
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        };
         wait_until(
             Duration::from_secs(20),
-            || Path::new(&socket).exists(),
-            "Xvfb to open its socket",
+            || root_property("_NET_SUPPORTING_WM_CHECK").is_some(),
+            "Xvfb to answer",
         );
         let wm = Command::new("matchbox-window-manager")
             .args(["-use_titlebar", "no"])
@@ -229,15 +239,9 @@ impl Screen {
             .expect("start matchbox-window-manager");
         // A window opened before the manager owns the screen is never managed
         // (no fullscreen): wait until it announces itself on the root window.
-        need("xprop");
         wait_until(
             Duration::from_secs(20),
-            || {
-                Command::new("xprop")
-                    .args(["-display", &display, "-root", "_NET_SUPPORTING_WM_CHECK"])
-                    .output()
-                    .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id"))
-            },
+            || root_property("_NET_SUPPORTING_WM_CHECK").is_some_and(|p| p.contains("window id")),
             "the window manager to own the screen",
         );
         Screen {
