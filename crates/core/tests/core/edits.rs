@@ -866,7 +866,7 @@ fn a_refused_edit_names_the_session_and_writes_nothing() {
             at("10:20"),
         )
         .unwrap_err();
-    assert_eq!(err.code(), "invalid");
+    assert_eq!(err.code(), "overlap");
     let text = err.to_string();
     assert!(
         text.contains("session \"a\" (A, 10:00–10:35) would overlap \"b\""),
@@ -1016,7 +1016,7 @@ fn added_sessions_get_local_ids_and_announcements_show_on_screens() {
             at("09:00"),
         )
         .unwrap_err();
-    assert_eq!(err.code(), "invalid");
+    assert_eq!(err.code(), "invalid_announcement");
     let mut snap = display_snapshot(
         Some(&effective),
         &Selection::Room { room: "R2".into() },
