@@ -9,10 +9,10 @@ use kiosk_core::pin::UnlockError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// kiosk-core's errors keep their own codes (an edit's refusal says
+    /// `overlap`, `no_session`, …; a missing photo `not_found`).
     #[error(transparent)]
     Core(#[from] kiosk_core::Error),
-    #[error("{0}")]
-    Edit(#[from] EditError),
     #[error("{message}")]
     Unlock {
         source: UnlockError,
@@ -20,45 +20,31 @@ pub enum Error {
     },
     #[error("The control panel is locked: enter the PIN.")]
     Locked,
-    #[error("No such photo.")]
-    UnknownPhoto,
-    #[error("No source {0:?}.")]
-    UnknownSource(String),
     #[error("Send the photo's bytes as the request body.")]
     BadUpload,
     #[error("The photo is {size_mb} MB; the limit is {limit_mb} MB.")]
     PhotoTooLarge { size_mb: u64, limit_mb: u64 },
-    #[error("{path}: {source}")]
-    Io {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
     #[error("the window system: {0}")]
     Window(String),
-    #[error("no schedule has been imported yet; import one before changing it")]
-    NoSchedule,
 }
 
-/// The codes the shell gives for its own errors.
-pub const SHELL_CODES: &[&str] = &[
-    "locked",
-    "unknown_photo",
-    "unknown_source",
-    "bad_upload",
-    "photo_too_large",
-    "io",
-    "window",
-    "no_schedule",
-];
+impl From<EditError> for Error {
+    fn from(e: EditError) -> Self {
+        Error::Core(e.into())
+    }
+}
 
-/// The codes of kiosk-core errors the control commands can return (edits
-/// and announcements are checked before the store sees them, so their
-/// refusals keep their own codes below).
-pub const CORE_CODES: &[&str] = &["store"];
+/// The codes only the shell gives (none is one of kiosk-core's).
+pub const SHELL_CODES: &[&str] = &["locked", "bad_upload", "photo_too_large", "window"];
 
-/// The edit codes a control command can return (adding a session never
-/// names its id, so `duplicate_id` cannot cross).
-pub const EDIT_CODES: &[&str] = &[
+/// The unlock's codes (kiosk-core's PIN lock).
+pub const UNLOCK_CODES: &[&str] = &["wrong_pin", "retry_later", "no_pin"];
+
+/// kiosk-core's codes that the control commands give (of
+/// [`kiosk_core::error::ALL_CODES`]; a broken store file would add `store`
+/// or `sqlite`). Adding a session never names its id, so `duplicate_id`
+/// cannot cross.
+pub const CORE_CODES: &[&str] = &[
     "no_session",
     "no_room",
     "nothing_to_delay",
@@ -66,30 +52,32 @@ pub const EDIT_CODES: &[&str] = &[
     "invalid_session",
     "invalid_announcement",
     "invalid_edit",
+    "no_schedule",
+    "nothing_to_roll_back",
+    "not_found",
+    "io",
 ];
-
-pub const UNLOCK_CODES: &[&str] = &["wrong_pin", "retry_later", "no_pin"];
 
 /// Every code that can cross IPC, each once.
 pub fn ipc_codes() -> Vec<&'static str> {
-    [SHELL_CODES, CORE_CODES, EDIT_CODES, UNLOCK_CODES].concat()
+    [SHELL_CODES, UNLOCK_CODES, CORE_CODES].concat()
 }
 
 impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Core(e) => e.code(),
-            Error::Edit(e) => e.code(),
             Error::Unlock { source, .. } => source.code(),
             Error::Locked => "locked",
-            Error::UnknownPhoto => "unknown_photo",
-            Error::UnknownSource(_) => "unknown_source",
             Error::BadUpload => "bad_upload",
             Error::PhotoTooLarge { .. } => "photo_too_large",
-            Error::Io { .. } => "io",
             Error::Window(_) => "window",
-            Error::NoSchedule => "no_schedule",
         }
+    }
+
+    /// Something the organizer named is not there (a photo, a source).
+    pub fn not_found(what: String) -> Error {
+        Error::Core(kiosk_core::Error::NotFound { what })
     }
 }
 

@@ -47,6 +47,8 @@ impl Shown {
 
 pub struct Kiosk {
     store: Mutex<Store>,
+    /// The store's name, for errors about it without taking its lock.
+    store_name: String,
     shown: RwLock<Arc<Shown>>,
     clock: Arc<dyn Clock>,
     selection: Selection,
@@ -76,6 +78,7 @@ impl Kiosk {
             ..Shown::default()
         };
         Ok(Kiosk {
+            store_name: store.name().to_string(),
             store: Mutex::new(store),
             shown: RwLock::new(Arc::new(shown)),
             clock,
@@ -153,6 +156,13 @@ impl Kiosk {
     fn swap(&self, change: impl FnOnce(&Shown) -> Shown) {
         let mut shown = write(&self.shown);
         *shown = Arc::new(change(&shown));
+    }
+
+    /// The refusal to change a schedule that has not been imported yet.
+    pub fn no_schedule(&self) -> kiosk_core::Error {
+        kiosk_core::Error::NoSchedule {
+            path: self.store_name.clone(),
+        }
     }
 
     /// Re-read the photos from the store; true if the wall's rotation changed.

@@ -297,14 +297,17 @@ fn every_ipc_code_is_listed_once_and_reached_at_the_boundary() {
             "set_photo_hidden",
             json!({"id": "x", "hidden": true}),
         ),
-        "unknown_photo",
+        "not_found",
     );
     expect(
-        invoke(&panel, "sync_now", json!({"source": "x"})),
-        "unknown_source",
+        invoke(&panel, "set_active_source", json!({"source": "x"})),
+        "not_found",
     );
     expect(invoke(&panel, "upload_photo", json!({})), "bad_upload");
-    expect(invoke(&panel, "rollback", json!({})), "store");
+    expect(
+        invoke(&panel, "rollback", json!({})),
+        "nothing_to_roll_back",
+    );
     let big = crate::ipc::raw(
         &panel,
         vec![0; (kiosk_core::photos::MAX_PHOTO_BYTES + 1) as usize],

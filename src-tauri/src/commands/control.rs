@@ -61,7 +61,7 @@ pub fn plan_delay(
 ) -> Result<Preview> {
     control.require_unlocked()?;
     let shown = kiosk.shown();
-    let schedule = shown.schedule().ok_or(Error::NoSchedule)?;
+    let schedule = shown.schedule().ok_or_else(|| kiosk.no_schedule())?;
     Ok(kiosk_core::control::preview(
         schedule,
         edit,
@@ -79,7 +79,7 @@ pub fn apply_edit<R: Runtime>(
     control.require_unlocked()?;
     let edit = {
         let shown = kiosk.shown();
-        let schedule = shown.schedule().ok_or(Error::NoSchedule)?;
+        let schedule = shown.schedule().ok_or_else(|| kiosk.no_schedule())?;
         edit.resolve_checked(schedule, kiosk.clock().now())?
     };
     let recorded = change(&app, &kiosk, &control, |store, origin, now| {
@@ -152,7 +152,7 @@ pub fn sync_now(
 ) -> Result<Done> {
     control.require_unlocked()?;
     if !kiosk.poke_source(&source) {
-        return Err(Error::UnknownSource(source));
+        return Err(Error::not_found(format!("source {source:?}")));
     }
     Ok(Done {
         what: format!("Checking {source} now."),
@@ -167,7 +167,7 @@ pub fn set_active_source(
 ) -> Result<Done> {
     control.require_unlocked()?;
     if !kiosk.prefer_source(&source)? {
-        return Err(Error::UnknownSource(source));
+        return Err(Error::not_found(format!("source {source:?}")));
     }
     Ok(Done {
         what: format!("The screens follow {source} while it works."),

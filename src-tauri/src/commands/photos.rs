@@ -15,13 +15,14 @@ fn photo_flag<R: Runtime>(
     app: &AppHandle<R>,
     kiosk: &Kiosk,
     control: &Control,
+    id: &str,
     set: impl FnOnce(&mut Store) -> kiosk_core::Result<bool>,
     what: &str,
 ) -> Result<Done> {
     control.require_unlocked()?;
     let known = set(&mut crate::locks::lock(kiosk.store()))?;
     if !known {
-        return Err(Error::UnknownPhoto);
+        return Err(Error::not_found(format!("photo {id:?}")));
     }
     kiosk.refresh_photos()?;
     crate::photos::push_playlist(app, kiosk);
@@ -46,6 +47,7 @@ pub fn set_photo_hidden<R: Runtime>(
         &app,
         &kiosk,
         &control,
+        &id,
         |s| s.set_photo_hidden(&id, hidden),
         what,
     )
@@ -68,6 +70,7 @@ pub fn set_photo_approved<R: Runtime>(
         &app,
         &kiosk,
         &control,
+        &id,
         |s| s.set_photo_approved(&id, approved),
         what,
     )
@@ -124,16 +127,14 @@ pub fn upload_photo(control: State<'_, Control>, request: tauri::ipc::Request<'_
     } else {
         format!("{name}.jpg")
     };
-    let io = |path: &std::path::Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
-    std::fs::create_dir_all(&control.uploads).map_err(io(&control.uploads))?;
+    let io = kiosk_core::Error::io;
+    std::fs::create_dir_all(&control.uploads)
+        .map_err(io("create the upload folder", &control.uploads))?;
     let target = control.uploads.join(&name);
     let temp = control.uploads.join(format!(".{name}.part"));
     std::fs::write(&temp, bytes)
         .and_then(|_| std::fs::rename(&temp, &target))
-        .map_err(io(&target))?;
+        .map_err(io("write the photo", &target))?;
     tracing::info!(file = %target.display(), "control panel: photo uploaded");
     Ok(Done {
         what: format!("{name} uploaded; it shows once it is processed."),
