@@ -10,6 +10,8 @@ mod cli;
 mod e2e;
 #[path = "app/e2e_control.rs"]
 mod e2e_control;
+#[path = "app/e2e_stall.rs"]
+mod e2e_stall;
 #[path = "app/e2e_usb.rs"]
 mod e2e_usb;
 #[path = "app/ipc.rs"]

@@ -12,9 +12,9 @@ use crate::support::{demo_file, kiosk, Driver, Screen};
 const T: &str = "2020-02-26T10:20:00-05:00";
 
 /// The kiosk looks at its mount roots every 2 s; a stick is handled within this.
-const STICK_SEEN: Duration = Duration::from_secs(10);
+pub(crate) const STICK_SEEN: Duration = Duration::from_secs(10);
 
-async fn notice(c: &Client) -> String {
+pub(crate) async fn notice(c: &Client) -> String {
     let v: Value = c
         .execute(
             "const n = document.querySelector('#notice'); return n.hidden ? '' : n.textContent",
@@ -26,7 +26,11 @@ async fn notice(c: &Client) -> String {
 }
 
 /// Wait until the notice satisfies `ready`; its text.
-async fn wait_for_notice(c: &Client, what: &str, ready: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn wait_for_notice(
+    c: &Client,
+    what: &str,
+    ready: impl Fn(&str) -> bool,
+) -> String {
     let since = Instant::now();
     loop {
         let text = notice(c).await;
@@ -74,7 +78,7 @@ fn report_path(stick: &Path) -> PathBuf {
 }
 
 /// Wait until the stick's report says `fragment`; the report.
-fn wait_for_report(stick: &Path, fragment: &str) -> String {
+pub(crate) fn wait_for_report(stick: &Path, fragment: &str) -> String {
     let path = report_path(stick);
     let since = Instant::now();
     loop {

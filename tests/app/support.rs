@@ -312,11 +312,16 @@ impl Driver {
 
     /// Launch the app with `args` and open a WebDriver session on its window.
     pub async fn launch(&self, args: &[&str]) -> fantoccini::Client {
+        self.launch_bin(BIN, args).await
+    }
+
+    /// The same with another build of the app (to compare two builds).
+    pub async fn launch_bin(&self, bin: &str, args: &[&str]) -> fantoccini::Client {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({"application": BIN, "args": args}),
+            serde_json::json!({"application": bin, "args": args}),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         fantoccini::ClientBuilder::new(connector)

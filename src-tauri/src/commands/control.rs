@@ -38,7 +38,14 @@ pub fn control_state(
     control: State<'_, Control>,
     day: Option<String>,
 ) -> Result<ControlState> {
-    Ok(control::state(&kiosk, &control, day.as_deref()))
+    let started = std::time::Instant::now();
+    let state = control::state(&kiosk, &control, day.as_deref());
+    let took = started.elapsed();
+    // The panel polls this every 2 s; a slow answer is worth a line in the log.
+    if took > std::time::Duration::from_millis(50) {
+        tracing::warn!(ms = took.as_millis() as u64, "control_state was slow");
+    }
+    Ok(state)
 }
 
 #[tauri::command(async)]
