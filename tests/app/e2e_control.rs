@@ -1,5 +1,5 @@
 //! End-to-end: the control panel's tabs as an organizer sees them, each
-//! saved as a screenshot at 1920x1080 for a person to look at.
+//! saved as a screenshot at 1920x1080 and 3840x2160 for a person to look at.
 
 use std::time::Duration;
 
@@ -8,9 +8,15 @@ use crate::e2e::{data_dir, first_render, save_screenshot, SERIAL, T};
 use crate::support::{demo_file, Driver, Screen};
 
 #[tokio::test(flavor = "multi_thread")]
-async fn every_control_panel_tab_at_1080p() {
+async fn every_control_panel_tab_at_1080p_and_4k() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
+    every_tab((1920, 1080), "1080p").await;
+    every_tab((3840, 2160), "4k").await;
+}
+
+async fn every_tab(size: (u32, u32), name: &str) {
+    let shot = |tab: &str| format!("control-tab-{tab}-{name}.png");
+    let screen = Screen::start(size.0, size.1);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let config = data.path().join("config.toml");
@@ -44,7 +50,7 @@ async fn every_control_panel_tab_at_1080p() {
     )
     .await;
     click(&c, "#rooms [data-room-id=\"main\"]").await;
-    save_screenshot(&c, &screen, "control-tab-schedule-1080p.png", (1920, 1080)).await;
+    save_screenshot(&c, &screen, &shot("schedule"), size).await;
 
     open_tab(&c, "Announce").await;
     c.find(fantoccini::Locator::Css("#announcement-text"))
@@ -61,13 +67,7 @@ async fn every_control_panel_tab_at_1080p() {
         "the announcement is listed",
     )
     .await;
-    save_screenshot(
-        &c,
-        &screen,
-        "control-tab-announcements-1080p.png",
-        (1920, 1080),
-    )
-    .await;
+    save_screenshot(&c, &screen, &shot("announcements"), size).await;
 
     open_tab(&c, "Photos").await;
     wait_js(
@@ -77,7 +77,7 @@ async fn every_control_panel_tab_at_1080p() {
         "the demo photos are listed with their thumbnails",
     )
     .await;
-    save_screenshot(&c, &screen, "control-tab-photos-1080p.png", (1920, 1080)).await;
+    save_screenshot(&c, &screen, &shot("photos"), size).await;
 
     open_tab(&c, "Sources").await;
     wait_js(
@@ -87,7 +87,7 @@ async fn every_control_panel_tab_at_1080p() {
         "the source and the revisions are listed",
     )
     .await;
-    save_screenshot(&c, &screen, "control-tab-sources-1080p.png", (1920, 1080)).await;
+    save_screenshot(&c, &screen, &shot("sources"), size).await;
 
     open_tab(&c, "Audit").await;
     wait_js(
@@ -97,7 +97,7 @@ async fn every_control_panel_tab_at_1080p() {
         "the audit log lists the announcement",
     )
     .await;
-    save_screenshot(&c, &screen, "control-tab-audit-1080p.png", (1920, 1080)).await;
+    save_screenshot(&c, &screen, &shot("audit"), size).await;
     assert_eq!(
         js(
             &c,

@@ -147,7 +147,7 @@ export async function showPreview(edit) {
     stop.dataset.kind = 'absorbed';
     stop.replaceChildren(
       el('strong', null, 'Stops at '),
-      textEl('span', 'stop-title clamp-1', abs.title),
+      textEl('span', 'stop-title', abs.title),
       ` (${abs.old_start_local}): it starts ${abs.new_start_local} instead of ${abs.old_start_local} and ends as planned. Later sessions keep their times.`,
     );
   } else if (plan.runs_to_day_end) {
