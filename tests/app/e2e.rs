@@ -116,6 +116,18 @@ pub(crate) fn data_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
+/// The organizer's PIN in the end-to-end tests.
+pub(crate) const PANEL_PIN: &str = "2468";
+
+/// A config in `dir` that sets the control panel's PIN (hashed as
+/// `set-pin` stores it), then `extra` lines; its path.
+pub(crate) fn panel_config(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+    let config = dir.join("config.toml");
+    let hash = kiosk_core::pin::hash_pin(PANEL_PIN).unwrap();
+    std::fs::write(&config, format!("control_pin_hash = \"{hash}\"\n{extra}")).unwrap();
+    config
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_room_screen_shows_what_now_prints_at_1080p() {
     let _one = SERIAL.lock().await;
@@ -893,9 +905,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
     let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
-    let config = data.path().join("config.toml");
-    let hash = kiosk_core::pin::hash_pin("2468").unwrap();
-    std::fs::write(&config, format!("control_pin_hash = \"{hash}\"\n")).unwrap();
+    let config = panel_config(data.path(), "");
     let schedule = demo_file();
     let c = driver
         .launch(&[
@@ -936,7 +946,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
     .await;
     save_screenshot(&c, &screen, "control-locked-1080p.png", (1920, 1080)).await;
     let pin = c.find(fantoccini::Locator::Css("#pin")).await.unwrap();
-    pin.send_keys("2468").await.unwrap();
+    pin.send_keys(PANEL_PIN).await.unwrap();
     click(&c, "#unlock").await;
     wait_js(
         &c,

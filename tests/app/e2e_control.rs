@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::e2e::{click, js, open_tab, switch_to_page, unlock_panel, wait_js};
-use crate::e2e::{data_dir, first_render, save_screenshot, SERIAL, T};
+use crate::e2e::{data_dir, first_render, panel_config, save_screenshot, PANEL_PIN, SERIAL, T};
 use crate::support::{demo_file, Driver, Screen};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -19,9 +19,7 @@ async fn every_tab(size: (u32, u32), name: &str) {
     let screen = Screen::start(size.0, size.1);
     let driver = Driver::start(&screen);
     let data = data_dir();
-    let config = data.path().join("config.toml");
-    let hash = kiosk_core::pin::hash_pin("2468").unwrap();
-    std::fs::write(&config, format!("control_pin_hash = \"{hash}\"\n")).unwrap();
+    let config = panel_config(data.path(), "");
     let schedule = demo_file();
     let c = driver
         .launch(&[
@@ -41,7 +39,7 @@ async fn every_tab(size: (u32, u32), name: &str) {
         .await;
     switch_to_page(&c, "/index.html").await;
     first_render(&c, std::time::Instant::now()).await;
-    unlock_panel(&c, "2468").await;
+    unlock_panel(&c, PANEL_PIN).await;
     wait_js(
         &c,
         "return !!document.querySelector('#rooms [data-room-id=\"main\"]')",

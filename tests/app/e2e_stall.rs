@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::e2e::{data_dir, first_render, js, switch_to_page, unlock_panel, wait_js, SERIAL, T};
+use crate::e2e::{data_dir, first_render, js, panel_config, switch_to_page};
+use crate::e2e::{unlock_panel, wait_js, PANEL_PIN, SERIAL, T};
 use crate::support::{demo_file, kiosk, Driver, Screen, BIN};
 
 /// 16 photos of 64 MiB (the bundle format's largest) make 1 GiB.
@@ -114,16 +115,13 @@ async fn a_1_gib_usb_bundle_stalls_neither_the_display_nor_the_panel() {
     std::fs::remove_dir_all(&photos).unwrap();
     let mounts = work.path().join("media");
     std::fs::create_dir(&mounts).unwrap();
-    let config = work.path().join("config.toml");
-    let hash = kiosk_core::pin::hash_pin("2468").unwrap();
-    std::fs::write(
-        &config,
-        format!(
-            "control_pin_hash = \"{hash}\"\nlog_level = \"info\"\n\n[bundle]\nmount_roots = [{:?}]\n",
+    let config = panel_config(
+        work.path(),
+        &format!(
+            "log_level = \"info\"\n\n[bundle]\nmount_roots = [{:?}]\n",
             mounts.to_str().unwrap()
         ),
-    )
-    .unwrap();
+    );
     let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
@@ -151,7 +149,7 @@ async fn a_1_gib_usb_bundle_stalls_neither_the_display_nor_the_panel() {
     switch_to_page(&c, "/index.html").await;
     first_render(&c, Instant::now()).await;
     js(&c, DISPLAY_PROBE).await;
-    unlock_panel(&c, "2468").await;
+    unlock_panel(&c, PANEL_PIN).await;
     js(&c, PANEL_PROBE).await;
     // The probes are running before the stick comes.
     wait_js(
