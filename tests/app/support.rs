@@ -191,63 +191,66 @@ impl Screen {
     pub fn start(width: u32, height: u32) -> Screen {
         need("Xvfb");
         need("matchbox-window-manager");
-        // A display number no other test run is likely to hold.
-        let mut n = 200 + (std::process::id() % 300);
-        while Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
-            n += 1;
-        }
-        let display = format!(":{n}");
-        let xvfb = spawn_group(
+        need("xprop");
+        // Xvfb picks a display no one holds (lock files and sockets alike)
+        // and writes its number once it accepts connections.
+        let mut xvfb = spawn_group(
             Command::new("Xvfb")
                 .args([
-                    &display,
+                    "-displayfd",
+                    "1",
                     "-screen",
                     "0",
                     &format!("{width}x{height}x24"),
                     "-nolisten",
                     "tcp",
                 ])
-                .stdout(Stdio::null())
+                .stdout(Stdio::piped())
                 .stderr(Stdio::null()),
         )
         .expect("start Xvfb");
+        let mut number = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(xvfb.stdout.take().expect("Xvfb's stdout")),
+            &mut number,
+        )
+        .expect("Xvfb says its display");
         let xvfb = Guard(xvfb);
-        // The socket appears before the server answers: ask it something.
-        need("xprop");
-        let root_property = |name: &str| {
-            Command::new("xprop")
-                .args(["-display", &display, "-root", name])
-                .stderr(Stdio::null())
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        };
-        wait_until(
-            Duration::from_secs(20),
-            || root_property("_NET_SUPPORTING_WM_CHECK").is_some(),
-            "Xvfb to answer",
-        );
+        let display = format!(":{}", number.trim());
+        assert!(display.len() > 1, "Xvfb gave no display number");
+        let wm_log = tempfile::NamedTempFile::new().unwrap();
         let wm = Command::new("matchbox-window-manager")
             .args(["-use_titlebar", "no"])
             .env("DISPLAY", &display)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(wm_log.reopen().unwrap())
             .spawn()
             .expect("start matchbox-window-manager");
+        let mut wm = Guard(wm);
         // A window opened before the manager owns the screen is never managed
         // (no fullscreen): wait until it announces itself on the root window.
-        wait_until(
-            Duration::from_secs(20),
-            || root_property("_NET_SUPPORTING_WM_CHECK").is_some_and(|p| p.contains("window id")),
-            "the window manager to own the screen",
-        );
+        let start = Instant::now();
+        loop {
+            let owned = Command::new("xprop")
+                .args(["-display", &display, "-root", "_NET_SUPPORTING_WM_CHECK"])
+                .stderr(Stdio::null())
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id"));
+            if owned {
+                break;
+            }
+            let exited = wm.0.try_wait().ok().flatten();
+            assert!(
+                exited.is_none() && start.elapsed() < Duration::from_secs(20),
+                "the window manager did not take {display} (exit: {exited:?}): {}",
+                std::fs::read_to_string(wm_log.path()).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
         Screen {
             display,
             _xvfb: xvfb,
-            _wm: Guard(wm),
+            _wm: wm,
         }
     }
 }

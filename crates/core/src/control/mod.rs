@@ -6,13 +6,15 @@
 //! the display's own now rule, limits from the one constant each.
 //!
 //! - [`view`]: the serialised types (their TypeScript is [`typescript()`]).
-//! - [`build`]: [`control_view`] and [`lock_view`], pure functions.
+//! - [`build`]: [`control_view`] and [`lock_view`], pure functions (the
+//!   view's parts in `rows.rs`).
 //! - [`intent`]: wall-clock times resolved within a conference day.
 //! - [`preview`]: what an edit would move, before it is made.
 
 pub mod build;
 pub mod intent;
 pub mod preview;
+mod rows;
 pub mod typescript;
 pub mod view;
 
