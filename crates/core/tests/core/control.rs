@@ -452,3 +452,68 @@ fn the_typescript_declarations_are_up_to_date() {
         );
     }
 }
+
+/// `(day, start, end, room, a fragment of the refusal)`: an added session
+/// the panel sends wrong is refused with what and where, nothing stored.
+#[test]
+fn a_wrong_new_session_is_refused_saying_why() {
+    let schedule = evening();
+    for (day, start, end, room, expect) in [
+        (
+            "27 Dec",
+            "10:00",
+            "11:00",
+            "saal1",
+            "\"27 Dec\" is not a day of this event",
+        ),
+        (
+            "2025-12-27",
+            "ten",
+            "11:00",
+            "saal1",
+            "start: \"ten\" is not a time",
+        ),
+        (
+            "2025-12-27",
+            "10:00",
+            "25:99",
+            "saal1",
+            "end: \"25:99\" is not a time",
+        ),
+        (
+            "2025-12-27",
+            "14:00",
+            "13:00",
+            "saal1",
+            "would end (13:00) before it starts (14:00)",
+        ),
+        (
+            "2025-12-27",
+            "10:00",
+            "11:00",
+            "Kitchen",
+            "there is no room \"Kitchen\"",
+        ),
+        (
+            "2025-12-27",
+            "23:40",
+            "23:55",
+            "saal1",
+            "would overlap \"late\"",
+        ),
+    ] {
+        let intent = EditIntent::AddSession {
+            room: room.into(),
+            title: "New".into(),
+            speakers: Vec::new(),
+            session_kind: Talk,
+            day: day.into(),
+            start: start.into(),
+            end: end.into(),
+        };
+        let err = intent
+            .resolve_checked(&schedule, local("2025-12-27T20:00"))
+            .expect_err(expect);
+        assert!(err.to_string().contains(expect), "{expect}: {err}");
+    }
+}
