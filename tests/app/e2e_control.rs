@@ -106,3 +106,116 @@ async fn every_tab(size: (u32, u32), name: &str) {
     );
     c.close().await.unwrap();
 }
+
+/// Set an input's value as typed (WebDriver's typing into a fresh dialog
+/// races its focus), then let the page see it.
+async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
+    let script = format!(
+        "const i = document.querySelector({}); i.value = {}; i.dispatchEvent(new Event('input', {{bubbles: true}})); return true",
+        serde_json::to_string(css).unwrap(),
+        serde_json::to_string(text).unwrap()
+    );
+    js(c, &script).await;
+}
+
+/// As an organizer would: another day's tab, a late start typed as a wall
+/// time, a preview, the change on the row; a speaker the event does not know
+/// is refused in the dialog with the name.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organizer_picks_a_day_marks_a_late_start_and_sees_it() {
+    let _one = SERIAL.lock().await;
+    let screen = Screen::start(1920, 1080);
+    let driver = Driver::start(&screen);
+    let data = data_dir();
+    let config = panel_config(data.path(), "");
+    let schedule = demo_file();
+    let c = driver
+        .launch(&[
+            "--schedule",
+            &schedule,
+            "--room",
+            "Main hall",
+            "--control",
+            "--at",
+            T,
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data.path().to_str().unwrap(),
+            "--photo-wall",
+            "off",
+        ])
+        .await;
+    unlock_panel(&c, PANEL_PIN).await;
+    wait_js(
+        &c,
+        "return !!document.querySelector('#timeline [data-phase=\"now\"]')",
+        Duration::from_secs(20),
+        "today's sessions, one on screen",
+    )
+    .await;
+    // Another day: its sessions, none on screen now.
+    click(&c, "#days [data-day=\"2020-02-27\"]").await;
+    wait_js(
+        &c,
+        "return document.querySelector('#timeline-title').textContent.includes('Thu 27 Feb') && !document.querySelector('#timeline [data-phase=\"now\"]') && !!document.querySelector('#timeline [data-phase=\"upcoming\"]')",
+        Duration::from_secs(10),
+        "the 27th's sessions",
+    )
+    .await;
+    // Back to today; the talk on screen started at 10:14, not 10:10.
+    click(&c, "#days [data-day=\"2020-02-26\"]").await;
+    wait_js(
+        &c,
+        "return !!document.querySelector('#timeline [data-session-id=\"d1-cloudprovider\"][data-phase=\"now\"]')",
+        Duration::from_secs(10),
+        "today again",
+    )
+    .await;
+    click(
+        &c,
+        "#timeline [data-session-id=\"d1-cloudprovider\"] [data-action=\"started-at\"]",
+    )
+    .await;
+    type_into(&c, "#dialog-started", "10:14").await;
+    click(&c, "#dialog-confirm").await;
+    wait_js(
+        &c,
+        "return document.querySelector('#delay-preview').open && document.querySelector('#delay-preview-title').textContent.includes('(+4 min)')",
+        Duration::from_secs(10),
+        "the preview of a 4-minute late start",
+    )
+    .await;
+    save_screenshot(
+        &c,
+        &screen,
+        "control-started-at-preview-1080p.png",
+        (1920, 1080),
+    )
+    .await;
+    click(&c, "#delay-confirm").await;
+    wait_js(
+        &c,
+        "const row = document.querySelector('#timeline [data-session-id=\"d1-cloudprovider\"]'); return !!row && row.querySelector('.start').textContent === '10:14' && row.textContent.includes('+4 min')",
+        Duration::from_secs(10),
+        "the row shows the new start and the delay",
+    )
+    .await;
+    // A speaker the event does not know: refused in the dialog, by name.
+    click(
+        &c,
+        "#timeline [data-session-id=\"d1-cloudprovider\"] [data-action=\"edit\"]",
+    )
+    .await;
+    type_into(&c, ".speaker-row input", "Nobody Known").await;
+    click(&c, "#dialog-confirm").await;
+    wait_js(
+        &c,
+        "const e = document.querySelector('#dialog-error'); return !e.hidden && e.textContent.includes('\"Nobody Known\"')",
+        Duration::from_secs(10),
+        "the refusal names the speaker",
+    )
+    .await;
+    click(&c, "#dialog-cancel").await;
+    c.close().await.unwrap();
+}
