@@ -1,11 +1,31 @@
 //! End-to-end: the control panel's tabs as an organizer sees them, each
 //! saved as a screenshot at 1920x1080 and 3840x2160 for a person to look at.
 
+use std::path::Path;
 use std::time::Duration;
 
 use crate::e2e::{click, js, open_tab, switch_to_page, unlock_panel, wait_js};
 use crate::e2e::{data_dir, first_render, panel_config, save_screenshot, PANEL_PIN, SERIAL, T};
 use crate::support::{demo_file, Driver, Screen};
+
+/// The kiosk of the main hall at `T`, its panel open (locked), the PIN set,
+/// its data in `data`; `extra` says where the schedule comes from.
+async fn launch_with_panel(driver: &Driver, data: &Path, extra: &[&str]) -> fantoccini::Client {
+    let config = panel_config(data, "");
+    let mut args = vec![
+        "--room",
+        "Main hall",
+        "--control",
+        "--at",
+        T,
+        "--config",
+        config.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    driver.launch(&args).await
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_control_panel_tab_at_1080p_and_4k() {
@@ -19,24 +39,8 @@ async fn every_tab(size: (u32, u32), name: &str) {
     let screen = Screen::start(size.0, size.1);
     let driver = Driver::start(&screen);
     let data = data_dir();
-    let config = panel_config(data.path(), "");
     let schedule = demo_file();
-    let c = driver
-        .launch(&[
-            "--demo",
-            "--source",
-            &schedule,
-            "--room",
-            "Main hall",
-            "--control",
-            "--at",
-            T,
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            data.path().to_str().unwrap(),
-        ])
-        .await;
+    let c = launch_with_panel(&driver, data.path(), &["--demo", "--source", &schedule]).await;
     switch_to_page(&c, "/index.html").await;
     first_render(&c, std::time::Instant::now()).await;
     unlock_panel(&c, PANEL_PIN).await;
@@ -67,35 +71,27 @@ async fn every_tab(size: (u32, u32), name: &str) {
     .await;
     save_screenshot(&c, &screen, &shot("announcements"), size).await;
 
-    open_tab(&c, "Photos").await;
-    wait_js(
-        &c,
-        "return document.querySelectorAll('#photos img').length >= 6 && [...document.querySelectorAll('#photos img')].every((i) => i.complete && i.naturalWidth > 0)",
-        Duration::from_secs(60),
-        "the demo photos are listed with their thumbnails",
-    )
-    .await;
-    save_screenshot(&c, &screen, &shot("photos"), size).await;
-
-    open_tab(&c, "Sources").await;
-    wait_js(
-        &c,
-        "return !!document.querySelector('#sources [data-source]') && !!document.querySelector('#revisions [data-revision]')",
-        Duration::from_secs(10),
-        "the source and the revisions are listed",
-    )
-    .await;
-    save_screenshot(&c, &screen, &shot("sources"), size).await;
-
-    open_tab(&c, "Audit").await;
-    wait_js(
-        &c,
-        "return document.querySelector('#audit').textContent.includes('Lunch is served')",
-        Duration::from_secs(10),
-        "the audit log lists the announcement",
-    )
-    .await;
-    save_screenshot(&c, &screen, &shot("audit"), size).await;
+    for (tab, ready, what) in [
+        (
+            "Photos",
+            "return document.querySelectorAll('#photos img').length >= 6 && [...document.querySelectorAll('#photos img')].every((i) => i.complete && i.naturalWidth > 0)",
+            "the demo photos are listed with their thumbnails",
+        ),
+        (
+            "Sources",
+            "return !!document.querySelector('#sources [data-source]') && !!document.querySelector('#revisions [data-revision]')",
+            "the source and the revisions are listed",
+        ),
+        (
+            "Audit",
+            "return document.querySelector('#audit').textContent.includes('Lunch is served')",
+            "the audit log lists the announcement",
+        ),
+    ] {
+        open_tab(&c, tab).await;
+        wait_js(&c, ready, Duration::from_secs(60), what).await;
+        save_screenshot(&c, &screen, &shot(&tab.to_lowercase()), size).await;
+    }
     assert_eq!(
         js(
             &c,
@@ -127,25 +123,13 @@ async fn an_organizer_picks_a_day_marks_a_late_start_and_sees_it() {
     let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
-    let config = panel_config(data.path(), "");
     let schedule = demo_file();
-    let c = driver
-        .launch(&[
-            "--schedule",
-            &schedule,
-            "--room",
-            "Main hall",
-            "--control",
-            "--at",
-            T,
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            data.path().to_str().unwrap(),
-            "--photo-wall",
-            "off",
-        ])
-        .await;
+    let c = launch_with_panel(
+        &driver,
+        data.path(),
+        &["--schedule", &schedule, "--photo-wall", "off"],
+    )
+    .await;
     unlock_panel(&c, PANEL_PIN).await;
     wait_js(
         &c,
