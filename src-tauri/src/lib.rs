@@ -7,8 +7,10 @@ pub mod commands;
 pub mod control;
 mod control_cli;
 pub mod display;
+pub mod error;
 mod instance;
 pub mod kiosk;
+mod locks;
 mod logging;
 mod photo_cli;
 pub mod photos;
@@ -33,7 +35,7 @@ pub fn app_builder<R: Runtime>(
     kiosk: Kiosk,
     control: control::Control,
 ) -> Builder<R> {
-    use commands::control as c;
+    use commands::{control as c, photos as p};
     builder
         .manage(kiosk)
         .manage(control)
@@ -50,10 +52,10 @@ pub fn app_builder<R: Runtime>(
             c::undo,
             c::add_announcement,
             c::remove_announcement,
-            c::set_photo_hidden,
-            c::set_photo_approved,
-            c::set_approve_mode,
-            c::upload_photo,
+            p::set_photo_hidden,
+            p::set_photo_approved,
+            p::set_approve_mode,
+            p::upload_photo,
             c::sync_now,
             c::set_active_source,
             c::rollback,

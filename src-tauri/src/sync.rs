@@ -148,6 +148,10 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
             checking.elapsed(),
             settings.poll_interval,
         );
+        // In the kiosk's time, which runs `speed` times faster in rehearsals.
+        let ahead = jiff::SignedDuration::try_from(wait.mul_f64(kiosk.clock().speed()))
+            .unwrap_or(jiff::SignedDuration::ZERO);
+        kiosk.set_next_check(&name, kiosk.clock().now() + ahead);
         match rx.recv_timeout(wait) {
             Ok(()) => while rx.try_recv().is_ok() {},
             Err(mpsc::RecvTimeoutError::Timeout) => {}

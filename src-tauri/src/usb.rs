@@ -52,7 +52,13 @@ fn run<R: Runtime>(app: AppHandle<R>, settings: UsbSettings) {
         let present: HashSet<PathBuf> = bundle::find_bundles(&settings.mount_roots)
             .into_iter()
             .collect();
-        handled.retain(|p| present.contains(p));
+        handled.retain(|p| {
+            let still = present.contains(p);
+            if !still {
+                tracing::info!(stick = %p.display(), "USB stick removed");
+            }
+            still
+        });
         for stick in present {
             if handled.insert(stick.clone()) {
                 handle(&app, &settings, &stick);
@@ -66,10 +72,10 @@ fn run<R: Runtime>(app: AppHandle<R>, settings: UsbSettings) {
 pub fn handle<R: Runtime>(app: &AppHandle<R>, settings: &UsbSettings, stick: &std::path::Path) {
     tracing::info!(stick = %stick.display(), "USB bundle found");
     let kiosk = app.state::<Kiosk>();
-    let outcome = {
-        let mut store = kiosk.store().lock().unwrap_or_else(|p| p.into_inner());
-        bundle::process(stick, &settings.bundle, &mut store, &SafeOpener)
-    };
+    // Staging and hashing (up to the bundle's size) happen outside the
+    // store's lock; only the checks and the final apply take it, briefly,
+    // so the panel and the screens never wait for the stick.
+    let outcome = bundle::process_shared(stick, &settings.bundle, kiosk.store(), &SafeOpener);
     let notice = match &outcome {
         Ok(ApplyOutcome::Applied(applied)) => {
             let inbox = settings.photo_inboxes.join(applied.photo_origin());

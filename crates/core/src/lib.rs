@@ -7,6 +7,7 @@
 pub mod bundle;
 pub mod clock;
 pub mod config;
+pub mod control;
 pub mod demo;
 pub mod draft;
 pub mod edits;

@@ -153,6 +153,11 @@ impl Store {
         Ok(())
     }
 
+    /// The store's file (or `:memory:`), as its errors name it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         self.sql(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)))
     }

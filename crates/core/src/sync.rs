@@ -481,3 +481,19 @@ fn take_feed(
         accepted_version: opened.signed_by.map(|_| version),
     })
 }
+/// May a schedule from source `index` (0 = highest priority) replace the one
+/// shown, which came from source `active`? Yes, unless the active source
+/// ranks higher and still works. The organizer's `preferred` source ranks
+/// above all; the others rank by their place in the configuration.
+pub fn may_replace(
+    index: usize,
+    active: Option<usize>,
+    preferred: Option<usize>,
+    active_works: bool,
+) -> bool {
+    let rank = |i: usize| if Some(i) == preferred { 0 } else { i + 1 };
+    match active {
+        Some(a) if rank(a) < rank(index) => !active_works,
+        _ => true,
+    }
+}

@@ -30,7 +30,7 @@ mod report;
 mod sign;
 mod stage;
 
-pub use apply::{apply, process, Applied, ApplyOutcome, Settings};
+pub use apply::{apply, process, process_shared, Applied, ApplyOutcome, Settings, StoreAccess};
 pub use check::{check, locate, CheckedBundle, Current, Policy, PolicyMode};
 pub use detect::{default_mount_roots, find_bundles, MAX_ENTRIES_PER_ROOT};
 pub use error::BundleError;

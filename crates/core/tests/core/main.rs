@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod bundle;
+mod control;
 mod edits;
 mod errors;
 mod feed;

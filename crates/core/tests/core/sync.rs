@@ -237,3 +237,35 @@ fn the_next_check_waits_by_what_happened() {
         );
     }
 }
+/// `(source, active, preferred, active works, may replace)`.
+type PriorityCase = (usize, Option<usize>, Option<usize>, bool, bool);
+
+fn check_priority(cases: &[PriorityCase]) {
+    for &(index, active, preferred, works, expect) in cases {
+        assert_eq!(
+            kiosk_core::sync::may_replace(index, active, preferred, works),
+            expect,
+            "source {index}, active {active:?}, preferred {preferred:?}, works {works}"
+        );
+    }
+}
+
+#[test]
+fn a_source_replaces_the_shown_schedule_by_priority() {
+    check_priority(&[
+        // Nothing shown yet: any source.
+        (1, None, None, true, true),
+        // The same source, or a higher one, always.
+        (0, Some(0), None, true, true),
+        (0, Some(1), None, true, true),
+        // A lower one only while the active one fails.
+        (1, Some(0), None, true, false),
+        (1, Some(0), None, false, true),
+        (2, Some(1), None, true, false),
+        // The organizer's choice ranks first, whatever its place.
+        (2, Some(0), Some(2), true, true),
+        (0, Some(2), Some(2), true, false),
+        (0, Some(2), Some(2), false, true),
+        (1, Some(0), Some(2), true, false),
+    ]);
+}
