@@ -8,6 +8,7 @@ fn main() {
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")
             .app_manifest(tauri_build::AppManifest::new().commands(&[
                 "get_snapshot",
+                "report_render",
                 "get_photos",
                 "open_control_panel",
                 "control_state",

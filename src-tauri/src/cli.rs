@@ -22,7 +22,6 @@ use crate::kiosk::Kiosk;
 use crate::photo_cli;
 use crate::sync::SyncSettings;
 use kiosk_core::config::WallPolicy;
-use kiosk_core::photos::worker::Destination;
 use kiosk_core::photos::Playlist;
 use kiosk_core::sync::Source;
 use std::time::Duration;
@@ -180,9 +179,6 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
     },
-    /// The photo worker (started by the kiosk itself, one per photo).
-    #[command(hide = true)]
-    PhotoWorker(WorkerArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -257,22 +253,6 @@ struct RenderArgs {
     long_edge: u32,
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-struct WorkerArgs {
-    #[arg(long)]
-    input: PathBuf,
-    #[arg(long = "long-edge", required = true)]
-    long_edges: Vec<u32>,
-    #[arg(long, conflicts_with = "output", required_unless_present = "output")]
-    out_dir: Option<PathBuf>,
-    #[arg(long)]
-    output: Option<PathBuf>,
-    #[arg(long, default_value_t = 1024)]
-    memory_mb: u64,
-    #[arg(long, default_value_t = 31)]
-    cpu_secs: u64,
 }
 
 #[derive(Args, Debug)]
@@ -352,20 +332,6 @@ pub fn main() -> ExitCode {
             config,
             data_dir,
         })) => photo_cli::cmd_photos_ingest(folder, config, data_dir),
-        Some(Command::PhotoWorker(a)) => {
-            let destination = match (a.out_dir, a.output) {
-                (Some(dir), _) => Destination::Cache(dir),
-                (None, Some(file)) => Destination::File(file),
-                (None, None) => unreachable!("clap requires one"),
-            };
-            Ok(photo_cli::photo_worker(
-                &a.input,
-                a.long_edges,
-                destination,
-                a.memory_mb,
-                a.cpu_secs,
-            ))
-        }
         Some(Command::Control(args)) => run_gui(args, Mode::ControlOnly),
         Some(Command::SetPin { config }) => crate::control_cli::cmd_set_pin(config),
         Some(Command::Serve {
@@ -525,6 +491,8 @@ enum Mode {
 
 fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
     let config = Config::load(args.config.as_deref())?;
+    // Before logging starts its thread: this may set WebKit's environment.
+    let engine = crate::webkit::prepare(&config.webview);
     let data_dir = args.data_dir.clone().unwrap_or_else(|| config.data_dir());
     let log_level = args
         .log_level
@@ -532,6 +500,7 @@ fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         .unwrap_or_else(|| config.log_level.clone());
     let keep_days = args.log_keep_days.unwrap_or(config.log_keep_days);
     let _log_guard = crate::logging::init(&log_level, Some(&data_dir), keep_days);
+    crate::webkit::log(&engine);
     let start = match &args.at {
         Some(text) => parse_instant(text)?,
         None => Timestamp::now(),
@@ -693,6 +662,7 @@ fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         feed,
         display: mode == Mode::Display,
         control: args.control,
+        engine,
     };
     crate::run_display(kiosk, control, options, services, listener).map_err(|e| Error::Store {
         path: data_dir.display().to_string(),

@@ -127,6 +127,8 @@ pub struct Config {
     /// The bearer token followers present (`Authorization: Bearer …` or
     /// `?token=…` in their source URL). Required with `serve_listen`.
     pub serve_token: Option<String>,
+    /// How the display's web engine renders (`[webview]`).
+    pub webview: crate::webview::WebviewConfig,
 }
 
 impl Default for Config {
@@ -158,6 +160,7 @@ impl Default for Config {
             control_idle_lock_secs: 300,
             serve_listen: None,
             serve_token: None,
+            webview: Default::default(),
         }
     }
 }

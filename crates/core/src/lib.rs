@@ -23,6 +23,7 @@ pub mod schedule_json;
 pub mod snapshot;
 pub mod store;
 pub mod sync;
+pub mod webview;
 
 use std::io::Read;
 use std::path::Path;
