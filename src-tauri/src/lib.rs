@@ -10,6 +10,7 @@ pub mod display;
 mod instance;
 pub mod kiosk;
 mod logging;
+mod memory;
 mod photo_cli;
 pub mod photos;
 pub mod sync;

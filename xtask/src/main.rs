@@ -46,7 +46,8 @@ fn main() -> ExitCode {
                  test [ARGS]  install the test tools, run every test (core, integration, end-to-end)\n  \
                  bench [PART] measure, against baselines run in the same command: sync; photos (vs vipsthumbnail and djpeg);\n  \
                  \x20            memory (vs Chromium) and start-up; soak (5,000 photo changes); event (3 days at --speed 600).\n  \
-                 \x20            PART is one of sync, photos, memory, soak, event (default: all, about 30 minutes)\n  \
+                 \x20            PART is one of sync, photos, memory, soak, event (default: all, about 30 minutes);\n  \
+                 \x20            --no-build measures the release binaries as they are\n  \
                  soak         only the photo wall's 5,000-change memory soak\n  \
                  deb          build the Debian package"
             );
@@ -400,13 +401,16 @@ fn scratch(what: &str) -> Result<PathBuf> {
 /// environment variable is set for the kiosk.
 fn bench(parts: &[String]) -> Result {
     const PARTS: [&str; 5] = ["sync", "photos", "memory", "soak", "event"];
+    // `--no-build`: measure the release binaries already built (re-runs).
+    let build = !parts.iter().any(|p| p == "--no-build");
+    let parts: Vec<&String> = parts.iter().filter(|p| *p != "--no-build").collect();
     if let Some(bad) = parts.iter().find(|p| !PARTS.contains(&p.as_str())) {
         return Err(format!(
             "no bench part {bad:?}; parts: {}",
             PARTS.join(", ")
         ));
     }
-    let wanted = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
+    let wanted = |part: &str| parts.is_empty() || parts.iter().any(|p| *p == part);
     let mut packages = BUILD_PACKAGES.to_vec();
     packages.extend_from_slice(&[
         "xvfb",
@@ -435,7 +439,9 @@ fn bench(parts: &[String]) -> Result {
             "sync_bench",
         ]))?;
     }
-    build_release()?;
+    if build {
+        build_release()?;
+    }
     let kiosk = release_binary("summit-kiosk");
     let worker = release_binary("summit-kiosk-photo-worker");
     let work = scratch("bench")?;

@@ -24,6 +24,7 @@ use crate::photo_cli;
 
 pub fn main() -> ExitCode {
     std::sync::LazyLock::force(&crate::STARTED);
+    crate::memory::limit_arenas();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Now(args)) => now::cmd_now(args),

@@ -52,6 +52,7 @@ pub fn report_render() {
     let before = LAST_RENDER_MS.swap(since_start_ms, std::sync::atomic::Ordering::Relaxed);
     if before == 0 {
         tracing::info!(since_start_ms, "first snapshot rendered by the window");
+        crate::memory::start_trimming();
     }
 }
 
