@@ -23,16 +23,16 @@ struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        // SIGTERM first so WebKit's children go with it, then make sure.
-        let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{}", self.0.id())])
-            .stderr(Stdio::null())
-            .status();
-        std::thread::sleep(Duration::from_millis(300));
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.0.id())])
-            .stderr(Stdio::null())
-            .status();
+        // The whole process group (WebKit's or Chromium's children too):
+        // SIGTERM first, then make sure. `--`: a negative pid is no option.
+        for signal in ["TERM", "KILL"] {
+            let _ = Command::new("kill")
+                .args(["-s", signal, "--", &format!("-{}", self.0.id())])
+                .stderr(Stdio::null())
+                .status();
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
