@@ -137,8 +137,11 @@ fn breakdown(pid: u32) -> Vec<(&'static str, f64)> {
                 "[heap]" => "[heap]: the main malloc arena",
                 "[stack]" => "main thread's stack",
                 p if p.starts_with('[') => "kernel ([vdso], …)",
-                p if p.starts_with("/memfd:") || p.starts_with("/dev/shm") => {
-                    "shared memory: the web page's painted buffers"
+                p if p.starts_with("/memfd:")
+                    || p.starts_with("/dev/shm")
+                    || p.starts_with("/SYSV") =>
+                {
+                    "shared memory: painted buffers of the page and window (X SHM, memfd)"
                 }
                 p if Path::new(p) == exe => "summit-kiosk's own code and data",
                 p if p.contains("/photos/renditions/") => "mapped photo renditions",
