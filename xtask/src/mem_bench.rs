@@ -534,13 +534,13 @@ pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
         }
     }
     let end = pss_tree_kib(app.0.id());
-    let applied = log_text(&data).matches("applied").count();
+    let applied = log_text(&data).matches("schedule stored").count();
     drop(app);
     leader.0.kill().ok();
     let warm = warm.ok_or("no warm-up sample")?;
     let growth = |x: u64| (x as f64 / warm as f64 - 1.0) * 100.0;
     println!(
-        "event: 3 days at --speed 600 ({} s, {samples} samples, {applied} log lines of applied changes): PSS after warm-up {:.1} MiB, at the end {:.1} MiB ({:+.1}%), peak {:.1} MiB ({:+.1}%; goal within 5%)",
+        "event: 3 days at --speed 600 ({} s, {samples} samples, {applied} schedule revisions stored from the feed): PSS after warm-up {:.1} MiB, at the end {:.1} MiB ({:+.1}%), peak {:.1} MiB ({:+.1}%; goal within 5%)",
         secs,
         warm as f64 / 1024.0,
         end as f64 / 1024.0,
