@@ -1,7 +1,7 @@
 // The display window: renders the DisplaySnapshot the shell pushes. It never
 // decides what is on; it only shows it. Text goes in through textContent only.
 
-import { getSnapshot, onSnapshot, openControlPanel, options } from './ipc.js';
+import { getSnapshot, onSnapshot, openControlPanel, options, reportRender } from './ipc.js';
 import { setMode, startWall } from './wall.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -223,6 +223,8 @@ function render(snap) {
   renderWall(snap, isRoom);
   renderAnnouncement(snap.announcement);
   tick();
+  // The second animation frame runs once the first has been painted.
+  requestAnimationFrame(() => requestAnimationFrame(() => reportRender().catch(() => {})));
 }
 
 /** The organizer's announcement, over everything but the top bar. */

@@ -11,6 +11,12 @@ export function getSnapshot() {
   return tauri.core.invoke('get_snapshot');
 }
 
+/** Tell the shell a snapshot is on screen (its render heartbeat; the first
+ *  one is the start-up time). Writes nothing. */
+export function reportRender() {
+  return tauri.core.invoke('report_render');
+}
+
 /** Call `handler(snapshot)` whenever the shell pushes a new one. */
 export function onSnapshot(handler) {
   return tauri.event.listen('snapshot-changed', (event) => handler(event.payload));

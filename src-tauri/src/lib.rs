@@ -12,11 +12,13 @@ mod instance;
 pub mod kiosk;
 mod locks;
 mod logging;
+mod memory;
 mod photo_cli;
 pub mod photos;
 mod serve_cli;
 pub mod sync;
 pub mod usb;
+pub mod webkit;
 
 use std::os::unix::net::UnixListener;
 
@@ -43,6 +45,7 @@ pub fn app_builder<R: Runtime>(
         .invoke_handler(tauri::generate_handler![
             commands::get_snapshot,
             commands::get_photos,
+            commands::report_render,
             c::open_control_panel,
             c::control_state,
             c::unlock,
@@ -73,6 +76,8 @@ pub struct Services {
     pub display: bool,
     /// Open the control panel at start.
     pub control: bool,
+    /// How the web engine renders (see `webkit::prepare`).
+    pub engine: kiosk_core::webview::EngineChoice,
 }
 
 /// The generated context (config, embedded `ui/`, capabilities).
@@ -95,6 +100,7 @@ pub fn run_display(
         feed,
         display: open_display,
         control: open_control,
+        engine,
     } = services;
     let kiosk = match feed {
         Some(feed) => kiosk.with_feed(feed.start().map_err(tauri::Error::Io)?),
@@ -102,6 +108,7 @@ pub fn run_display(
     };
     let app = app_builder(Builder::default(), kiosk, control)
         .setup(move |app| {
+            webkit::before_first_webview(&engine);
             if let Some(library) = library {
                 app.manage(photos::PhotoServer {
                     renditions: library.renditions.clone(),
@@ -115,6 +122,7 @@ pub fn run_display(
             let handle = app.handle().clone();
             if open_display {
                 let window = display::open(&handle, &options)?;
+                webkit::configure(&window, &engine);
                 reload_when_web_process_dies(&window);
             }
             if open_control || !open_display {

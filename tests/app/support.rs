@@ -8,7 +8,33 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_summit-kiosk");
 
+/// The photo worker (`crates/photo-worker`), built next to [`BIN`] where
+/// the kiosk looks for it. `cargo test --workspace` builds it (the worker
+/// crate has tests of its own); a filtered run (`--test app photos::`) may
+/// not, so this builds it once per test run, with the same `--workspace`
+/// feature set, which is a no-op when it is fresh.
+pub fn photo_worker() -> &'static Path {
+    static WORKER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    WORKER.get_or_init(|| {
+        let dir = Path::new(BIN).parent().expect("the binary is in a folder");
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo
+            .current_dir(root())
+            .args(["build", "--quiet", "--workspace", "--bin"])
+            .arg(kiosk_core::photos::worker::WORKER_BIN);
+        if dir.file_name().is_some_and(|p| p == "release") {
+            cargo.arg("--release");
+        }
+        let status = cargo.status().expect("run cargo to build the photo worker");
+        assert!(status.success(), "building the photo worker failed");
+        let worker = dir.join(kiosk_core::photos::worker::WORKER_BIN);
+        assert!(worker.is_file(), "no photo worker at {}", worker.display());
+        worker
+    })
+}
+
 pub fn kiosk() -> assert_cmd::Command {
+    photo_worker();
     let mut cmd = assert_cmd::Command::new(BIN);
     cmd.env_remove("RUST_LOG")
         .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests");
@@ -340,6 +366,7 @@ pub struct Driver {
 impl Driver {
     pub fn start(screen: &Screen) -> Driver {
         need("WebKitWebDriver");
+        photo_worker();
         let tauri_driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
             let cargo_bin = std::env::var("CARGO_HOME")
                 .map(PathBuf::from)
@@ -362,7 +389,6 @@ impl Driver {
                 &native.to_string(),
             ])
             .env("DISPLAY", &screen.display)
-            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
             .stdout(Stdio::null())
             .stderr(Stdio::null());

@@ -140,6 +140,8 @@ pub struct Config {
     /// The organizer's minisign public keys: followed feeds must be signed
     /// by one, and so must USB bundles. `[bundle] trusted_keys` count too.
     pub trusted_keys: Vec<String>,
+    /// How the display's web engine renders (`[webview]`).
+    pub webview: crate::webview::WebviewConfig,
 }
 
 impl Default for Config {
@@ -174,6 +176,7 @@ impl Default for Config {
             serve_token_file: None,
             sign_key: None,
             trusted_keys: Vec::new(),
+            webview: Default::default(),
         }
     }
 }

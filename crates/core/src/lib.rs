@@ -27,6 +27,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod store;
 pub mod sync;
+pub mod webview;
 
 use std::io::Read;
 use std::path::Path;

@@ -156,9 +156,6 @@ pub enum Command {
     /// The token: --token-file, SUMMIT_KIOSK_SERVE_TOKEN, or the config's
     /// serve_token_file / serve_token.
     Serve(ServeArgs),
-    /// The photo worker (started by the kiosk itself, one per photo).
-    #[command(hide = true)]
-    PhotoWorker(WorkerArgs),
 }
 
 #[derive(Args, Debug)]
@@ -251,22 +248,6 @@ pub struct RenderArgs {
     pub long_edge: u32,
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-}
-
-#[derive(Args, Debug)]
-pub struct WorkerArgs {
-    #[arg(long)]
-    pub input: PathBuf,
-    #[arg(long = "long-edge", required = true)]
-    pub long_edges: Vec<u32>,
-    #[arg(long, conflicts_with = "output", required_unless_present = "output")]
-    pub out_dir: Option<PathBuf>,
-    #[arg(long)]
-    pub output: Option<PathBuf>,
-    #[arg(long, default_value_t = 1024)]
-    pub memory_mb: u64,
-    #[arg(long, default_value_t = 31)]
-    pub cpu_secs: u64,
 }
 
 #[derive(Args, Debug)]

@@ -14,7 +14,6 @@ use clap::Parser;
 
 use kiosk_core::draft::Validated;
 use kiosk_core::import::{self as importer, Format, ImportOptions};
-use kiosk_core::photos::worker::Destination;
 use kiosk_core::Error;
 
 use args::{BundleCommand, Command, PhotoCommand, PhotosCommand};
@@ -25,6 +24,7 @@ use crate::photo_cli;
 
 pub fn main() -> ExitCode {
     std::sync::LazyLock::force(&crate::STARTED);
+    crate::memory::limit_arenas();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Now(args)) => now::cmd_now(args),
@@ -73,20 +73,6 @@ pub fn main() -> ExitCode {
             config,
             data_dir,
         })) => photo_cli::cmd_photos_ingest(folder, config, data_dir),
-        Some(Command::PhotoWorker(a)) => {
-            let destination = match (a.out_dir, a.output) {
-                (Some(dir), _) => Destination::Cache(dir),
-                (None, Some(file)) => Destination::File(file),
-                (None, None) => unreachable!("clap requires one"),
-            };
-            Ok(photo_cli::photo_worker(
-                &a.input,
-                a.long_edges,
-                destination,
-                a.memory_mb,
-                a.cpu_secs,
-            ))
-        }
         Some(Command::Control(args)) => gui::run_gui(args, Mode::ControlOnly),
         Some(Command::SetPin { config }) => crate::control_cli::cmd_set_pin(config),
         Some(Command::Serve(args)) => crate::serve_cli::cmd_serve(args),

@@ -20,3 +20,4 @@ mod settings;
 mod store;
 mod sync;
 mod wall_clock;
+mod webview;
