@@ -10,20 +10,20 @@ mod bundle;
 mod cli;
 #[path = "app/e2e.rs"]
 mod e2e;
-#[path = "app/e2e_feed.rs"]
-mod e2e_feed;
 #[path = "app/e2e_control.rs"]
 mod e2e_control;
+#[path = "app/e2e_feed.rs"]
+mod e2e_feed;
 #[path = "app/e2e_stall.rs"]
 mod e2e_stall;
 #[path = "app/e2e_usb.rs"]
 mod e2e_usb;
 #[path = "app/ipc.rs"]
 mod ipc;
-#[path = "app/netsafe.rs"]
-mod netsafe;
 #[path = "app/ipc_control.rs"]
 mod ipc_control;
+#[path = "app/netsafe.rs"]
+mod netsafe;
 #[path = "app/photos.rs"]
 mod photos;
 #[path = "app/support.rs"]
