@@ -1,4 +1,4 @@
-//! `cargo xtask demo | test | bench | deb`: the project's set-up and checks,
+//! `cargo xtask demo | test | bench | deb | fuzz`: the project's set-up and checks,
 //! installing what a fresh Debian/Ubuntu machine lacks.
 
 use std::env;
@@ -28,6 +28,7 @@ const TEST_PACKAGES: &[&str] = &[
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+mod fuzz;
 mod photo_bench;
 
 fn main() -> ExitCode {
@@ -39,13 +40,15 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("soak") => soak(),
         Some("deb") => deb(),
+        Some("fuzz") => fuzz::fuzz(rest),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  demo [ARGS]  install what is missing, open the kiosk on the embedded demo\n  \
                  test [ARGS]  install the test tools, run every test (core, integration, end-to-end)\n  \
                  bench        measure sync, photo rendering (vs vipsthumbnail), the display's memory and start-up, and a 5,000-photo soak\n  \
                  soak         only the photo wall's 5,000-change memory soak\n  \
-                 deb          build the Debian package"
+                 deb          build the Debian package\n  \
+                 fuzz [--secs N] [--jobs J] [TARGET...]  fuzz every parser of untrusted bytes (10 min each), minimise the corpus into fuzz/corpus/"
             );
             return ExitCode::from(2);
         }

@@ -6,6 +6,7 @@ mod bundle;
 mod edits;
 mod feed;
 mod fetch;
+mod fuzz_replay;
 mod import_frab;
 mod import_sessionize_csv_ical;
 mod import_sqlite;
