@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Theme {
     #[default]
@@ -17,6 +18,7 @@ pub enum Theme {
 
 /// When the photo wall shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum WallPolicy {
     /// Full screen in breaks, working sessions and after the day; a side

@@ -20,6 +20,7 @@ pub mod now_report;
 pub mod photos;
 pub mod pin;
 pub mod schedule_json;
+pub mod settings;
 pub mod snapshot;
 pub mod store;
 pub mod sync;

@@ -13,5 +13,6 @@ mod import_sqlite;
 mod now_next;
 mod photos;
 mod properties;
+mod settings;
 mod store;
 mod sync;

@@ -1,0 +1,343 @@
+//! The config file merged with the command line's flags: `check(config,
+//! flags, expect)` tables, flags winning, and the errors naming the flag.
+
+use std::path::Path;
+
+use kiosk_core::config::{Config, Theme, WallPolicy};
+use kiosk_core::settings::{Flags, Settings, StartSchedule};
+use kiosk_core::snapshot::Selection;
+
+/// The settings a test looks at, as `key=value` lines.
+fn summary(s: &Settings) -> Vec<String> {
+    let selection = match &s.selection {
+        Selection::Room { room } => format!("room {room}"),
+        Selection::Lobby => "lobby".into(),
+    };
+    let schedule = match &s.schedule {
+        StartSchedule::Demo => "demo".into(),
+        StartSchedule::Import(source) => format!("import {source}"),
+        StartSchedule::Store => "store".into(),
+    };
+    vec![
+        format!("selection={selection}"),
+        format!("schedule={schedule}"),
+        format!("theme={:?}", s.theme),
+        format!("wall={:?}", s.photo_wall),
+        format!("sources={}", s.sources.join(",")),
+        format!("poll={}", s.poll_interval.as_secs()),
+        format!("offline={}", s.offline_after.as_secs()),
+        format!("photo_interval={}", s.photo_interval.as_secs()),
+        format!("kiosk={}", s.kiosk),
+        format!("monitor={}", s.monitor.as_deref().unwrap_or("-")),
+        format!("zone={}", s.venue_timezone.as_deref().unwrap_or("-")),
+        format!("data={}", s.data_dir.display()),
+        format!("log={}", s.log_level),
+        format!(
+            "serve={}",
+            s.serve
+                .as_ref()
+                .map(|(a, t)| format!("{a} {t}"))
+                .unwrap_or("-".into())
+        ),
+        format!("speed={}", s.speed),
+        format!("at={}", s.at.map(|t| t.to_string()).unwrap_or("-".into())),
+    ]
+}
+
+/// Every `expect` line must be among the resolved settings' lines.
+#[track_caller]
+fn check(config: &str, flags: Flags, expect: &[&str]) {
+    let config = Config::parse(Path::new("test.toml"), config).expect("test config parses");
+    let settings = Settings::resolve(config, flags).expect("resolves");
+    let got = summary(&settings);
+    for line in expect {
+        assert!(
+            got.iter().any(|g| g == line),
+            "expected {line:?} in {got:#?}"
+        );
+    }
+}
+
+#[track_caller]
+fn check_err(config: &str, flags: Flags, expect: &[&str]) {
+    let config = Config::parse(Path::new("test.toml"), config).expect("test config parses");
+    let err = Settings::resolve(config, flags)
+        .expect_err("refused")
+        .to_string();
+    for part in expect {
+        assert!(err.contains(part), "{part:?} not in {err:?}");
+    }
+}
+
+fn flags() -> Flags {
+    Flags::default()
+}
+
+#[test]
+fn flags_win_over_the_file_and_the_file_over_defaults() {
+    let file = r#"
+        room = "Hall B"
+        theme = "light"
+        photo_wall = "breaks"
+        sources = ["/srv/a.json", "https://example.org/b.xml"]
+        poll_interval_secs = 30
+        offline_after_secs = 120
+        photo_interval_secs = 12
+        kiosk = true
+        monitor = "HDMI-1"
+        venue_timezone = "Europe/Berlin"
+        data_dir = "/var/lib/kiosk"
+        log_level = "debug"
+    "#;
+    let table = [
+        // The file alone.
+        (
+            file,
+            flags(),
+            vec![
+                "selection=room Hall B",
+                "theme=Light",
+                "wall=Breaks",
+                "sources=/srv/a.json,https://example.org/b.xml",
+                "poll=30",
+                "offline=120",
+                "photo_interval=12",
+                "kiosk=true",
+                "monitor=HDMI-1",
+                "zone=Europe/Berlin",
+                "data=/var/lib/kiosk",
+                "log=debug",
+                "schedule=store",
+                "speed=1",
+                "at=-",
+            ],
+        ),
+        // Each flag replaces its key.
+        (
+            file,
+            Flags {
+                room: Some("Main hall".into()),
+                theme: Some(Theme::Dark),
+                photo_wall: Some(WallPolicy::Off),
+                sources: vec!["/tmp/c.ics".into()],
+                poll_interval_secs: Some(5),
+                offline_after_secs: Some(9),
+                photo_interval_secs: Some(3),
+                monitor: Some("1".into()),
+                venue_timezone: Some("Asia/Tokyo".into()),
+                data_dir: Some("/tmp/d".into()),
+                log_level: Some("warn".into()),
+                ..flags()
+            },
+            vec![
+                "selection=room Main hall",
+                "theme=Dark",
+                "wall=Off",
+                "sources=/tmp/c.ics",
+                "poll=5",
+                "offline=9",
+                "photo_interval=3",
+                "monitor=1",
+                "zone=Asia/Tokyo",
+                "data=/tmp/d",
+                "log=warn",
+            ],
+        ),
+        // --lobby wins over a room from the file; lobby in the file over --room.
+        (
+            file,
+            Flags {
+                lobby: true,
+                ..flags()
+            },
+            vec!["selection=lobby"],
+        ),
+        (
+            "lobby = true",
+            Flags {
+                room: Some("X".into()),
+                ..flags()
+            },
+            vec!["selection=lobby"],
+        ),
+        // No room anywhere: the lobby; the demo's default room.
+        (
+            "",
+            flags(),
+            vec![
+                "selection=lobby",
+                "theme=Dark",
+                "wall=Auto",
+                "poll=60",
+                "offline=300",
+                "photo_interval=8",
+                "kiosk=false",
+            ],
+        ),
+        (
+            "",
+            Flags {
+                demo: true,
+                ..flags()
+            },
+            vec!["selection=room Main hall", "schedule=demo"],
+        ),
+        (
+            "",
+            Flags {
+                demo: true,
+                lobby: true,
+                ..flags()
+            },
+            vec!["selection=lobby"],
+        ),
+        // The demo wins over a schedule in the file; a flag over the file's.
+        (
+            "schedule = \"/srv/s.json\"",
+            Flags {
+                demo: true,
+                ..flags()
+            },
+            vec!["schedule=demo"],
+        ),
+        (
+            "schedule = \"/srv/s.json\"",
+            flags(),
+            vec!["schedule=import /srv/s.json"],
+        ),
+        (
+            "schedule = \"/srv/s.json\"",
+            Flags {
+                schedule: Some("https://x.org/s.xml".into()),
+                ..flags()
+            },
+            vec!["schedule=import https://x.org/s.xml"],
+        ),
+        // --kiosk adds to the file's false; a false flag cannot unset the file's true.
+        (
+            "kiosk = false",
+            Flags {
+                kiosk: true,
+                ..flags()
+            },
+            vec!["kiosk=true"],
+        ),
+        ("kiosk = true", flags(), vec!["kiosk=true"]),
+        // Bounds: a zero poll interval would spin; photo interval 1 s to 1 h.
+        ("poll_interval_secs = 0", flags(), vec!["poll=1"]),
+        ("photo_interval_secs = 0", flags(), vec!["photo_interval=1"]),
+        (
+            "",
+            Flags {
+                photo_interval_secs: Some(99_999),
+                ..flags()
+            },
+            vec!["photo_interval=3600"],
+        ),
+        // The feed: address and token from either side.
+        (
+            "serve_listen = \"0.0.0.0:8787\"\nserve_token = \"file-secret\"",
+            flags(),
+            vec!["serve=0.0.0.0:8787 file-secret"],
+        ),
+        (
+            "serve_token = \"file-secret\"",
+            Flags {
+                serve: Some("127.0.0.1:9".into()),
+                ..flags()
+            },
+            vec!["serve=127.0.0.1:9 file-secret"],
+        ),
+        (
+            "serve_listen = \"0.0.0.0:8787\"\nserve_token = \"a\"",
+            Flags {
+                serve_token: Some("b".into()),
+                ..flags()
+            },
+            vec!["serve=0.0.0.0:8787 b"],
+        ),
+        ("serve_token = \"unused\"", flags(), vec!["serve=-"]),
+        // The clock.
+        (
+            "",
+            Flags {
+                at: Some("2020-02-26T10:20:00-05:00".into()),
+                speed: Some(60.0),
+                ..flags()
+            },
+            vec!["at=2020-02-26T15:20:00Z", "speed=60"],
+        ),
+    ];
+    for (config, flags, expect) in table {
+        check(config, flags, &expect);
+    }
+}
+
+#[test]
+fn bad_flags_are_refused_naming_them() {
+    let table: [(&str, Flags, &[&str]); 5] = [
+        (
+            "",
+            Flags {
+                speed: Some(0.0),
+                ..flags()
+            },
+            &["--speed 0", "positive"],
+        ),
+        (
+            "",
+            Flags {
+                speed: Some(f64::NAN),
+                ..flags()
+            },
+            &["--speed NaN"],
+        ),
+        (
+            "",
+            Flags {
+                speed: Some(-2.0),
+                ..flags()
+            },
+            &["--speed -2"],
+        ),
+        (
+            "",
+            Flags {
+                at: Some("yesterday".into()),
+                ..flags()
+            },
+            &["\"yesterday\"", "RFC 3339"],
+        ),
+        (
+            "serve_listen = \"0.0.0.0:8787\"",
+            Flags {
+                config_path: Some("/etc/k.toml".into()),
+                ..flags()
+            },
+            &["/etc/k.toml", "0.0.0.0:8787", "needs a token"],
+        ),
+    ];
+    for (config, flags, expect) in table {
+        check_err(config, flags, expect);
+    }
+}
+
+#[test]
+fn the_clock_is_the_real_one_unless_asked() {
+    let resolve = |flags| Settings::resolve(Config::default(), flags).unwrap();
+    let real = resolve(flags());
+    let (_, clock) = real.clock();
+    assert_eq!(clock.speed(), 1.0);
+    let before = jiff::Timestamp::now();
+    assert!(clock.now() >= before);
+
+    let rehearsal = resolve(Flags {
+        at: Some("2020-02-26T10:20:00-05:00".into()),
+        speed: Some(60.0),
+        ..flags()
+    });
+    let (start, clock) = rehearsal.clock();
+    assert_eq!(start.to_string(), "2020-02-26T15:20:00Z");
+    assert_eq!(clock.speed(), 60.0);
+    assert!(clock.now() < "2020-02-26T16:00:00Z".parse().unwrap());
+}

@@ -1,0 +1,315 @@
+//! The command line's grammar (clap). What the flags mean is decided in
+//! kiosk-core (`Settings::resolve`); this file only names and parses them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use kiosk_core::config::{Theme, WallPolicy};
+use kiosk_core::settings::Flags;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "summit-kiosk",
+    version,
+    about = "Shows what's on now and next, per room, on a conference venue's screens.",
+    after_help = "Without a command it opens the display window. Try: summit-kiosk --demo"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub gui: GuiArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct GuiArgs {
+    /// The config file (default: $XDG_CONFIG_HOME/summit-kiosk/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Show the embedded Dask Summit demo, re-based so the clock starts a few
+    /// minutes into its first morning's second talk.
+    #[arg(long, conflicts_with = "schedule")]
+    pub demo: bool,
+    /// Import this schedule at start: a file in any supported format, or an http(s) URL.
+    #[arg(long, value_name = "FILE|URL")]
+    pub schedule: Option<String>,
+    /// The venue's IANA time zone, for formats whose times carry none.
+    #[arg(long, value_name = "ZONE")]
+    pub venue_timezone: Option<String>,
+    /// Keep in sync with this source while running (a file, watched, or an
+    /// http(s) URL, polled); repeat for more, highest priority first.
+    #[arg(long = "source", value_name = "FILE|URL")]
+    pub sources: Vec<String>,
+    /// Seconds between checks of each source.
+    #[arg(long, value_name = "SECS")]
+    pub poll_interval: Option<u64>,
+    /// Seconds a source may fail before the offline badge shows.
+    #[arg(long, value_name = "SECS")]
+    pub offline_after: Option<u64>,
+    /// Fullscreen, undecorated, cursor hidden.
+    #[arg(long)]
+    pub kiosk: bool,
+    /// The monitor for kiosk mode: an index (0, 1, …) or a name.
+    #[arg(long, value_name = "N|NAME")]
+    pub monitor: Option<String>,
+    /// Show this room's screen (by name or id).
+    #[arg(long, value_name = "NAME", conflicts_with = "lobby")]
+    pub room: Option<String>,
+    /// Show the lobby screen: every room's now and next.
+    #[arg(long)]
+    pub lobby: bool,
+    /// Colour theme.
+    #[arg(long, value_enum)]
+    pub theme: Option<Theme>,
+    /// Start the clock at this instant (RFC 3339 with an offset or Z).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Run the clock N times faster than real time (rehearsals, tests).
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    pub speed: f64,
+    /// Where the store, caches and logs live.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A tracing filter, e.g. info or debug.
+    #[arg(long, value_name = "FILTER")]
+    pub log_level: Option<String>,
+    /// Days of daily log files kept.
+    #[arg(long, value_name = "DAYS")]
+    pub log_keep_days: Option<usize>,
+    /// A folder of event photos for the wall (watched: drop a photo in).
+    #[arg(long, value_name = "DIR")]
+    pub photos: Option<PathBuf>,
+    /// Seconds each photo stays on the wall.
+    #[arg(long, value_name = "SECS")]
+    pub photo_interval: Option<u64>,
+    /// When the wall shows.
+    #[arg(long, value_enum)]
+    pub photo_wall: Option<WallPolicy>,
+    /// Also open the organizer control panel (PIN-locked).
+    #[arg(long)]
+    pub control: bool,
+    /// Publish this kiosk's schedule, local changes and announcements as a
+    /// feed for other kiosks (`ADDR:PORT`); needs --serve-token or serve_token.
+    #[arg(long, value_name = "ADDR")]
+    pub serve: Option<String>,
+    /// The bearer token followers must present.
+    #[arg(long, value_name = "TOKEN", env = "SUMMIT_KIOSK_SERVE_TOKEN")]
+    pub serve_token: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+// Parsed once per run: the size of its largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Command {
+    /// Print what each room's screen shows at an instant.
+    Now(NowArgs),
+    /// Validate a schedule (file or URL), or a USB bundle (a folder: the
+    /// stick or its summit-kiosk folder), and summarise it; exits non-zero
+    /// on bad input.
+    Check {
+        #[arg(value_name = "FILE|URL|DIR")]
+        file: String,
+        #[arg(long, value_name = "ZONE")]
+        venue_timezone: Option<String>,
+        /// For a bundle: the config whose [bundle] policy and keys apply.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Import a schedule (file or URL) into the store (one transaction, a new revision).
+    Import {
+        #[arg(value_name = "FILE|URL")]
+        file: String,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        #[arg(long, value_name = "ZONE")]
+        venue_timezone: Option<String>,
+    },
+    /// Photo renditions: `photo render INPUT -o OUTPUT --long-edge N` runs the
+    /// wall's ingest pipeline (worker process included) on one file.
+    #[command(subcommand)]
+    Photo(PhotoCommand),
+    /// The photo library: `photos list`, `photos ingest`.
+    #[command(subcommand)]
+    Photos(PhotosCommand),
+    /// USB bundles: `bundle make` writes one for a stick; `check DIR` tests one.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Open the organizer control panel: in the kiosk running on this data
+    /// folder, or on its own over the store.
+    Control(GuiArgs),
+    /// Set the control panel's PIN or passphrase (stored hashed in the config).
+    SetPin {
+        /// The config file to write (default: the usual path).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Publish the schedule (with local changes) and announcements of this
+    /// data folder's store as a feed: over HTTP (--listen) and/or as a file a
+    /// static web server serves (--write).
+    Serve {
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        #[arg(long, value_name = "TOKEN", env = "SUMMIT_KIOSK_SERVE_TOKEN")]
+        token: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        write: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+    /// The photo worker (started by the kiosk itself, one per photo).
+    #[command(hide = true)]
+    PhotoWorker(WorkerArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BundleCommand {
+    /// Write a bundle into DIR/summit-kiosk: the schedule (validated first),
+    /// the photos at the top of --photos, a manifest with sizes and SHA-256,
+    /// and a minisign signature with --sign.
+    Make {
+        #[arg(long, value_name = "FILE")]
+        schedule: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        photos: Option<PathBuf>,
+        /// A minisign secret key file (its password in SUMMIT_KIOSK_KEY_PASSWORD if it has one).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
+        /// The bundle's version (default: now, in seconds since 1970).
+        #[arg(long, value_name = "N")]
+        version: Option<u64>,
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        #[arg(long, value_name = "ZONE")]
+        venue_timezone: Option<String>,
+    },
+    /// Make a minisign key pair for signing bundles: the secret key to
+    /// KEYFILE; the public key (for kiosks' `trusted_keys`) is printed.
+    Keygen {
+        #[arg(value_name = "KEYFILE")]
+        secret_key: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PhotoCommand {
+    /// Render one photo as the wall would, and write the rendition.
+    Render(RenderArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PhotosCommand {
+    /// List the photos on the wall and the files quarantined, with the reason.
+    List {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ingest the photo folder (or DIR) now, as a running kiosk would, and
+    /// say what was added and what was quarantined.
+    Ingest {
+        #[arg(value_name = "DIR")]
+        folder: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    /// The photo: JPEG, PNG or WebP.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// Where to write the rendition (a JPEG).
+    #[arg(short, long, value_name = "OUTPUT")]
+    pub output: PathBuf,
+    /// The rendition's long edge in pixels (never enlarged).
+    #[arg(long, value_name = "N", default_value_t = 1920)]
+    pub long_edge: u32,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct WorkerArgs {
+    #[arg(long)]
+    pub input: PathBuf,
+    #[arg(long = "long-edge", required = true)]
+    pub long_edges: Vec<u32>,
+    #[arg(long, conflicts_with = "output", required_unless_present = "output")]
+    pub out_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    #[arg(long, default_value_t = 1024)]
+    pub memory_mb: u64,
+    #[arg(long, default_value_t = 31)]
+    pub cpu_secs: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct NowArgs {
+    /// A schedule file in any supported format, or an http(s) URL.
+    #[arg(
+        long,
+        value_name = "FILE|URL",
+        required_unless_present = "demo",
+        conflicts_with = "demo"
+    )]
+    pub schedule: Option<String>,
+    /// The venue's IANA time zone, for formats whose times carry none.
+    #[arg(long, value_name = "ZONE")]
+    pub venue_timezone: Option<String>,
+    /// The embedded demo, re-based to `--at` as the display does.
+    #[arg(long)]
+    pub demo: bool,
+    /// The instant (RFC 3339 with an offset or Z); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Only this room (by name or id).
+    #[arg(long, value_name = "NAME")]
+    pub room: Option<String>,
+    /// Print the JSON contract instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl GuiArgs {
+    /// As plain values for `Settings::resolve`.
+    pub fn into_flags(self) -> Flags {
+        Flags {
+            config_path: self.config,
+            demo: self.demo,
+            schedule: self.schedule,
+            venue_timezone: self.venue_timezone,
+            sources: self.sources,
+            poll_interval_secs: self.poll_interval,
+            offline_after_secs: self.offline_after,
+            kiosk: self.kiosk,
+            monitor: self.monitor,
+            room: self.room,
+            lobby: self.lobby,
+            theme: self.theme,
+            at: self.at,
+            speed: Some(self.speed),
+            data_dir: self.data_dir,
+            log_level: self.log_level,
+            log_keep_days: self.log_keep_days,
+            photos: self.photos,
+            photo_interval_secs: self.photo_interval,
+            photo_wall: self.photo_wall,
+            control: self.control,
+            serve: self.serve,
+            serve_token: self.serve_token,
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The display (default) and `summit-kiosk control`: resolve the settings,
+//! validate the start schedule before any window opens, claim the data
+//! folder, and hand everything to the shell.
+
+use std::process::ExitCode;
+
+use kiosk_core::config::Config;
+use kiosk_core::import::ImportOptions;
+use kiosk_core::photos::Playlist;
+use kiosk_core::settings::{Settings, StartSchedule};
+use kiosk_core::store::Store;
+use kiosk_core::sync::Source;
+use kiosk_core::{demo, Error};
+
+use super::args::GuiArgs;
+use crate::display::WindowOptions;
+use crate::instance::{self, Instance};
+use crate::kiosk::Kiosk;
+use crate::photo_cli;
+use crate::sync::SyncSettings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Display,
+    ControlOnly,
+}
+
+pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
+    let config = Config::load(args.config.as_deref())?;
+    let s = Settings::resolve(config, args.into_flags())?;
+    let _log_guard = crate::logging::init(&s.log_level, Some(&s.data_dir), s.log_keep_days);
+    let (start, clock) = s.clock();
+
+    // Validate before anything opens: a bad file is the venue tech's to fix now.
+    let imported = match &s.schedule {
+        StartSchedule::Demo => Some((demo::rebased(start), "embedded demo".to_string())),
+        StartSchedule::Import(source) => Some((
+            super::load_schedule(source, s.venue_timezone.clone())?
+                .1
+                .schedule,
+            source.clone(),
+        )),
+        StartSchedule::Store => None,
+    };
+
+    let ask = match mode {
+        Mode::Display => instance::Ask::Focus,
+        Mode::ControlOnly => instance::Ask::Control,
+    };
+    let listener = match instance::claim_asking(&s.data_dir, ask).map_err(|e| Error::Store {
+        path: s.data_dir.display().to_string(),
+        message: format!("cannot claim the single-instance socket: {e}"),
+    })? {
+        Instance::First(listener) => listener,
+        Instance::AlreadyRunning => {
+            match mode {
+                Mode::Display => println!(
+                    "Summit Kiosk is already running on {}; it was brought to the front.",
+                    s.data_dir.display()
+                ),
+                Mode::ControlOnly => println!(
+                    "Summit Kiosk is running on {}; it opened its control panel.",
+                    s.data_dir.display()
+                ),
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+
+    let store = if s.is_demo() {
+        Store::open_in_memory()?
+    } else {
+        Store::open(&s.data_dir.join("store.sqlite"))?
+    };
+    let sources: Vec<Source> = s.sources.iter().map(|x| Source::parse(x)).collect();
+    let library = photo_cli::library(&s.config, &s.data_dir, s.photos.clone(), s.is_demo())?;
+    let playlist = Playlist {
+        interval_ms: s.photo_interval.as_millis() as u64,
+        credit: s.config.photo_credit,
+        edges: library.long_edges.clone(),
+        ..Playlist::default()
+    };
+    let kiosk = Kiosk::new(store, clock, s.selection.clone())?
+        .with_sources(sources.iter().map(Source::name).collect(), s.offline_after)?
+        .with_wall(s.photo_wall, playlist)?
+        .with_approve(library.approve_mode.clone())
+        .with_kiosk_mode(s.kiosk);
+    let control = crate::control::Control::new(
+        s.config.control_pin_hash.clone(),
+        s.config.control_idle_lock_secs,
+        &crate::bundle_cli::host_name(),
+        photo_cli::inbox(&s.data_dir, "upload"),
+    );
+    let sync = SyncSettings {
+        sources,
+        poll_interval: s.poll_interval,
+        options: ImportOptions {
+            venue_timezone: s.venue_timezone.clone(),
+        },
+    };
+    if let Some((schedule, source)) = imported {
+        if kiosk.stored_schedule_differs(&schedule) {
+            kiosk.replace_schedule(schedule, &source)?;
+        }
+    }
+    let options = WindowOptions {
+        kiosk: s.kiosk,
+        monitor: s.monitor.clone(),
+        theme: s.theme,
+    };
+    let usb =
+        s.config.bundle.enabled.then(|| {
+            crate::bundle_cli::usb_settings(&s.config, &s.data_dir, s.venue_timezone.clone())
+        });
+    tracing::info!(?options, data_dir = %s.data_dir.display(), speed = s.speed, at = %start, "starting the display");
+    let services = crate::Services {
+        sync,
+        library: Some(library),
+        usb,
+        feed: s.serve.clone(),
+        display: mode == Mode::Display,
+        control: s.control,
+    };
+    crate::run_display(kiosk, control, options, services, listener).map_err(|e| Error::Store {
+        path: s.data_dir.display().to_string(),
+        message: format!("the window system failed: {e}"),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,31 @@
+//! `summit-kiosk import FILE|URL`: into the store as a new revision.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use kiosk_core::config::Config;
+use kiosk_core::store::Store;
+
+pub fn cmd_import(
+    source: &str,
+    config: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    venue_timezone: Option<String>,
+) -> kiosk_core::Result<ExitCode> {
+    super::quiet_logging();
+    let config = Config::load(config.as_deref())?;
+    let data_dir = data_dir.unwrap_or_else(|| config.data_dir());
+    let (_, validated) =
+        super::load_schedule(source, venue_timezone.or(config.venue_timezone.clone()))?;
+    let mut store = Store::open(&data_dir.join("store.sqlite"))?;
+    let revision = store.replace_schedule(&validated.schedule, source)?;
+    println!(
+        "Imported {} ({} sessions, {} warnings) into {} as revision {revision}.",
+        validated.schedule.conference.name,
+        validated.schedule.sessions.len(),
+        validated.warnings.len(),
+        data_dir.display()
+    );
+    println!("A running kiosk shows it when restarted.");
+    Ok(ExitCode::SUCCESS)
+}
