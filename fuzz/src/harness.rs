@@ -30,9 +30,12 @@ use kiosk_core::snapshot::{self, Selection};
 /// The name every input goes by; errors must name it.
 pub const ORIGIN: &str = "fuzz-input";
 
+/// What a target runs on one input; whether the input was meant for it.
+pub type Run = fn(&[u8]) -> bool;
+
 /// Every target: its name (the `fuzz_targets/<name>.rs` file and the
 /// `corpus/<name>/` folder) and what it runs.
-pub const TARGETS: &[(&str, fn(&[u8]) -> bool)] = &[
+pub const TARGETS: &[(&str, Run)] = &[
     ("schedule_json", schedule_json),
     ("frab_xml", frab_xml),
     ("frab_json", frab_json),

@@ -35,129 +35,54 @@ struct Target {
     fixtures: &'static [&'static str],
 }
 
-const SCHEDULE_LEN: usize = 64 << 10;
+/// A target with the usual limits: inputs up to 64 KiB (a whole small
+/// schedule), 10 s before an input counts as a hang, libFuzzer's memory cap.
+const fn target(name: &'static str, fixtures: &'static [&'static str]) -> Target {
+    Target {
+        name,
+        max_len: 64 << 10,
+        timeout_secs: 10,
+        memory_mb: 2048,
+        fixtures,
+    }
+}
+
+const FIXTURES: &str = "crates/core/tests/fixtures";
+const BAD: &str = "crates/core/tests/fixtures/bad";
 
 const TARGETS: &[Target] = &[
+    target("schedule_json", &["assets/demo/dask-summit-2020.json", BAD]),
+    target("frab_xml", &["crates/core/tests/fixtures/frab", BAD]),
+    target("frab_json", &["crates/core/tests/fixtures/frab", BAD]),
+    target(
+        "sessionize",
+        &["crates/core/tests/fixtures/sessionize", BAD],
+    ),
+    target("csv", &["crates/core/tests/fixtures/csv", BAD]),
+    target("ical", &["crates/core/tests/fixtures/ical", BAD]),
+    target(
+        "detect",
+        &["assets/demo/dask-summit-2020.json", FIXTURES, "seeds:feed"],
+    ),
+    // The importer's own time budget is 5 s.
     Target {
-        name: "schedule_json",
-        max_len: SCHEDULE_LEN,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &[
-            "assets/demo/dask-summit-2020.json",
-            "crates/core/tests/fixtures/bad",
-        ],
-    },
-    Target {
-        name: "frab_xml",
-        max_len: SCHEDULE_LEN,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &[
-            "crates/core/tests/fixtures/frab",
-            "crates/core/tests/fixtures/bad",
-        ],
-    },
-    Target {
-        name: "frab_json",
-        max_len: SCHEDULE_LEN,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &[
-            "crates/core/tests/fixtures/frab",
-            "crates/core/tests/fixtures/bad",
-        ],
-    },
-    Target {
-        name: "sessionize",
-        max_len: SCHEDULE_LEN,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &[
-            "crates/core/tests/fixtures/sessionize",
-            "crates/core/tests/fixtures/bad",
-        ],
-    },
-    Target {
-        name: "csv",
-        max_len: SCHEDULE_LEN,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &[
-            "crates/core/tests/fixtures/csv",
-            "crates/core/tests/fixtures/bad",
-        ],
-    },
-    Target {
-        name: "ical",
-        max_len: SCHEDULE_LEN,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &[
-            "crates/core/tests/fixtures/ical",
-            "crates/core/tests/fixtures/bad",
-        ],
-    },
-    Target {
-        name: "detect",
-        max_len: SCHEDULE_LEN,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &[
-            "assets/demo/dask-summit-2020.json",
-            "crates/core/tests/fixtures/frab",
-            "crates/core/tests/fixtures/sessionize",
-            "crates/core/tests/fixtures/csv",
-            "crates/core/tests/fixtures/ical",
-            "crates/core/tests/fixtures/bad",
-            "seeds:feed",
-        ],
-    },
-    Target {
-        // The importer's own time budget is 5 s.
-        name: "sqlite",
         max_len: 128 << 10,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &["seeds:sqlite"],
+        ..target("sqlite", &["seeds:sqlite"])
     },
+    target("feed", &["seeds:feed"]),
+    target("bundle", &["seeds:bundle"]),
+    target("config", &["config.example.toml"]),
+    // Headers are at the start: the demo photos cut to 64 KiB.
+    target(
+        "photo_header",
+        &["assets/demo/photos", "seeds:photo_header"],
+    ),
+    // The photo worker's limits (`WorkerLimits::default()`): 1024 MiB of
+    // address space, 30 s.
     Target {
-        name: "feed",
-        max_len: SCHEDULE_LEN,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &["seeds:feed"],
-    },
-    Target {
-        name: "bundle",
-        max_len: 16 << 10,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &["seeds:bundle"],
-    },
-    Target {
-        name: "config",
-        max_len: 16 << 10,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &["config.example.toml"],
-    },
-    Target {
-        // Headers are at the start: the demo photos cut to 64 KiB.
-        name: "photo_header",
-        max_len: 64 << 10,
-        timeout_secs: 10,
-        memory_mb: 2048,
-        fixtures: &["assets/demo/photos", "seeds:photo_header"],
-    },
-    Target {
-        // The photo worker's limits (`WorkerLimits::default()`): 1024 MiB
-        // of address space, 30 s.
-        name: "photo_decode",
-        max_len: 64 << 10,
         timeout_secs: 30,
         memory_mb: 1024,
-        fixtures: &["seeds:photo_decode"],
+        ..target("photo_decode", &["seeds:photo_decode"])
     },
 ];
 
@@ -315,34 +240,37 @@ fn seed(target: &Target, corpus: &Path, seeds: &Path) -> Result {
             None => root().join(fixture),
         });
     }
-    for source in sources {
-        let files: Vec<PathBuf> = if source.is_dir() {
-            std::fs::read_dir(&source)
-                .map_err(|e| format!("{}: {e}", source.display()))?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect()
-        } else if source.is_file() {
-            vec![source.clone()]
-        } else {
-            Vec::new()
-        };
-        for file in files {
-            let mut bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            bytes.truncate(target.max_len);
-            let name = format!(
-                "{}-{}",
-                source
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("seed"),
-                file.file_name().and_then(|n| n.to_str()).unwrap_or("seed")
-            );
-            std::fs::write(corpus.join(name), bytes).map_err(|e| e.to_string())?;
+    let mut files = Vec::new();
+    for source in &sources {
+        files_under(source, &mut files)?;
+    }
+    for file in files {
+        let mut bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        bytes.truncate(target.max_len);
+        // Named by content, as libFuzzer names its own: a file that is in
+        // several sources is one input.
+        let name = format!("seed-{:016x}", fnv1a(&bytes));
+        std::fs::write(corpus.join(name), bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The files at or under `path` (none if it does not exist).
+fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> Result {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+    } else if path.is_dir() {
+        for entry in std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))? {
+            files_under(&entry.map_err(|e| e.to_string())?.path(), out)?;
         }
     }
     Ok(())
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn start(cargo_fuzz: &Path, target: &Target, corpus: &Path, secs: u64) -> Result<Child> {
@@ -417,11 +345,11 @@ fn report(target: &'static Target, ok: bool, took: Duration, work: &Path) -> Res
     })
 }
 
-/// `cargo fuzz cmin` the working corpus, then commit it under the cap
-/// (smallest inputs first when over it); returns files, bytes, left out.
+/// `cargo fuzz cmin` the working corpus, then commit it under the cap;
+/// returns files, bytes, left out.
 fn minimise(cargo_fuzz: &Path, target: &Target, work: &Path) -> Result<(usize, u64, usize)> {
     let corpus = work.join(target.name);
-    run(&mut fuzz_command(cargo_fuzz, "cmin")
+    run(fuzz_command(cargo_fuzz, "cmin")
         .arg(target.name)
         .arg(&corpus)
         .arg("--")
@@ -434,18 +362,34 @@ fn minimise(cargo_fuzz: &Path, target: &Target, work: &Path) -> Result<(usize, u
         .filter_map(|e| Some((e.metadata().ok()?.len(), e.path())))
         .collect();
     files.sort();
+    let kept = under_cap(&files);
     let committed = root().join("fuzz/corpus").join(target.name);
     let _ = std::fs::remove_dir_all(&committed);
     std::fs::create_dir_all(&committed).map_err(|e| e.to_string())?;
-    let (mut count, mut bytes) = (0, 0);
-    for (len, path) in &files {
-        if count == MAX_CORPUS_FILES || bytes + len > MAX_CORPUS_BYTES {
-            break;
-        }
+    let mut bytes = 0;
+    for (len, path) in &kept {
         let name = path.file_name().expect("a file in the corpus");
         std::fs::copy(path, committed.join(name)).map_err(|e| e.to_string())?;
-        count += 1;
         bytes += len;
     }
-    Ok((count, bytes, files.len() - count))
+    Ok((kept.len(), bytes, files.len() - kept.len()))
+}
+
+/// At most [`MAX_CORPUS_FILES`] of the minimised corpus (sorted by size),
+/// spread evenly over the sizes: the small inputs that reach the first
+/// branches and the whole documents that reach validation both stay. Then
+/// the largest go until the bytes fit [`MAX_CORPUS_BYTES`].
+fn under_cap(sorted: &[(u64, PathBuf)]) -> Vec<(u64, PathBuf)> {
+    let n = sorted.len();
+    let mut kept: Vec<(u64, PathBuf)> = if n <= MAX_CORPUS_FILES {
+        sorted.to_vec()
+    } else {
+        (0..MAX_CORPUS_FILES)
+            .map(|i| sorted[i * n / MAX_CORPUS_FILES].clone())
+            .collect()
+    };
+    while kept.iter().map(|(len, _)| len).sum::<u64>() > MAX_CORPUS_BYTES {
+        kept.pop();
+    }
+    kept
 }

@@ -42,7 +42,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-fn run(name: &str) -> fn(&[u8]) -> bool {
+fn run(name: &str) -> harness::Run {
     harness::TARGETS
         .iter()
         .find(|(n, _)| *n == name)
