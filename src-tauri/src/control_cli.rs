@@ -106,18 +106,12 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
     // The result must still be a valid config before it replaces the file.
     Config::parse(&path, &updated)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Read {
-            path: dir.to_path_buf(),
-            source: e,
-        })?;
+        std::fs::create_dir_all(dir).map_err(Error::io("create the folder", dir))?;
     }
     let temp = path.with_extension("toml.tmp");
     std::fs::write(&temp, updated)
         .and_then(|_| std::fs::rename(&temp, &path))
-        .map_err(|e| Error::Read {
-            path: path.clone(),
-            source: e,
-        })?;
+        .map_err(Error::io("write", &path))?;
     println!(
         "The control panel's PIN is set (hashed with argon2id in {}). Restart the kiosk to use it.",
         path.display()
@@ -192,8 +186,5 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> kiosk_core::Result<()> {
     let temp = file.with_extension("tmp");
     std::fs::write(&temp, bytes)
         .and_then(|_| std::fs::rename(&temp, file))
-        .map_err(|e| Error::Read {
-            path: file.to_path_buf(),
-            source: e,
-        })
+        .map_err(Error::io("write", file))
 }

@@ -47,25 +47,10 @@ impl Store {
         let Some(conference) = conference else {
             return Ok(None);
         };
-        let corrupt = |message: String| Error::Store {
-            path: self.name.clone(),
-            message,
-        };
-        let venue_tz = crate::model::venue_zone(&conference.timezone)
-            .map_err(|e| corrupt(format!("stored time zone {:?}: {e}", conference.timezone)))?;
-        let days = self
-            .sql(
-                self.collect("SELECT date, label FROM days ORDER BY date", |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-                }),
-            )?
-            .into_iter()
-            .map(|(date, label)| {
-                date.parse::<civil::Date>()
-                    .map(|date| Day { date, label })
-                    .map_err(|e| corrupt(format!("stored day {date:?}: {e}")))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let venue_tz = crate::model::venue_zone(&conference.timezone).map_err(|e| {
+            self.corrupt(format!("stored time zone {:?}: {e}", conference.timezone))
+        })?;
+        let days = self.load_days()?;
         let rooms = self.sql(self.collect(
             "SELECT id, name FROM rooms ORDER BY position",
             |r| {
@@ -95,6 +80,28 @@ impl Store {
                 })
             },
         ))?;
+        let sessions = self.load_sessions()?;
+        Ok(Some(Schedule::new(
+            conference, venue_tz, days, rooms, tracks, speakers, sessions,
+        )))
+    }
+
+    fn load_days(&self) -> Result<Vec<Day>> {
+        self.sql(
+            self.collect("SELECT date, label FROM days ORDER BY date", |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            }),
+        )?
+        .into_iter()
+        .map(|(date, label)| {
+            date.parse::<civil::Date>()
+                .map(|date| Day { date, label })
+                .map_err(|e| self.corrupt(format!("stored day {date:?}: {e}")))
+        })
+        .collect()
+    }
+
+    fn load_sessions(&self) -> Result<Vec<Session>> {
         let mut links: std::collections::HashMap<String, Vec<String>> =
             std::collections::HashMap::new();
         for (session, speaker) in self.sql(self.collect(
@@ -124,10 +131,10 @@ impl Store {
         for (id, title, subtitle, abstract_text, slides_url, room, track, kind, start, end) in rows
         {
             let kind = SessionKind::parse(&kind)
-                .ok_or_else(|| corrupt(format!("session {id:?}: kind {kind:?}")))?;
+                .ok_or_else(|| self.corrupt(format!("session {id:?}: kind {kind:?}")))?;
             let instant = |secs: i64| {
                 Timestamp::from_second(secs)
-                    .map_err(|e| corrupt(format!("session {id:?}: time {secs}: {e}")))
+                    .map_err(|e| self.corrupt(format!("session {id:?}: time {secs}: {e}")))
             };
             sessions.push(Session {
                 speakers: links.remove(&id).unwrap_or_default(),
@@ -144,9 +151,7 @@ impl Store {
                 cancelled: false,
             });
         }
-        Ok(Some(Schedule::new(
-            conference, venue_tz, days, rooms, tracks, speakers, sessions,
-        )))
+        Ok(sessions)
     }
 
     /// Store `schedule` as a new revision if it differs from what is stored,
