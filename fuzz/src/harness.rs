@@ -295,7 +295,7 @@ fn check_import_named(result: kiosk_core::Result<Validated>, origin: &str) {
 }
 
 /// An error names the input and says what is wrong.
-fn check_error(e: &kiosk_core::Error, origin: &str) {
+pub fn check_error(e: &kiosk_core::Error, origin: &str) {
     assert_names(&e.to_string(), origin);
     if let kiosk_core::Error::Invalid { problems, .. } = e {
         assert!(!problems.is_empty(), "invalid with no problem listed");
@@ -313,7 +313,7 @@ fn assert_names(text: &str, origin: &str) {
 }
 
 /// What validation promises, and what the screens compute from it.
-fn check_schedule(validated: &Validated) -> snapshot::DisplaySnapshot {
+pub fn check_schedule(validated: &Validated) -> snapshot::DisplaySnapshot {
     let schedule = &validated.schedule;
     assert!(schedule.sessions.len() <= limits::MAX_SESSIONS);
     assert!(schedule.rooms.len() <= limits::MAX_ROOMS);

@@ -161,3 +161,28 @@ fn the_targets_reach_their_parsers() {
     assert!(harness::photo_header(&jpeg));
     assert!(!harness::photo_decode(&jpeg));
 }
+
+/// The promises the targets check are live: an error that does not name
+/// its input, and a schedule the screens could not trust, both fail.
+#[test]
+fn the_checks_catch_a_broken_promise() {
+    let anonymous = kiosk_core::Error::Time("no input named".into());
+    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        harness::check_error(&anonymous, harness::ORIGIN)
+    }))
+    .is_err());
+    let named = kiosk_core::Error::Empty {
+        origin: harness::ORIGIN.into(),
+    };
+    harness::check_error(&named, harness::ORIGIN);
+
+    let demo = kiosk_core::demo::demo();
+    harness::check_schedule(&demo);
+    let mut lost = demo.clone();
+    lost.schedule.sessions[0].room = "a room nobody listed".into();
+    assert!(std::panic::catch_unwind(|| harness::check_schedule(&lost)).is_err());
+    let mut backwards = demo;
+    let session = &mut backwards.schedule.sessions[0];
+    session.end = session.start;
+    assert!(std::panic::catch_unwind(|| harness::check_schedule(&backwards)).is_err());
+}
