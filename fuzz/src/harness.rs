@@ -45,6 +45,7 @@ pub const TARGETS: &[(&str, Run)] = &[
     ("detect", detect),
     ("sqlite", sqlite),
     ("feed", feed),
+    ("feed_signed", feed_signed),
     ("bundle", bundle),
     ("config", config),
     ("photo_header", photo_header),
@@ -139,7 +140,32 @@ pub fn feed(data: &[u8]) -> bool {
     true
 }
 
-/// Separates the parts of a `bundle` input: the manifest, then the
+/// A signed feed as a follower that trusts a key takes it: the input is
+/// `envelope [SEP trusted key]` (no key: any feed is taken, as configured
+/// with no `trusted_keys`), opened, its signature checked, then validated.
+pub fn feed_signed(data: &[u8]) -> bool {
+    let mut parts = split(data, BUNDLE_SEPARATOR);
+    let envelope = parts.next().unwrap_or_default();
+    let keys: Vec<String> = parts
+        .next()
+        .map(|k| String::from_utf8_lossy(k).into_owned())
+        .into_iter()
+        .collect();
+    let Ok(trust) = kiosk_core::feed::Trust::from_keys(&keys) else {
+        return false;
+    };
+    match kiosk_core::feed::open(ORIGIN, envelope, &trust)
+        .and_then(|opened| kiosk_core::feed::validate_feed(ORIGIN, opened.feed))
+    {
+        Ok((validated, _)) => {
+            check_schedule(&validated);
+        }
+        Err(e) => check_error(&e, ORIGIN),
+    }
+    true
+}
+
+/// Separates the parts of a `bundle` or `feed_signed` input: the manifest, then the
 /// signature file, then a trusted public key (as written in the config).
 pub const BUNDLE_SEPARATOR: &[u8] = b"\n%%\n";
 

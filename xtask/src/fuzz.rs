@@ -70,6 +70,7 @@ const TARGETS: &[Target] = &[
         ..target("sqlite", &["seeds:sqlite"])
     },
     target("feed", &["seeds:feed"]),
+    target("feed_signed", &["seeds:feed_signed"]),
     target("bundle", &["seeds:bundle"]),
     target("config", &["config.example.toml"]),
     // Headers are at the start: the demo photos cut to 64 KiB.

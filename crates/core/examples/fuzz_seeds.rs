@@ -2,7 +2,7 @@
 //! with the kiosk's own writers from the real fixtures and the demo:
 //! `cargo run -p kiosk-core --example fuzz_seeds -- OUT_DIR` writes
 //! `OUT_DIR/<target>/…` for the SQLite exchange file (`write_exchange`), the
-//! feed (`Feed::to_bytes`), USB bundles (`bundle make`, signed by a fresh
+//! feed (`Feed::to_bytes`, and sealed by a fresh key), USB bundles (`bundle make`, signed by a fresh
 //! key, and unsigned) and photos (real encoders; the demo's photos made
 //! small through the photo pipeline). `cargo xtask fuzz` runs it; the text
 //! fixtures it copies itself.
@@ -101,8 +101,26 @@ fn feed(seeds: &mut Seeds, schedules: &[(&str, Schedule)]) -> Result {
         };
         let feed = kiosk_core::feed::Feed::new(i as u64 + 1, schedule.clone(), announcements);
         seeds.add("feed", &format!("{name}.json"), &feed.to_bytes())?;
+        if i == 0 {
+            signed_feed(seeds, &feed.to_bytes())?;
+        }
     }
     Ok(())
+}
+
+/// The feed sealed by a fresh key, with that key trusted, and alone.
+fn signed_feed(seeds: &mut Seeds, document: &[u8]) -> Result {
+    let tmp = tempfile::tempdir()?;
+    let key_file = tmp.path().join("organizer.key");
+    let public = kiosk_core::bundle::generate_keypair(&key_file)?;
+    let key = kiosk_core::feed::SigningKey::load(&key_file, None)?;
+    let envelope = key.seal(document, 1)?;
+    let mut trusted = envelope.clone();
+    trusted.extend_from_slice(harness::BUNDLE_SEPARATOR);
+    trusted.extend_from_slice(public.as_bytes());
+    seeds.add("feed_signed", "trusted.json", &trusted)?;
+    seeds.add("feed_signed", "untrusted.json", &envelope)?;
+    seeds.add("feed_signed", "plain.json", document)
 }
 
 fn bundle(seeds: &mut Seeds) -> Result {

@@ -131,6 +131,7 @@ mod targets {
         detect,
         sqlite,
         feed,
+        feed_signed,
         bundle,
         config,
         photo_header,
