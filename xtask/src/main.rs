@@ -1,4 +1,4 @@
-//! `cargo xtask demo | test | bench | deb`: the project's set-up and checks,
+//! `cargo xtask demo | test | bench | deb | fuzz`: the project's set-up and checks,
 //! installing what a fresh Debian/Ubuntu machine lacks.
 
 use std::env;
@@ -39,6 +39,7 @@ type Result<T = ()> = std::result::Result<T, String>;
 
 mod feed_bench;
 mod mem_bench;
+mod fuzz;
 mod photo_bench;
 
 fn main() -> ExitCode {
@@ -50,6 +51,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(rest),
         Some("soak") => soak(),
         Some("deb") => deb(),
+        Some("fuzz") => fuzz::fuzz(rest),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  demo [ARGS]  install what is missing, open the kiosk on the embedded demo\n  \
@@ -59,7 +61,8 @@ fn main() -> ExitCode {
                  \x20            PART is one of sync, feed, photos, memory, soak, event (default: all, about 30 minutes);\n  \
                  \x20            --no-build measures the release binaries as they are\n  \
                  soak         only the photo wall's 5,000-change memory soak\n  \
-                 deb          build the Debian package"
+                 deb          build the Debian package\n  \
+                 fuzz [--secs N] [--jobs J] [TARGET...]  fuzz every parser of untrusted bytes (10 min each), minimise the corpus into fuzz/corpus/"
             );
             return ExitCode::from(2);
         }

@@ -8,6 +8,7 @@ mod edits;
 mod errors;
 mod feed;
 mod fetch;
+mod fuzz_replay;
 mod import_frab;
 mod import_sessionize_csv_ical;
 mod import_sqlite;
