@@ -38,8 +38,8 @@ const TYPESCRIPT: &str = "typescript@5.9.3";
 type Result<T = ()> = std::result::Result<T, String>;
 
 mod feed_bench;
-mod mem_bench;
 mod fuzz;
+mod mem_bench;
 mod photo_bench;
 
 fn main() -> ExitCode {
