@@ -87,12 +87,9 @@ pub(crate) async fn save_screenshot(c: &Client, screen: &Screen, name: &str, siz
         "{name}: the page fills the screen"
     );
     let path = screenshot_dir().join(name);
-    let status = std::process::Command::new("import")
-        .args(["-display", &screen.display, "-window", "root"])
-        .arg(format!("png:{}", path.display()))
-        .status()
-        .expect("ImageMagick's import: run `cargo xtask test`, which installs it");
-    assert!(status.success(), "import failed for {name}");
+    screen
+        .capture(&path)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(png_size(&std::fs::read(&path).unwrap()), size, "{name}");
     eprintln!("screenshot: {}", path.display());
 }
@@ -131,7 +128,7 @@ pub(crate) fn panel_config(dir: &std::path::Path, extra: &str) -> std::path::Pat
 #[tokio::test(flavor = "multi_thread")]
 async fn the_room_screen_shows_what_now_prints_at_1080p() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
+    let screen = crate::support::screen(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let started = Instant::now();
@@ -217,7 +214,7 @@ async fn assert_room_fits(c: &Client) {
 #[tokio::test(flavor = "multi_thread")]
 async fn room_and_lobby_screens_at_4k() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(3840, 2160);
+    let screen = crate::support::screen(3840, 2160);
     let driver = Driver::start(&screen);
     for (args, name) in [
         (vec!["--room", "Main hall"], "room-2160p.png"),
@@ -260,7 +257,7 @@ async fn room_and_lobby_screens_at_4k() {
 #[tokio::test(flavor = "multi_thread")]
 async fn at_600x_the_screen_moves_to_each_talk_as_it_starts() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1280, 720);
+    let screen = crate::support::screen(1280, 720);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let c = driver
@@ -333,7 +330,7 @@ fn minutes_between(a: &str, b: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_and_any_script_text_shows_as_text() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
+    let screen = crate::support::screen(1920, 1080);
     let driver = Driver::start(&screen);
     let unicode = fixture("unicode.json");
     for (at, expect_title, shot) in [
@@ -392,32 +389,24 @@ async fn hostile_and_any_script_text_shows_as_text() {
 }
 
 /// A kiosk started straight from the binary (no WebDriver) on `screen`.
-pub(crate) fn spawn_kiosk(screen: &Screen, args: &[&str]) -> crate::support::Guard {
+pub(crate) fn spawn_kiosk(screen: &Screen, args: &[&str]) -> crate::support::Group {
     crate::support::photo_worker();
-    let child = std::process::Command::new(BIN)
-        .args(args)
-        .env("DISPLAY", &screen.display)
-        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    crate::support::Guard(child)
+    crate::support::spawn(
+        screen
+            .command(BIN)
+            .args(args)
+            .env("XDG_CONFIG_HOME", crate::support::NO_CONFIG_HOME)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    )
 }
 
-pub(crate) fn log_text(data: &std::path::Path) -> String {
-    std::fs::read_dir(data.join("logs"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .collect()
-}
+pub(crate) use kiosk_rig::kiosk_log as log_text;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_launch_brings_the_first_to_the_front() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1280, 720);
+    let screen = crate::support::screen(1280, 720);
     let data = data_dir();
     let dir = data.path().to_str().unwrap();
     let mut first = spawn_kiosk(&screen, &["--demo", "--data-dir", dir]);
@@ -428,7 +417,7 @@ async fn a_second_launch_brings_the_first_to_the_front() {
     );
     let second = std::process::Command::new(BIN)
         .args(["--demo", "--data-dir", dir])
-        .env("DISPLAY", &screen.display)
+        .env("DISPLAY", screen.display())
         .output()
         .unwrap();
     assert!(second.status.success());
@@ -441,16 +430,13 @@ async fn a_second_launch_brings_the_first_to_the_front() {
         || log_text(data.path()).contains("a second launch asked this kiosk to come to the front"),
         "the first kiosk to hear it",
     );
-    assert!(
-        first.0.try_wait().unwrap().is_none(),
-        "the first kiosk still runs"
-    );
+    assert!(first.exited().is_none(), "the first kiosk still runs");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_display_comes_back_when_the_web_process_dies() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1280, 720);
+    let screen = crate::support::screen(1280, 720);
     let data = data_dir();
     let kiosk = spawn_kiosk(
         &screen,
@@ -461,7 +447,7 @@ async fn the_display_comes_back_when_the_web_process_dies() {
         || log_text(data.path()).contains("first snapshot served"),
         "the kiosk to show",
     );
-    let web = web_processes(kiosk.0.id());
+    let web = web_processes(kiosk.pid());
     assert_eq!(web.len(), 1, "one web process: {web:?}");
     std::process::Command::new("kill")
         .args(["-KILL", &web[0].to_string()])
@@ -474,7 +460,7 @@ async fn the_display_comes_back_when_the_web_process_dies() {
     );
     crate::support::wait_until(
         Duration::from_secs(30),
-        || web_processes(kiosk.0.id()).iter().any(|p| *p != web[0]),
+        || web_processes(kiosk.pid()).iter().any(|p| *p != web[0]),
         "a new web process",
     );
 }
@@ -493,7 +479,7 @@ fn web_processes(pid: u32) -> Vec<u32> {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_room_state_reads_right() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
+    let screen = crate::support::screen(1920, 1080);
     let driver = Driver::start(&screen);
     let demo = demo_file();
     for (at, state, label, title, shot) in [
@@ -579,7 +565,7 @@ async fn each_room_state_reads_right() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_to_the_sqlite_source_shows_on_screen() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1280, 720);
+    let screen = crate::support::screen(1280, 720);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let file = data.path().join("programme.sqlite");
@@ -650,7 +636,7 @@ async fn a_failing_url_source_leaves_the_screen_and_shows_a_badge() {
             }
         });
     }
-    let screen = Screen::start(1920, 1080);
+    let screen = crate::support::screen(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let c = driver
@@ -763,7 +749,7 @@ fn new_photo(source: &str, comment: &str) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_photo_dropped_in_the_folder_appears_on_the_wall() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
+    let screen = crate::support::screen(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let photos = tempfile::tempdir().unwrap();
@@ -885,7 +871,7 @@ pub(crate) async fn wait_js(c: &Client, script: &str, limit: Duration, what: &st
 #[tokio::test(flavor = "multi_thread")]
 async fn the_control_panel_delays_a_room_and_the_display_follows() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
+    let screen = crate::support::screen(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let config = panel_config(data.path(), "");
@@ -1166,7 +1152,7 @@ pub(crate) async fn unlock_panel(c: &Client, pin: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
+    let screen = crate::support::screen(1920, 1080);
     let (driver_a, driver_b) = (Driver::start(&screen), Driver::start(&screen));
     let (data_a, data_b) = (data_dir(), data_dir());
     let config = data_a.path().join("config.toml");
