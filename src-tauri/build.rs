@@ -9,6 +9,7 @@ fn main() {
             .app_manifest(tauri_build::AppManifest::new().commands(&[
                 "get_snapshot",
                 "get_photos",
+                "report_render",
                 "open_control_panel",
                 "control_state",
                 "unlock",

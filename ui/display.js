@@ -1,7 +1,7 @@
 // The display window: renders the DisplaySnapshot the shell pushes. It never
 // decides what is on; it only shows it. Text goes in through textContent only.
 
-import { getSnapshot, onSnapshot, openControlPanel, options } from './ipc.js';
+import { getSnapshot, onSnapshot, openControlPanel, options, reportRender } from './ipc.js';
 import { setMode, startWall } from './wall.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -283,6 +283,8 @@ function tick() {
   for (const fill of document.querySelectorAll('#lobby-view .fill')) {
     setFill(fill, Number(fill.dataset.start), Number(fill.dataset.end), at);
   }
+  // From an animation frame: it only runs when the page really renders.
+  requestAnimationFrame(reportRender);
 }
 
 function newer(snap) {

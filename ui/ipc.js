@@ -35,3 +35,12 @@ export function photoUrl(id, edge) {
 export function openControlPanel() {
   return tauri.core.invoke('open_control_panel');
 }
+
+/**
+ * The render heartbeat: tells the shell this page just rendered (after each
+ * snapshot and once a second). The shell's watchdog keeps systemd's
+ * supervision fed only while these arrive. It writes nothing.
+ */
+export function reportRender() {
+  return tauri.core.invoke('report_render').catch(() => {});
+}

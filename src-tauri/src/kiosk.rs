@@ -456,3 +456,12 @@ impl Kiosk {
         store.load().ok().flatten().as_ref() != Some(schedule)
     }
 }
+
+impl Kiosk {
+    /// Under `blank_outside_event_hours`: whether the screen is on now and
+    /// until when (core decides from the schedule shown).
+    pub fn screen_plan(&self, margin: Duration) -> kiosk_core::blanking::ScreenPlan {
+        let schedule = self.schedule.read().expect("schedule lock poisoned");
+        kiosk_core::blanking::screen_plan(schedule.as_ref(), self.clock.now(), margin)
+    }
+}

@@ -12,6 +12,9 @@ pub mod kiosk;
 mod logging;
 mod photo_cli;
 pub mod photos;
+pub mod recovery;
+pub mod screen;
+pub mod supervise;
 pub mod sync;
 pub mod usb;
 
@@ -36,10 +39,12 @@ pub fn app_builder<R: Runtime>(
     builder
         .manage(kiosk)
         .manage(control)
+        .manage(supervise::Supervisor::from_env())
         .register_asynchronous_uri_scheme_protocol(photos::SCHEME, photos::serve)
         .invoke_handler(tauri::generate_handler![
             commands::get_snapshot,
             commands::get_photos,
+            commands::report_render,
             c::open_control_panel,
             c::control_state,
             c::unlock,
@@ -70,6 +75,10 @@ pub struct Services {
     pub display: bool,
     /// Open the control panel at start.
     pub control: bool,
+    /// Whether, and when, the screen may blank.
+    pub blanking: kiosk_core::blanking::BlankingPolicy,
+    /// Where the screen settings found at start are kept until restored.
+    pub data_dir: std::path::PathBuf,
 }
 
 /// The generated context (config, embedded `ui/`, capabilities).
@@ -92,6 +101,8 @@ pub fn run_display(
         feed,
         display: open_display,
         control: open_control,
+        blanking,
+        data_dir,
     } = services;
     let kiosk = match feed {
         Some((addr, token)) => {
@@ -122,8 +133,10 @@ pub fn run_display(
             let handle = app.handle().clone();
             if open_display {
                 let window = display::open(&handle, &options)?;
-                reload_when_web_process_dies(&window);
+                recovery::watch(&window);
+                screen::start_blanking_control(handle.clone(), blanking, data_dir.clone());
             }
+            stop_on_signals(handle.clone());
             if open_control || !open_display {
                 control::open(&handle, options.kiosk)?;
             }
@@ -147,24 +160,34 @@ pub fn run_display(
             Ok(())
         })
         .build(context())?;
-    app.run(|_, _| {});
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            supervise::stopping();
+            // Put the screen's blanking settings back before the process ends.
+            screen::stop_blanking_control(app);
+        }
+    });
     Ok(())
 }
 
-/// WebKit's web process can be killed (out of memory, a crash): reload the
-/// page rather than leave a blank screen. The page asks for the current
-/// snapshot when it loads.
-fn reload_when_web_process_dies<R: Runtime>(window: &tauri::WebviewWindow<R>) {
-    let result = window.with_webview(|webview| {
-        use webkit2gtk::WebViewExt;
-        webview
-            .inner()
-            .connect_web_process_terminated(|view, reason| {
-                tracing::error!(?reason, "the web process ended; reloading the display");
-                view.reload();
-            });
-    });
-    if let Err(e) = result {
-        tracing::warn!("cannot watch the web process: {e}");
+/// SIGTERM (systemd stopping the unit), SIGINT and SIGHUP end the app the
+/// orderly way, so the exit path runs (blanking settings restored).
+fn stop_on_signals<R: Runtime>(app: tauri::AppHandle<R>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    match signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) {
+        Ok(mut signals) => {
+            let spawned = std::thread::Builder::new()
+                .name("signals".into())
+                .spawn(move || {
+                    if let Some(signal) = signals.forever().next() {
+                        tracing::info!(signal, "asked to stop");
+                        app.exit(0);
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::warn!("cannot watch for SIGTERM: {e}");
+            }
+        }
+        Err(e) => tracing::warn!("cannot watch for SIGTERM: {e}"),
     }
 }

@@ -90,16 +90,8 @@ fn describe(url: &str, e: ureq::Error, limits: &FetchLimits) -> Error {
     fail(url, message)
 }
 
-/// GET `url`, conditionally on `known`.
-pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetched> {
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-        return Err(fail(
-            url,
-            "only http:// and https:// addresses can be fetched",
-        ));
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+fn agent(limits: &FetchLimits) -> ureq::Agent {
+    ureq::Agent::config_builder()
         .timeout_connect(Some(limits.connect))
         .timeout_recv_response(Some(limits.response))
         .timeout_recv_body(Some(limits.body))
@@ -109,8 +101,36 @@ pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetch
         .http_status_as_error(false)
         .user_agent(concat!("summit-kiosk/", env!("CARGO_PKG_VERSION")))
         .build()
-        .into();
-    let mut request = agent.get(url);
+        .into()
+}
+
+/// The server's clock: the `Date` header of a HEAD request to `url` (for
+/// `doctor`, which compares it with this machine's).
+pub fn server_date(url: &str, limits: &FetchLimits) -> Result<jiff::Timestamp> {
+    let response = agent(limits)
+        .head(url)
+        .call()
+        .map_err(|e| describe(url, e, limits))?;
+    let date = response
+        .headers()
+        .get("date")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| fail(url, "the response has no Date header"))?;
+    jiff::fmt::rfc2822::parse(date)
+        .map(|z| z.timestamp())
+        .map_err(|e| fail(url, format!("its Date header {date:?} is not a date: {e}")))
+}
+
+/// GET `url`, conditionally on `known`.
+pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetched> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return Err(fail(
+            url,
+            "only http:// and https:// addresses can be fetched",
+        ));
+    }
+    let mut request = agent(limits).get(url);
     if let Some(etag) = &known.etag {
         request = request.header("If-None-Match", etag);
     }

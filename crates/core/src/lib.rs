@@ -4,10 +4,12 @@
 //! [`store`] → [`snapshot`] (a pure function of schedule, instant and room) →
 //! the display window, which only renders.
 
+pub mod blanking;
 pub mod bundle;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod doctor;
 pub mod draft;
 pub mod edits;
 pub mod error;
@@ -15,6 +17,7 @@ pub mod feed;
 pub mod fetch;
 pub mod import;
 pub mod limits;
+pub mod logs;
 pub mod model;
 pub mod now_report;
 pub mod photos;
@@ -23,6 +26,7 @@ pub mod schedule_json;
 pub mod settings;
 pub mod snapshot;
 pub mod store;
+pub mod supervision;
 pub mod sync;
 
 use std::io::Read;

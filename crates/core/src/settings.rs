@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use crate::blanking::BlankingPolicy;
 use crate::clock::{AcceleratedClock, Clock, SystemClock};
 use crate::config::{Config, Theme, WallPolicy};
 use crate::error::{Error, Result};
@@ -46,6 +47,8 @@ pub struct Flags {
     pub control: bool,
     pub serve: Option<String>,
     pub serve_token: Option<String>,
+    pub allow_blanking: bool,
+    pub blank_outside_event_hours: bool,
 }
 
 /// Where the schedule shown at start comes from.
@@ -86,6 +89,7 @@ pub struct Settings {
     pub control: bool,
     /// Serve the feed: the address and the bearer token.
     pub serve: Option<(String, String)>,
+    pub blanking: BlankingPolicy,
 }
 
 impl Settings {
@@ -135,7 +139,18 @@ impl Settings {
         } else {
             flags.sources
         };
+        // Allowing blanking wins: it is the venue saying "leave my screens be".
+        let blanking = if flags.allow_blanking || config.allow_blanking {
+            BlankingPolicy::Allow
+        } else if flags.blank_outside_event_hours || config.blank_outside_event_hours {
+            BlankingPolicy::OutsideEventHours {
+                margin: Duration::from_secs(config.event_hours_margin_minutes.saturating_mul(60)),
+            }
+        } else {
+            BlankingPolicy::Inhibit
+        };
         Ok(Settings {
+            blanking,
             data_dir: flags.data_dir.unwrap_or_else(|| config.data_dir()),
             log_level: flags.log_level.unwrap_or_else(|| config.log_level.clone()),
             log_keep_days: flags.log_keep_days.unwrap_or(config.log_keep_days),

@@ -96,6 +96,13 @@ pub struct GuiArgs {
     /// The bearer token followers must present.
     #[arg(long, value_name = "TOKEN", env = "SUMMIT_KIOSK_SERVE_TOKEN")]
     pub serve_token: Option<String>,
+    /// Let the screensaver and power saving run (by default they are off
+    /// while the kiosk shows).
+    #[arg(long)]
+    pub allow_blanking: bool,
+    /// Switch the screen off outside each conference day's hours.
+    #[arg(long)]
+    pub blank_outside_event_hours: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -310,6 +317,8 @@ impl GuiArgs {
             control: self.control,
             serve: self.serve,
             serve_token: self.serve_token,
+            allow_blanking: self.allow_blanking,
+            blank_outside_event_hours: self.blank_outside_event_hours,
         }
     }
 }

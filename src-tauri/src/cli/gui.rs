@@ -120,7 +120,13 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         feed: s.serve.clone(),
         display: mode == Mode::Display,
         control: s.control,
+        blanking: s.blanking,
+        data_dir: s.data_dir.clone(),
     };
+    if mode == Mode::Display {
+        // GTK panics without a display: wait for one instead (logged).
+        crate::screen::wait_for_display();
+    }
     crate::run_display(kiosk, control, options, services, listener).map_err(|e| Error::Store {
         path: s.data_dir.display().to_string(),
         message: format!("the window system failed: {e}"),

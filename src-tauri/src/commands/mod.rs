@@ -8,6 +8,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::kiosk::Kiosk;
+use crate::supervise::Supervisor;
 use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::DisplaySnapshot;
 
@@ -47,4 +48,14 @@ pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot, IpcError
 #[tauri::command]
 pub fn get_photos(kiosk: State<'_, Kiosk>) -> Playlist {
     kiosk.playlist()
+}
+
+/// The display's render heartbeat, after each render and once a second from
+/// an animation frame. It records an instant for the watchdog and touches
+/// nothing else (granted to the display: it writes nothing, invariant 5).
+/// A plain (not async) command runs on the main thread, so a frozen main
+/// loop stops the heartbeat as surely as a frozen page.
+#[tauri::command]
+pub fn report_render(supervisor: State<'_, Supervisor>) {
+    supervisor.rendered();
 }

@@ -1,0 +1,99 @@
+//! systemd's notify protocol, fed by the display's render heartbeat: `READY=1`
+//! once the first snapshot is on screen, `WATCHDOG=1` only as renders keep
+//! arriving (core's `Watchdog` decides), so a frozen web view or main loop
+//! stops the pings and systemd restarts the kiosk. Without `NOTIFY_SOCKET`
+//! (not under systemd) nothing is sent.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use sd_notify::NotifyState;
+
+use kiosk_core::supervision::{CrashWatch, Recovery, Watchdog};
+
+pub struct Supervisor {
+    watchdog: Mutex<Watchdog>,
+    crashes: Mutex<CrashWatch>,
+    /// Under a supervisor that listens (`NOTIFY_SOCKET` set).
+    supervised: bool,
+}
+
+/// A poisoned lock here only means a panic elsewhere mid-update of two
+/// instants; the values are still usable.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn send(states: &[NotifyState]) {
+    if let Err(e) = sd_notify::notify(states) {
+        tracing::warn!("cannot notify systemd: {e}");
+    }
+}
+
+impl Supervisor {
+    /// As systemd set the environment (`NOTIFY_SOCKET`, `WATCHDOG_USEC`,
+    /// `WATCHDOG_PID`).
+    pub fn from_env() -> Supervisor {
+        let supervised = std::env::var_os("NOTIFY_SOCKET").is_some();
+        let timeout = sd_notify::watchdog_enabled();
+        if supervised {
+            tracing::info!(
+                watchdog_ms = timeout.map(|t| t.as_millis() as u64),
+                "supervised by systemd: ready once the display renders, watchdog fed by its renders"
+            );
+        }
+        Supervisor {
+            watchdog: Mutex::new(Watchdog::new(timeout)),
+            crashes: Mutex::new(CrashWatch::default()),
+            supervised,
+        }
+    }
+
+    /// The display rendered (its heartbeat): ready, and alive.
+    pub fn rendered(&self) {
+        let notices = lock(&self.watchdog).on_render(Instant::now());
+        if notices.ready {
+            tracing::info!(
+                since_start_ms = crate::STARTED.elapsed().as_millis() as u64,
+                "the display rendered its first snapshot"
+            );
+        }
+        if !self.supervised {
+            return;
+        }
+        match (notices.ready, notices.ping) {
+            (true, _) => send(&[
+                NotifyState::Ready,
+                NotifyState::Watchdog,
+                NotifyState::Status("showing the schedule"),
+            ]),
+            (false, true) => send(&[NotifyState::Watchdog]),
+            (false, false) => {}
+        }
+    }
+
+    /// The web process ended: how to recover (core counts the crashes).
+    pub fn web_process_crashed(&self) -> (Recovery, usize) {
+        lock(&self.crashes).crashed(Instant::now())
+    }
+}
+
+/// Still starting on purpose (waiting for a display): keep systemd's start
+/// time-out and watchdog from ending us, and say why.
+pub fn waiting(status: &str, for_at_least: Duration) {
+    if std::env::var_os("NOTIFY_SOCKET").is_some() {
+        let usec = u32::try_from(for_at_least.as_micros()).unwrap_or(u32::MAX);
+        send(&[
+            NotifyState::ExtendTimeoutUsec(usec),
+            NotifyState::Watchdog,
+            NotifyState::Status(status),
+        ]);
+    }
+}
+
+/// The kiosk is exiting on purpose.
+pub fn stopping() {
+    if std::env::var_os("NOTIFY_SOCKET").is_some() {
+        send(&[NotifyState::Stopping]);
+    }
+}
