@@ -42,7 +42,12 @@ fn read_secret(prompt: &str) -> std::io::Result<String> {
 /// replace the key's line (or its commented-out example), else insert it
 /// before the first table.
 pub fn set_top_level_key(text: &str, key: &str, value: &str) -> String {
-    let line = format!("{key} = {}", toml_string(value));
+    set_top_level_raw(text, key, &toml_string(value))
+}
+
+/// As [`set_top_level_key`], with `value` already in TOML (`true`, `42`).
+pub fn set_top_level_raw(text: &str, key: &str, value: &str) -> String {
+    let line = format!("{key} = {value}");
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let first_table = lines
         .iter()
@@ -103,8 +108,18 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
         Err(e) => return Err(Error::Read { path, source: e }),
     };
     let updated = set_top_level_key(&text, "control_pin_hash", &hash);
-    // The result must still be a valid config before it replaces the file.
-    Config::parse(&path, &updated)?;
+    write_config(&path, &updated)?;
+    println!(
+        "The control panel's PIN is set (hashed with argon2id in {}). Restart the kiosk to use it.",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Replace the config file with `text`, which must still be a valid config
+/// (else nothing changes); atomically, so a kiosk never reads half a file.
+pub fn write_config(path: &Path, text: &str) -> kiosk_core::Result<()> {
+    Config::parse(path, text)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::Read {
             path: dir.to_path_buf(),
@@ -112,17 +127,12 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
         })?;
     }
     let temp = path.with_extension("toml.tmp");
-    std::fs::write(&temp, updated)
-        .and_then(|_| std::fs::rename(&temp, &path))
+    std::fs::write(&temp, text)
+        .and_then(|_| std::fs::rename(&temp, path))
         .map_err(|e| Error::Read {
-            path: path.clone(),
+            path: path.to_path_buf(),
             source: e,
-        })?;
-    println!(
-        "The control panel's PIN is set (hashed with argon2id in {}). Restart the kiosk to use it.",
-        path.display()
-    );
-    Ok(ExitCode::SUCCESS)
+        })
 }
 
 /// The feed of what `store` shows now.

@@ -72,7 +72,12 @@ pub const DISK_WARN_BYTES: u64 = 1024 * 1024 * 1024;
 pub const CLOCK_WARN: Duration = Duration::from_secs(2);
 
 fn mib(bytes: u64) -> String {
-    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    if mib >= 1024.0 {
+        format!("{:.1} GiB", mib / 1024.0)
+    } else {
+        format!("{mib:.0} MiB")
+    }
 }
 
 /// `PRAGMA quick_check` on a read-only connection: safe while a kiosk runs.

@@ -34,13 +34,26 @@ pub fn line_time(line: &str) -> Option<Timestamp> {
     first.parse().ok()
 }
 
-/// The lines of `text` (a log file) whose entries are at or after `cutoff`.
-pub fn lines_since(text: &str, cutoff: Timestamp) -> impl Iterator<Item = &str> {
-    let mut keep = false;
-    text.lines().filter(move |line| {
-        if let Some(at) = line_time(line) {
-            keep = at >= cutoff;
+/// Which lines of a log to keep: those of entries at or after `cutoff`.
+/// Fed line by line, so a large file is streamed, never held whole.
+#[derive(Debug, Clone)]
+pub struct Since {
+    cutoff: Timestamp,
+    keep: bool,
+}
+
+impl Since {
+    pub fn new(cutoff: Timestamp) -> Since {
+        Since {
+            cutoff,
+            keep: false,
         }
-        keep
-    })
+    }
+
+    pub fn keep(&mut self, line: &str) -> bool {
+        if let Some(at) = line_time(line) {
+            self.keep = at >= self.cutoff;
+        }
+        self.keep
+    }
 }

@@ -168,9 +168,63 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
     },
+    /// A technician's self-check, one line per check: display and monitors,
+    /// screen blanking, fonts, the store's integrity, the venue's zone and
+    /// room, each source's sync state, the clock against the sources' Date
+    /// headers, disk space, the photo cache, the systemd unit. Exits 1 if
+    /// any check fails (warnings pass).
+    Doctor {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the kiosk's log (from its data folder) since a while ago.
+    Logs {
+        /// How far back: a duration (1h, 30m, 2d) or an instant (RFC 3339).
+        #[arg(long, value_name = "WHEN", default_value = "1h")]
+        since: String,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+    /// Start this kiosk with the user's graphical session: write the config
+    /// (kiosk mode, the room) and enable the systemd user unit.
+    InstallAutostart {
+        /// The room this screen shows.
+        #[arg(
+            long,
+            value_name = "NAME",
+            required_unless_present = "lobby",
+            conflicts_with = "lobby"
+        )]
+        room: Option<String>,
+        /// Show the lobby screen (every room) instead.
+        #[arg(long)]
+        lobby: bool,
+        /// The monitor: an index (0, 1, …) or a name.
+        #[arg(long, value_name = "N|NAME")]
+        monitor: Option<String>,
+        /// The config file to write (default: the usual path).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Write the config and unit, but do not run `systemctl --user enable`.
+        #[arg(long)]
+        no_enable: bool,
+    },
     /// The photo worker (started by the kiosk itself, one per photo).
     #[command(hide = true)]
     PhotoWorker(WorkerArgs),
+    /// Write the man pages and shell completions into DIR (for packaging).
+    #[command(hide = true)]
+    GenerateAssets {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -265,14 +319,16 @@ pub struct WorkerArgs {
 
 #[derive(Args, Debug)]
 pub struct NowArgs {
-    /// A schedule file in any supported format, or an http(s) URL.
-    #[arg(
-        long,
-        value_name = "FILE|URL",
-        required_unless_present = "demo",
-        conflicts_with = "demo"
-    )]
+    /// A schedule file in any supported format, or an http(s) URL. Without
+    /// it (or --demo), what the store of the data folder holds, local
+    /// changes included, as the display shows it.
+    #[arg(long, value_name = "FILE|URL", conflicts_with = "demo")]
     pub schedule: Option<String>,
+    /// The data folder whose store to read (default: the config's).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["schedule", "demo"])]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The venue's IANA time zone, for formats whose times carry none.
     #[arg(long, value_name = "ZONE")]
     pub venue_timezone: Option<String>,

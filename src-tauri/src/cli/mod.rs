@@ -3,9 +3,13 @@
 //! flags mean is resolved in kiosk-core.
 
 mod args;
+mod autostart;
 mod check;
+mod doctor;
+mod generate;
 mod gui;
 mod import;
+mod logs;
 mod now;
 
 use std::process::ExitCode;
@@ -96,6 +100,30 @@ pub fn main() -> ExitCode {
             config,
             data_dir,
         }) => crate::control_cli::cmd_serve(listen, token, write, config, data_dir),
+        Some(Command::Doctor {
+            config,
+            data_dir,
+            json,
+        }) => doctor::cmd_doctor(config, data_dir, json),
+        Some(Command::Logs {
+            since,
+            config,
+            data_dir,
+        }) => logs::cmd_logs(&since, config, data_dir),
+        Some(Command::InstallAutostart {
+            room,
+            lobby,
+            monitor,
+            config,
+            no_enable,
+        }) => autostart::cmd_install_autostart(autostart::Request {
+            room,
+            lobby,
+            monitor,
+            config,
+            enable: !no_enable,
+        }),
+        Some(Command::GenerateAssets { out }) => generate::cmd_generate_assets(&out),
         None => gui::run_gui(cli.gui, Mode::Display),
     };
     match result {
@@ -126,4 +154,20 @@ fn load_schedule(
         tracing::warn!("{source}: {w}");
     }
     Ok((format, validated))
+}
+
+/// The store in a data folder.
+fn store_path(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("store.sqlite")
+}
+
+/// The config (`--config` or the usual path) and the data folder
+/// (`--data-dir`, else the config's).
+fn config_and_data_dir(
+    config: Option<std::path::PathBuf>,
+    data_dir: Option<std::path::PathBuf>,
+) -> kiosk_core::Result<(kiosk_core::config::Config, std::path::PathBuf)> {
+    let config = kiosk_core::config::Config::load(config.as_deref())?;
+    let data_dir = data_dir.unwrap_or_else(|| config.data_dir());
+    Ok((config, data_dir))
 }

@@ -15,3 +15,4 @@ mod properties;
 mod settings;
 mod store;
 mod sync;
+mod unattended;
