@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::time::Instant;
 
 use kiosk_core::fetch::FetchLimits;
-use kiosk_core::import::{frab_xml, ImportOptions};
+use kiosk_core::import::{frab, ImportOptions};
 use kiosk_core::store::Store;
 use kiosk_core::sync::{check, Checked, Source, SyncState};
 
@@ -76,7 +76,7 @@ fn main() {
     for run in 0..7 {
         let mut store = Store::open(&dir.join(format!("store-{run}.sqlite"))).expect("store");
         let t0 = Instant::now();
-        let draft = frab_xml::parse("bench.xml", xml.as_bytes(), &options).expect("parses");
+        let draft = frab::xml::parse("bench.xml", xml.as_bytes(), &options).expect("parses");
         let t1 = Instant::now();
         let validated = kiosk_core::draft::validate("bench.xml", draft).expect("valid");
         let t2 = Instant::now();

@@ -209,7 +209,7 @@ pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetch
 /// Refuse a body that is plainly not a schedule, whatever it parses as.
 pub fn check_content_type(url: &str, content_type: Option<&str>, bytes: &[u8]) -> Result<()> {
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
-    if ct.starts_with("text/html") || crate::import::looks_like_html(bytes) {
+    if ct.starts_with("text/html") || looks_like_html(bytes) {
         return Err(fail(
             url,
             "the server sent a web page (text/html), not a schedule",
@@ -253,4 +253,12 @@ pub fn backoff(
         Some(asked) if asked > jittered => asked,
         _ => jittered,
     }
+}
+
+/// A web page rather than a schedule (a login page, an error page).
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
+        .trim_start()
+        .to_ascii_lowercase();
+    start.starts_with("<!doctype html") || start.starts_with("<html")
 }

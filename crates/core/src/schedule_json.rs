@@ -8,7 +8,7 @@ use jiff::{civil, Timestamp};
 use serde::Deserialize;
 
 use crate::draft::{
-    clean_opt, validate, Draft, DraftConference, DraftSession, DraftTime, Validated,
+    clean_opt, validate, Draft, DraftConference, DraftSession, DraftTime, Problems, Validated,
 };
 use crate::error::{Error, Result};
 use crate::model::{Day, Room, SessionKind, Speaker, Track};
@@ -121,19 +121,14 @@ fn default_kind() -> SessionKind {
 
 /// `2020-02-26T09:10:00-05:00` / `…Z` is an instant; `2020-02-26T09:10` is a
 /// wall-clock time in the venue's zone.
-pub(crate) fn parse_time(s: &str) -> std::result::Result<DraftTime, String> {
-    let s = s.trim();
-    if let Ok(ts) = s.parse::<Timestamp>() {
-        return Ok(DraftTime::Instant(ts));
-    }
-    s.parse::<civil::DateTime>()
-        .map(DraftTime::Local)
-        .map_err(|_| {
-            format!(
-                "{s:?} is not a time; write \"2020-02-26T09:10\" (venue time) or \
-                 \"2020-02-26T14:10:00Z\" / \"2020-02-26T09:10:00-05:00\""
-            )
-        })
+fn parse_time(s: &str) -> std::result::Result<DraftTime, String> {
+    DraftTime::parse(s).ok_or_else(|| {
+        format!(
+            "{:?} is not a time; write \"2020-02-26T09:10\" (venue time) or \
+             \"2020-02-26T14:10:00Z\" / \"2020-02-26T09:10:00-05:00\"",
+            s.trim()
+        )
+    })
 }
 
 /// Parse and validate a schedule from bytes; `origin` names the source in errors.
@@ -151,34 +146,25 @@ pub fn parse(origin: &str, bytes: &[u8]) -> Result<Validated> {
 }
 
 fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
-    let mut problems = Vec::new();
-    let mut problem =
-        |place: String, message: String| problems.push(crate::error::Problem { place, message });
+    let mut p = Problems::default();
     if let Some(format) = &file.format {
         if format != FORMAT_NAME {
-            problem(
-                "format".into(),
-                format!("{format:?} is not {FORMAT_NAME:?}"),
-            );
+            p.error("format", format!("{format:?} is not {FORMAT_NAME:?}"));
         }
     }
     if let Some(version) = file.version {
         if version != 1 {
-            problem(
-                "version".into(),
+            p.error(
+                "version",
                 format!("version {version} is not supported; this kiosk reads version 1"),
             );
         }
     }
-    let slug = |name: &str| name.trim().to_string();
     let rooms: Vec<Room> = file
         .rooms
         .into_iter()
         .map(|r| Room {
-            id: r
-                .id
-                .map(|i| i.trim().to_string())
-                .unwrap_or_else(|| slug(&r.name)),
+            id: id_or_name(r.id, &r.name),
             name: r.name.trim().to_string(),
         })
         .collect();
@@ -186,80 +172,20 @@ fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
         .tracks
         .into_iter()
         .map(|t| Track {
-            id: t
-                .id
-                .map(|i| i.trim().to_string())
-                .unwrap_or_else(|| slug(&t.name)),
+            id: id_or_name(t.id, &t.name),
             name: t.name.trim().to_string(),
             colour: clean_opt(t.colour),
         })
         .collect();
-    let mut speakers: Vec<Speaker> = file
-        .speakers
-        .into_iter()
-        .map(|s| Speaker {
-            id: s
-                .id
-                .map(|i| i.trim().to_string())
-                .unwrap_or_else(|| slug(&s.name)),
-            name: s.name.trim().to_string(),
-            affiliation: clean_opt(s.affiliation),
-        })
-        .collect();
+    let mut speakers: Vec<Speaker> = file.speakers.into_iter().map(speaker).collect();
     let mut known_speakers: HashSet<String> = speakers.iter().map(|s| s.id.clone()).collect();
-    let mut sessions = Vec::with_capacity(file.sessions.len());
-    for (i, s) in file.sessions.into_iter().enumerate() {
-        let id = s.id.trim().to_string();
-        let place = format!("sessions[{i}] ({id:?})");
-        let start = parse_time(&s.start).unwrap_or_else(|m| {
-            problem(format!("{place}.start"), m);
-            DraftTime::Instant(Timestamp::UNIX_EPOCH)
-        });
-        let end = parse_time(&s.end).unwrap_or_else(|m| {
-            problem(format!("{place}.end"), m);
-            DraftTime::Instant(Timestamp::UNIX_EPOCH)
-        });
-        let mut speaker_ids = Vec::with_capacity(s.speakers.len());
-        for sp in s.speakers {
-            match sp {
-                SpeakerRef::Id(id) => speaker_ids.push(id.trim().to_string()),
-                SpeakerRef::Inline(inline) => {
-                    let id = inline
-                        .id
-                        .map(|i| i.trim().to_string())
-                        .unwrap_or_else(|| slug(&inline.name));
-                    if known_speakers.insert(id.clone()) {
-                        speakers.push(Speaker {
-                            id: id.clone(),
-                            name: inline.name.trim().to_string(),
-                            affiliation: clean_opt(inline.affiliation),
-                        });
-                    }
-                    speaker_ids.push(id);
-                }
-            }
-        }
-        sessions.push(DraftSession {
-            place,
-            id,
-            title: s.title.trim().to_string(),
-            subtitle: clean_opt(s.subtitle),
-            abstract_text: clean_opt(s.abstract_text),
-            slides_url: clean_opt(s.slides_url),
-            room: s.room.trim().to_string(),
-            track: clean_opt(s.track),
-            kind: s.kind,
-            start,
-            end,
-            speakers: speaker_ids,
-        });
-    }
-    if !problems.is_empty() {
-        return Err(Error::Invalid {
-            origin: origin.to_string(),
-            problems,
-        });
-    }
+    let sessions = file
+        .sessions
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| session(i, s, &mut speakers, &mut known_speakers, &mut p))
+        .collect();
+    p.check(origin)?;
     let conference = DraftConference {
         id: clean_opt(file.conference.id)
             .unwrap_or_else(|| file.conference.name.trim().to_string()),
@@ -283,5 +209,66 @@ fn into_draft(origin: &str, file: FileV1) -> Result<Draft> {
         tracks,
         speakers,
         sessions,
+    })
+}
+
+fn session(
+    i: usize,
+    s: SessionV1,
+    speakers: &mut Vec<Speaker>,
+    known_speakers: &mut HashSet<String>,
+    p: &mut Problems,
+) -> DraftSession {
+    let place = format!("sessions[{i}] ({:?})", s.id.trim());
+    let start = time(p, &place, "start", &s.start);
+    let end = time(p, &place, "end", &s.end);
+    let mut speaker_ids = Vec::with_capacity(s.speakers.len());
+    for sp in s.speakers {
+        match sp {
+            SpeakerRef::Id(id) => speaker_ids.push(id.trim().to_string()),
+            SpeakerRef::Inline(inline) => {
+                let inline = speaker(inline);
+                speaker_ids.push(inline.id.clone());
+                if known_speakers.insert(inline.id.clone()) {
+                    speakers.push(inline);
+                }
+            }
+        }
+    }
+    DraftSession {
+        place,
+        id: s.id.trim().to_string(),
+        title: s.title.trim().to_string(),
+        subtitle: clean_opt(s.subtitle),
+        abstract_text: clean_opt(s.abstract_text),
+        slides_url: clean_opt(s.slides_url),
+        room: s.room.trim().to_string(),
+        track: clean_opt(s.track),
+        kind: s.kind,
+        start,
+        end,
+        speakers: speaker_ids,
+    }
+}
+
+/// An id as written, else the name: a hand-written file may leave ids out.
+fn id_or_name(id: Option<String>, name: &str) -> String {
+    id.map_or_else(|| name.trim().to_string(), |i| i.trim().to_string())
+}
+
+fn speaker(s: SpeakerV1) -> Speaker {
+    Speaker {
+        id: id_or_name(s.id, &s.name),
+        name: s.name.trim().to_string(),
+        affiliation: clean_opt(s.affiliation),
+    }
+}
+
+/// A session's start or end; a bad one is recorded and stands in as the
+/// epoch, so every other problem of the file is still found.
+pub(crate) fn time(p: &mut Problems, place: &str, field: &str, text: &str) -> DraftTime {
+    parse_time(text).unwrap_or_else(|m| {
+        p.error(format!("{place}.{field}"), m);
+        DraftTime::Instant(Timestamp::UNIX_EPOCH)
     })
 }

@@ -4,9 +4,9 @@
 //! Each format module has `parse(origin, bytes, options) -> Result<Draft>`.
 //! `bytes` is already bounded in size ([`crate::limits::MAX_SCHEDULE_BYTES`]).
 
+mod common;
 pub mod csv;
-pub mod frab_json;
-pub mod frab_xml;
+pub mod frab;
 pub mod ical;
 pub mod sessionize;
 pub mod sqlite;
@@ -15,7 +15,10 @@ use std::path::Path;
 
 use crate::draft::{validate, Draft, Validated};
 use crate::error::{Error, Result};
+use crate::fetch::looks_like_html;
 use crate::limits;
+
+pub use common::{line_column, utf8};
 
 /// What an importer needs beyond the bytes.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +27,16 @@ pub struct ImportOptions {
     /// zone (Sessionize, floating iCalendar times, CSV). `None`: such a file
     /// is an error that says to configure one.
     pub venue_timezone: Option<String>,
+}
+
+impl ImportOptions {
+    /// The configured venue zone, if one is set (blank is none).
+    pub fn venue_zone(&self) -> Option<&str> {
+        self.venue_timezone
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,8 +167,8 @@ pub fn parse_bytes(
         Format::KioskJson => {
             return crate::schedule_json::parse(origin, bytes).map(|v| (format, v))
         }
-        Format::FrabXml => frab_xml::parse(origin, bytes, options)?,
-        Format::FrabJson => frab_json::parse(origin, bytes, options)?,
+        Format::FrabXml => frab::xml::parse(origin, bytes, options)?,
+        Format::FrabJson => frab::json::parse(origin, bytes, options)?,
         Format::Sessionize => sessionize::parse(origin, bytes, options)?,
         Format::Csv => csv::parse(origin, bytes, options)?,
         Format::Ical => ical::parse(origin, bytes, options)?,
@@ -212,42 +225,4 @@ pub fn load_source(source: &str, options: &ImportOptions) -> Result<(Format, Val
     } else {
         load_file(Path::new(source), options)
     }
-}
-
-/// A web page rather than a schedule (a login page, an error page).
-pub fn looks_like_html(bytes: &[u8]) -> bool {
-    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
-        .trim_start()
-        .to_ascii_lowercase();
-    start.starts_with("<!doctype html") || start.starts_with("<html")
-}
-
-/// Line and column (1-based) of a byte offset, for syntax errors.
-pub fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (line, column)
-}
-
-/// The text of `bytes` as UTF-8 (a BOM dropped), or a syntax error naming
-/// the first bad byte's place.
-pub fn utf8<'a>(origin: &str, bytes: &'a [u8]) -> Result<&'a str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let (line, column) = line_column(bytes, e.valid_up_to());
-        Error::Syntax {
-            origin: origin.to_string(),
-            line,
-            column,
-            message: "the file is not UTF-8 text; save it as UTF-8".into(),
-        }
-    })
 }

@@ -8,13 +8,12 @@
 
 use std::collections::HashSet;
 
-use jiff::{civil, Timestamp};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::draft::{clean_opt, Draft, DraftConference, DraftSession, DraftTime};
-use crate::error::{Error, Problem, Result};
-use crate::import::csv::{name_from_origin, squash, zone_for_wall_clock};
+use crate::draft::{clean_opt, Draft, DraftSession, DraftTime, Problems};
+use crate::error::{Error, Result};
+use crate::import::common::{conference_from_origin, squash, text, zone_for_wall_clock, Collected};
 use crate::import::ImportOptions;
 use crate::model::{Room, SessionKind, Speaker, Track};
 
@@ -120,87 +119,34 @@ fn id_text(v: &Value) -> Option<String> {
 
 /// `2024-05-01T09:00:00` (venue time) or with an offset (an instant).
 fn parse_time(s: &str) -> std::result::Result<DraftTime, String> {
-    let s = s.trim();
-    if let Ok(ts) = s.parse::<Timestamp>() {
-        return Ok(DraftTime::Instant(ts));
-    }
-    s.parse::<civil::DateTime>()
-        .map(DraftTime::Local)
-        .map_err(|_| format!("{s:?} is not a time like \"2024-05-01T09:00:00\""))
+    DraftTime::parse(s)
+        .ok_or_else(|| format!("{:?} is not a time like \"2024-05-01T09:00:00\"", s.trim()))
+}
+
+/// Items in the order of their `sort` (stable: equal sorts keep the
+/// file's order), with their index in the file.
+fn sorted<T>(
+    items: impl IntoIterator<Item = T>,
+    sort: impl Fn(&T) -> Option<f64>,
+) -> Vec<(usize, T)> {
+    let mut items: Vec<(usize, T)> = items.into_iter().enumerate().collect();
+    items.sort_by(|(ia, a), (ib, b)| {
+        let (sa, sb) = (sort(a).unwrap_or(0.0), sort(b).unwrap_or(0.0));
+        sa.total_cmp(&sb).then(ia.cmp(ib))
+    });
+    items
 }
 
 pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draft> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Error::Empty {
-            origin: origin.to_string(),
-        });
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let data: AllData = serde_json::from_slice(bytes)
+    let data: AllData = serde_json::from_str(text(origin, bytes)?)
         .map_err(|e| Error::json_syntax(origin, &e, "a Sessionize \"All data\" export"))?;
-
-    let mut warnings = Vec::new();
-    let mut problems = Vec::new();
-
-    // Rooms, by `sort` (stable: equal sorts keep the file's order).
-    let mut rooms_z: Vec<(usize, RoomZ)> = data.rooms.into_iter().enumerate().collect();
-    rooms_z.sort_by(|(ia, a), (ib, b)| {
-        let (sa, sb) = (a.sort.unwrap_or(0.0), b.sort.unwrap_or(0.0));
-        sa.total_cmp(&sb).then(ia.cmp(ib))
-    });
-    let mut rooms = Vec::with_capacity(rooms_z.len());
-    for (i, r) in rooms_z {
-        let Some(id) = id_text(&r.id) else {
-            problems.push(Problem {
-                place: format!("rooms[{i}].id"),
-                message: "a room needs an id".into(),
-            });
-            continue;
-        };
-        rooms.push(Room {
-            name: r.name.as_deref().map(squash).unwrap_or_default(),
-            id,
-        });
-    }
-
-    // Tracks: the items of the category titled "Track", else of the first.
-    let track_category = data
-        .categories
-        .iter()
-        .find(|c| {
-            c.title
-                .as_deref()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("track"))
-        })
-        .or_else(|| data.categories.first());
-    let mut tracks: Vec<Track> = Vec::new();
-    let mut track_ids: HashSet<String> = HashSet::new();
-    if let Some(cat) = track_category {
-        let mut items: Vec<(usize, &ItemZ)> = cat.items.iter().enumerate().collect();
-        items.sort_by(|(ia, a), (ib, b)| {
-            let (sa, sb) = (a.sort.unwrap_or(0.0), b.sort.unwrap_or(0.0));
-            sa.total_cmp(&sb).then(ia.cmp(ib))
-        });
-        for (_, item) in items {
-            if let Some(id) = id_text(&item.id) {
-                if track_ids.insert(id.clone()) {
-                    tracks.push(Track {
-                        id,
-                        name: item.name.as_deref().map(squash).unwrap_or_default(),
-                        colour: None,
-                    });
-                }
-            }
-        }
-    }
-
-    let mut speakers: Vec<Speaker> = Vec::with_capacity(data.speakers.len());
+    let mut p = Problems::default();
+    let mut parts = Collected::default();
+    parts.rooms = rooms(data.rooms, &mut p);
+    parts.tracks = tracks(&data.categories);
     for (i, s) in data.speakers.into_iter().enumerate() {
         let Some(id) = id_text(&s.id) else {
-            problems.push(Problem {
-                place: format!("speakers[{i}].id"),
-                message: "a speaker needs an id".into(),
-            });
+            p.error(format!("speakers[{i}].id"), "a speaker needs an id");
             continue;
         };
         let name = clean_opt(s.full_name)
@@ -212,125 +158,143 @@ pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draf
                     s.last_name.unwrap_or_default()
                 ))
             });
-        speakers.push(Speaker {
+        parts.listed_speaker(Speaker {
             id,
             name,
             affiliation: clean_opt(s.tag_line),
         });
     }
-    let mut known_speakers: HashSet<String> = speakers.iter().map(|s| s.id.clone()).collect();
-
-    let mut sessions = Vec::with_capacity(data.sessions.len());
+    let track_ids: HashSet<String> = parts.tracks.iter().map(|t| t.id.clone()).collect();
     for (i, s) in data.sessions.into_iter().enumerate() {
-        let id = id_text(&s.id).unwrap_or_default();
-        let place = format!("sessions[{i}] ({id:?})");
-        let room = id_text(&s.room_id);
-        let starts = s
-            .starts_at
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
-        let ends = s
-            .ends_at
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
-        let (Some(starts), Some(ends), Some(room)) = (starts, ends, room) else {
-            let missing: Vec<&str> = [
-                (starts.is_none(), "startsAt"),
-                (ends.is_none(), "endsAt"),
-                (id_text(&s.room_id).is_none(), "roomId"),
-            ]
-            .into_iter()
-            .filter_map(|(m, n)| m.then_some(n))
-            .collect();
-            warnings.push(Problem {
-                place,
-                message: format!("not scheduled (no {}); skipped", missing.join(", ")),
-            });
+        if let Some(session) = session(i, s, &track_ids, &mut parts, &mut p) {
+            parts.sessions.push(session);
+        }
+    }
+    p.check(origin)?;
+    let timezone = zone_for_wall_clock(origin, "Sessionize", options, &parts.sessions, &mut p)?;
+    let conference = conference_from_origin(origin, None, timezone);
+    Ok(parts.into_draft(p.warnings, conference))
+}
+
+/// The rooms, by `sort`.
+fn rooms(rooms: Vec<RoomZ>, p: &mut Problems) -> Vec<Room> {
+    let mut out = Vec::with_capacity(rooms.len());
+    for (i, r) in sorted(rooms, |r| r.sort) {
+        let Some(id) = id_text(&r.id) else {
+            p.error(format!("rooms[{i}].id"), "a room needs an id");
             continue;
         };
-        let start = parse_time(starts).map_err(|m| {
-            problems.push(Problem {
-                place: format!("{place}.startsAt"),
-                message: m,
-            })
+        out.push(Room {
+            name: r.name.as_deref().map(squash).unwrap_or_default(),
+            id,
         });
-        let end = parse_time(ends).map_err(|m| {
-            problems.push(Problem {
-                place: format!("{place}.endsAt"),
-                message: m,
-            })
-        });
-        let (Ok(start), Ok(end)) = (start, end) else {
-            continue;
-        };
-        let mut speaker_ids = Vec::with_capacity(s.speakers.len());
-        let mut session_speakers = HashSet::new();
-        for sp in s.speakers {
-            let (sid, name) = match sp {
-                SpeakerRef::Id(v) => (id_text(&v), None),
-                SpeakerRef::Object { id, name } => (id_text(&id), clean_opt(name)),
-            };
-            let Some(sid) = sid else { continue };
-            if let Some(name) = name {
-                if known_speakers.insert(sid.clone()) {
-                    speakers.push(Speaker {
-                        id: sid.clone(),
-                        name: squash(&name),
-                        affiliation: None,
-                    });
-                }
-            }
-            if session_speakers.insert(sid.clone()) {
-                speaker_ids.push(sid);
+    }
+    out
+}
+
+/// The items of the category titled "Track", else of the first, by `sort`.
+fn tracks(categories: &[CategoryZ]) -> Vec<Track> {
+    let track_category = categories
+        .iter()
+        .find(|c| {
+            c.title
+                .as_deref()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("track"))
+        })
+        .or_else(|| categories.first());
+    let mut tracks: Vec<Track> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let items = track_category.map_or(&[][..], |c| c.items.as_slice());
+    for (_, item) in sorted(items, |item| item.sort) {
+        if let Some(id) = id_text(&item.id) {
+            if seen.insert(id.clone()) {
+                tracks.push(Track {
+                    id,
+                    name: item.name.as_deref().map(squash).unwrap_or_default(),
+                    colour: None,
+                });
             }
         }
-        let track = s
-            .category_items
-            .iter()
-            .filter_map(id_text)
-            .find(|item| track_ids.contains(item));
-        sessions.push(DraftSession {
+    }
+    tracks
+}
+
+/// One session; `None` when it is not scheduled (a warning) or its times
+/// are wrong (an error).
+fn session(
+    i: usize,
+    s: SessionZ,
+    track_ids: &HashSet<String>,
+    parts: &mut Collected,
+    p: &mut Problems,
+) -> Option<DraftSession> {
+    let id = id_text(&s.id).unwrap_or_default();
+    let place = format!("sessions[{i}] ({id:?})");
+    let given = |t: &Option<String>| {
+        t.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    let (starts, ends, room) = (given(&s.starts_at), given(&s.ends_at), id_text(&s.room_id));
+    let (Some(starts), Some(ends), Some(room)) = (&starts, &ends, room) else {
+        let missing: Vec<&str> = [
+            (starts.is_none(), "startsAt"),
+            (ends.is_none(), "endsAt"),
+            (id_text(&s.room_id).is_none(), "roomId"),
+        ]
+        .into_iter()
+        .filter_map(|(m, n)| m.then_some(n))
+        .collect();
+        p.warn(
             place,
-            id,
-            title: s.title.unwrap_or_default().trim().to_string(),
-            subtitle: None,
-            abstract_text: clean_opt(s.description),
-            slides_url: None,
-            room,
-            track,
-            kind: if s.is_service_session.unwrap_or(false) {
-                SessionKind::Break
-            } else {
-                SessionKind::Talk
-            },
-            start,
-            end,
-            speakers: speaker_ids,
-        });
+            format!("not scheduled (no {}); skipped", missing.join(", ")),
+        );
+        return None;
+    };
+    let start = parse_time(starts).map_err(|m| p.error(format!("{place}.startsAt"), m));
+    let end = parse_time(ends).map_err(|m| p.error(format!("{place}.endsAt"), m));
+    let (Ok(start), Ok(end)) = (start, end) else {
+        return None;
+    };
+    // A speaker only referred to by id stays a reference (validation names
+    // it if the file lists no such speaker); an inline one is added.
+    let mut speakers = Vec::with_capacity(s.speakers.len());
+    let mut seen = HashSet::new();
+    for sp in s.speakers {
+        let (sid, name) = match sp {
+            SpeakerRef::Id(v) => (id_text(&v), None),
+            SpeakerRef::Object { id, name } => (id_text(&id), clean_opt(name)),
+        };
+        let Some(sid) = sid else { continue };
+        if let Some(name) = name {
+            parts.speaker(&sid, &squash(&name));
+        }
+        if seen.insert(sid.clone()) {
+            speakers.push(sid);
+        }
     }
-    if !problems.is_empty() {
-        return Err(Error::Invalid {
-            origin: origin.to_string(),
-            problems,
-        });
-    }
-    let timezone = zone_for_wall_clock(origin, "Sessionize", options, &sessions, &mut warnings)?;
-    let name = name_from_origin(origin);
-    Ok(Draft {
-        warnings,
-        conference: DraftConference {
-            id: name.clone(),
-            name,
-            timezone,
-            venue: None,
-            day_change: None,
+    let track = s
+        .category_items
+        .iter()
+        .filter_map(id_text)
+        .find(|item| track_ids.contains(item));
+    Some(DraftSession {
+        place,
+        id,
+        title: s.title.unwrap_or_default().trim().to_string(),
+        subtitle: None,
+        abstract_text: clean_opt(s.description),
+        slides_url: None,
+        room,
+        track,
+        kind: if s.is_service_session.unwrap_or(false) {
+            SessionKind::Break
+        } else {
+            SessionKind::Talk
         },
-        days: Vec::new(),
-        rooms,
-        tracks,
+        start,
+        end,
         speakers,
-        sessions,
     })
 }

@@ -14,8 +14,8 @@ use rusqlite::limits::Limit;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
-use crate::draft::{clean_opt, Draft, DraftConference, DraftSession, DraftTime};
-use crate::error::{Error, Problem, Result};
+use crate::draft::{clean_opt, invalid, Draft, DraftConference, DraftSession, Problems};
+use crate::error::{Error, Result};
 use crate::import::ImportOptions;
 use crate::limits;
 use crate::model::{Room, SessionKind, Speaker, Track};
@@ -92,13 +92,7 @@ pub fn load(path: &Path, _options: &ImportOptions) -> Result<Draft> {
     }
     let conn = open(path, &origin)?;
     read(&conn, &origin).map_err(|e| match e {
-        Error::Sqlite { source, .. } => Error::Invalid {
-            origin: origin.clone(),
-            problems: vec![Problem {
-                place: "file".into(),
-                message: describe(&source),
-            }],
-        },
+        Error::Sqlite { source, .. } => invalid(&origin, "file", describe(&source)),
         other => other,
     })
 }
@@ -122,7 +116,7 @@ fn describe(e: &rusqlite::Error) -> String {
 struct Reader<'a> {
     conn: &'a Connection,
     tables: HashSet<String>,
-    problems: Vec<Problem>,
+    p: Problems,
 }
 
 impl Reader<'_> {
@@ -143,23 +137,21 @@ impl Reader<'_> {
         required: &[&str],
         order: &str,
         max: usize,
-    ) -> rusqlite::Result<Vec<Vec<Option<String>>>> {
+    ) -> rusqlite::Result<Vec<Row>> {
         if !self.tables.contains(table) {
             if !required.is_empty() {
-                self.problems.push(Problem {
-                    place: format!("table {table}"),
-                    message: "is missing (see assets/exchange-schema.sql)".into(),
-                });
+                self.p.error(
+                    format!("table {table}"),
+                    "is missing (see assets/exchange-schema.sql)",
+                );
             }
             return Ok(Vec::new());
         }
         let have = self.columns(table)?;
         for col in required {
             if !have.contains(*col) {
-                self.problems.push(Problem {
-                    place: format!("table {table}"),
-                    message: format!("has no column {col:?}"),
-                });
+                self.p
+                    .error(format!("table {table}"), format!("has no column {col:?}"));
             }
         }
         let count: i64 =
@@ -168,10 +160,10 @@ impl Reader<'_> {
                     r.get(0)
                 })?;
         if count as usize > max {
-            self.problems.push(Problem {
-                place: format!("table {table}"),
-                message: format!("{count} rows; at most {max} are allowed"),
-            });
+            self.p.error(
+                format!("table {table}"),
+                format!("{count} rows; at most {max} are allowed"),
+            );
             return Ok(Vec::new());
         }
         let select: Vec<String> = wanted
@@ -200,18 +192,18 @@ impl Reader<'_> {
                     ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
                         Ok(s) => Some(s.to_string()),
                         Err(_) => {
-                            self.problems.push(Problem {
-                                place: format!("{table} row {index}, column {col}"),
-                                message: "is not UTF-8 text".into(),
-                            });
+                            self.p.error(
+                                format!("{table} row {index}, column {col}"),
+                                "is not UTF-8 text",
+                            );
                             None
                         }
                     },
                     ValueRef::Blob(_) => {
-                        self.problems.push(Problem {
-                            place: format!("{table} row {index}, column {col}"),
-                            message: "holds binary data, not text".into(),
-                        });
+                        self.p.error(
+                            format!("{table} row {index}, column {col}"),
+                            "holds binary data, not text",
+                        );
                         None
                     }
                 };
@@ -223,6 +215,18 @@ impl Reader<'_> {
     }
 }
 
+/// The rows of every table the kiosk reads, as text.
+struct Tables {
+    conference: Vec<Row>,
+    rooms: Vec<Row>,
+    tracks: Vec<Row>,
+    speakers: Vec<Row>,
+    sessions: Vec<Row>,
+    links: Vec<Row>,
+}
+
+type Row = Vec<Option<String>>;
+
 fn read(conn: &Connection, origin: &str) -> Result<Draft> {
     let sql_err = |source| Error::Sqlite {
         path: origin.to_string(),
@@ -232,13 +236,11 @@ fn read(conn: &Connection, origin: &str) -> Result<Draft> {
         .query_row("PRAGMA quick_check(3)", [], |r| r.get(0))
         .map_err(sql_err)?;
     if check != "ok" {
-        return Err(Error::Invalid {
-            origin: origin.to_string(),
-            problems: vec![Problem {
-                place: "file".into(),
-                message: format!("the database is damaged: {check}"),
-            }],
-        });
+        return Err(invalid(
+            origin,
+            "file",
+            format!("the database is damaged: {check}"),
+        ));
     }
     let tables: HashSet<String> = {
         let mut stmt = conn
@@ -252,46 +254,88 @@ fn read(conn: &Connection, origin: &str) -> Result<Draft> {
     let mut r = Reader {
         conn,
         tables,
-        problems: Vec::new(),
+        p: Problems::default(),
     };
-    let conf = r
-        .rows(
+    let t = read_tables(&mut r).map_err(sql_err)?;
+    let mut p = r.p;
+    let conference = conference(t.conference.first(), &mut p);
+    let mut by_session: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for l in &t.links {
+        by_session.entry(text(&l[0])).or_default().push(text(&l[1]));
+    }
+    let sessions: Vec<DraftSession> = t
+        .sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| session(i, s, &mut by_session, &mut p))
+        .collect();
+    p.check(origin)?;
+    Ok(Draft {
+        warnings: Vec::new(),
+        conference,
+        days: Vec::new(),
+        rooms: t
+            .rooms
+            .iter()
+            .map(|r| Room {
+                id: text(&r[0]),
+                name: text(&r[1]),
+            })
+            .collect(),
+        tracks: t
+            .tracks
+            .iter()
+            .map(|t| Track {
+                id: text(&t[0]),
+                name: text(&t[1]),
+                colour: clean_opt(t[2].clone()),
+            })
+            .collect(),
+        speakers: t
+            .speakers
+            .iter()
+            .map(|s| Speaker {
+                id: text(&s[0]),
+                name: text(&s[1]),
+                affiliation: clean_opt(s[2].clone()),
+            })
+            .collect(),
+        sessions,
+    })
+}
+
+fn read_tables(r: &mut Reader) -> rusqlite::Result<Tables> {
+    Ok(Tables {
+        conference: r.rows(
             "conference",
             &["name", "timezone", "id", "venue", "day_change"],
             &["name", "timezone"],
             "",
             1,
-        )
-        .map_err(sql_err)?;
-    let rooms = r
-        .rows(
+        )?,
+        rooms: r.rows(
             "rooms",
             &["id", "name"],
             &["id", "name"],
             "ORDER BY position, rowid",
             limits::MAX_ROOMS,
-        )
-        .map_err(sql_err)?;
-    let tracks = r
-        .rows(
+        )?,
+        tracks: r.rows(
             "tracks",
             &["id", "name", "colour"],
             &[],
             "ORDER BY rowid",
             limits::MAX_TRACKS,
-        )
-        .map_err(sql_err)?;
-    let speakers = r
-        .rows(
+        )?,
+        speakers: r.rows(
             "speakers",
             &["id", "name", "affiliation"],
             &[],
             "ORDER BY rowid",
             limits::MAX_SPEAKERS,
-        )
-        .map_err(sql_err)?;
-    let sessions = r
-        .rows(
+        )?,
+        sessions: r.rows(
             "sessions",
             &[
                 "id",
@@ -308,132 +352,79 @@ fn read(conn: &Connection, origin: &str) -> Result<Draft> {
             &["id", "title", "room_id", "start", "end"],
             "ORDER BY rowid",
             limits::MAX_SESSIONS,
-        )
-        .map_err(sql_err)?;
-    let links = r
-        .rows(
+        )?,
+        links: r.rows(
             "session_speakers",
             &["session_id", "speaker_id"],
             &[],
             "ORDER BY session_id, position, rowid",
             limits::MAX_SESSIONS * 20,
-        )
-        .map_err(sql_err)?;
-    let mut problems = r.problems;
-    let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
-
-    let conference = match conf.first() {
-        Some(c) => DraftConference {
-            id: clean_opt(c[2].clone()).unwrap_or_else(|| text(&c[0])),
-            name: text(&c[0]),
-            timezone: text(&c[1]),
-            venue: clean_opt(c[3].clone()),
-            day_change: match clean_opt(c[4].clone()) {
-                None => None,
-                Some(t) => match t.parse::<civil::Time>() {
-                    Ok(t) => Some(t),
-                    Err(_) => {
-                        problems.push(Problem {
-                            place: "conference.day_change".into(),
-                            message: format!("{t:?} is not a time of day like \"04:00\""),
-                        });
-                        None
-                    }
-                },
-            },
-        },
-        None => {
-            problems.push(Problem {
-                place: "table conference".into(),
-                message: "has no row".into(),
-            });
-            DraftConference::default()
-        }
-    };
-    let mut by_session: std::collections::HashMap<String, Vec<String>> =
-        std::collections::HashMap::new();
-    for l in &links {
-        by_session.entry(text(&l[0])).or_default().push(text(&l[1]));
-    }
-    let mut draft_sessions = Vec::with_capacity(sessions.len());
-    for (i, s) in sessions.iter().enumerate() {
-        let id = text(&s[0]);
-        let place = format!("sessions row {} ({id:?})", i + 1);
-        let mut time = |col: usize, name: &str| -> DraftTime {
-            let raw = text(&s[col]);
-            match crate::schedule_json::parse_time(&raw) {
-                Ok(t) => t,
-                Err(m) => {
-                    problems.push(Problem {
-                        place: format!("{place}.{name}"),
-                        message: m,
-                    });
-                    DraftTime::Instant(jiff::Timestamp::UNIX_EPOCH)
-                }
-            }
-        };
-        let start = time(3, "start");
-        let end = time(4, "end");
-        let kind = match clean_opt(s[5].clone()) {
-            None => SessionKind::Talk,
-            Some(k) => SessionKind::parse(&k).unwrap_or_else(|| {
-                problems.push(Problem {
-                    place: format!("{place}.kind"),
-                    message: format!("{k:?} is not one of talk, break, working_session, social"),
-                });
-                SessionKind::Talk
-            }),
-        };
-        draft_sessions.push(DraftSession {
-            speakers: by_session.remove(&id).unwrap_or_default(),
-            place,
-            id,
-            title: text(&s[1]),
-            room: text(&s[2]),
-            kind,
-            track: clean_opt(s[6].clone()),
-            subtitle: clean_opt(s[7].clone()),
-            abstract_text: clean_opt(s[8].clone()),
-            slides_url: clean_opt(s[9].clone()),
-            start,
-            end,
-        });
-    }
-    if !problems.is_empty() {
-        return Err(Error::Invalid {
-            origin: origin.to_string(),
-            problems,
-        });
-    }
-    Ok(Draft {
-        warnings: Vec::new(),
-        conference,
-        days: Vec::new(),
-        rooms: rooms
-            .iter()
-            .map(|r| Room {
-                id: text(&r[0]),
-                name: text(&r[1]),
-            })
-            .collect(),
-        tracks: tracks
-            .iter()
-            .map(|t| Track {
-                id: text(&t[0]),
-                name: text(&t[1]),
-                colour: clean_opt(t[2].clone()),
-            })
-            .collect(),
-        speakers: speakers
-            .iter()
-            .map(|s| Speaker {
-                id: text(&s[0]),
-                name: text(&s[1]),
-                affiliation: clean_opt(s[2].clone()),
-            })
-            .collect(),
-        sessions: draft_sessions,
+        )?,
     })
+}
+
+fn text(v: &Option<String>) -> String {
+    v.as_deref().map(str::trim).unwrap_or("").to_string()
+}
+
+fn conference(row: Option<&Row>, p: &mut Problems) -> DraftConference {
+    let Some(c) = row else {
+        p.error("table conference", "has no row");
+        return DraftConference::default();
+    };
+    let day_change = clean_opt(c[4].clone()).and_then(|t| {
+        let time = t.parse::<civil::Time>().ok();
+        if time.is_none() {
+            p.error(
+                "conference.day_change",
+                format!("{t:?} is not a time of day like \"04:00\""),
+            );
+        }
+        time
+    });
+    DraftConference {
+        id: clean_opt(c[2].clone()).unwrap_or_else(|| text(&c[0])),
+        name: text(&c[0]),
+        timezone: text(&c[1]),
+        venue: clean_opt(c[3].clone()),
+        day_change,
+    }
+}
+
+fn session(
+    i: usize,
+    s: &Row,
+    by_session: &mut std::collections::HashMap<String, Vec<String>>,
+    p: &mut Problems,
+) -> DraftSession {
+    let id = text(&s[0]);
+    let place = format!("sessions row {} ({id:?})", i + 1);
+    let start = crate::schedule_json::time(p, &place, "start", &text(&s[3]));
+    let end = crate::schedule_json::time(p, &place, "end", &text(&s[4]));
+    let kind = match clean_opt(s[5].clone()) {
+        None => SessionKind::Talk,
+        Some(k) => SessionKind::parse(&k).unwrap_or_else(|| {
+            p.error(
+                format!("{place}.kind"),
+                format!("{k:?} is not one of talk, break, working_session, social"),
+            );
+            SessionKind::Talk
+        }),
+    };
+    DraftSession {
+        speakers: by_session.remove(&id).unwrap_or_default(),
+        place,
+        id,
+        title: text(&s[1]),
+        room: text(&s[2]),
+        kind,
+        track: clean_opt(s[6].clone()),
+        subtitle: clean_opt(s[7].clone()),
+        abstract_text: clean_opt(s[8].clone()),
+        slides_url: clean_opt(s[9].clone()),
+        start,
+        end,
+    }
 }
 
 /// Write `schedule` as an exchange file (`assets/exchange-schema.sql`) at

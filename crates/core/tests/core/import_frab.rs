@@ -555,7 +555,7 @@ fn no_cut_or_garbage_panics() {
 #[test]
 fn a_cut_json_file_is_not_valid_json() {
     let bytes = std::fs::read(fixture("bad/frab-truncated.json")).unwrap();
-    let err = kiosk_core::import::frab_json::parse("cut.json", &bytes, &ImportOptions::default())
+    let err = kiosk_core::import::frab::json::parse("cut.json", &bytes, &ImportOptions::default())
         .expect_err("cut");
     assert_eq!(
         err.to_string(),

@@ -1,19 +1,16 @@
-//! frab / pretalx `schedule.json` (the c3voc schedule schema). Read with
-//! serde into the shape both frab formats share, then mapped by
-//! [`frab_xml::into_draft`](super::frab_xml::into_draft). Fields the kiosk
-//! does not use are ignored (real exports carry many); the fields it uses
-//! may be strings, numbers or `null`. See `docs/import-frab.md`.
+//! frab / pretalx `schedule.json`, read with serde into a [`FrabSchedule`].
+//! Fields the kiosk does not use are ignored (real exports carry many); the
+//! fields it uses may be strings, numbers or `null`.
 
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::frab_xml::{
-    into_draft, FrabDay, FrabEvent, FrabLink, FrabPerson, FrabRoom, FrabSchedule,
-};
+use super::{into_draft, FrabDay, FrabEvent, FrabLink, FrabPerson, FrabRoom, FrabSchedule};
 use crate::draft::Draft;
 use crate::error::{Error, Result};
+use crate::import::common;
 use crate::import::ImportOptions;
 
 #[derive(Deserialize)]
@@ -192,22 +189,12 @@ impl<'de> Deserialize<'de> for OrderedRooms {
 
 /// Parse a frab/pretalx `schedule.json` into a draft.
 pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draft> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::Empty {
-            origin: origin.to_string(),
-        });
-    }
-    let text = crate::import::utf8(origin, bytes)?;
-    let file: FileJ = serde_json::from_str(text)
+    let file: FileJ = serde_json::from_str(common::text(origin, bytes)?)
         .map_err(|e| Error::json_syntax(origin, &e, "a frab/pretalx schedule"))?;
     into_draft(origin, convert(file.schedule.conference), options)
 }
 
 fn convert(c: ConferenceJ) -> FrabSchedule {
-    let link = |l: LinkJ| FrabLink {
-        href: l.url.or(l.href).unwrap_or_default(),
-        title: l.title.unwrap_or_default(),
-    };
     FrabSchedule {
         acronym: c.acronym,
         title: c.title,
@@ -225,60 +212,67 @@ fn convert(c: ConferenceJ) -> FrabSchedule {
             .into_iter()
             .filter_map(|t| Some((t.name?, t.color?)))
             .collect(),
-        days: c
-            .days
+        days: c.days.unwrap_or_default().into_iter().map(day).collect(),
+    }
+}
+
+fn day(d: DayJ) -> FrabDay {
+    FrabDay {
+        index: d.index,
+        date: d.date,
+        rooms: d
+            .rooms
+            .map(|r| r.0)
             .unwrap_or_default()
             .into_iter()
-            .map(|d| FrabDay {
-                index: d.index,
-                date: d.date,
-                rooms: d
-                    .rooms
-                    .map(|r| r.0)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(name, events)| FrabRoom {
-                        name,
-                        events: events
-                            .into_iter()
-                            .map(|e| FrabEvent {
-                                guid: e.guid,
-                                id: e.id,
-                                date: e.date,
-                                start: e.start,
-                                duration: e.duration,
-                                title: e.title,
-                                subtitle: e.subtitle,
-                                track: e.track,
-                                kind: e.kind,
-                                abstract_text: e.abstract_text,
-                                description: e.description,
-                                persons: e
-                                    .persons
-                                    .unwrap_or_default()
-                                    .into_iter()
-                                    .map(|p| FrabPerson {
-                                        id: p.id,
-                                        name: p
-                                            .public_name
-                                            .filter(|n| !n.trim().is_empty())
-                                            .or(p.name.filter(|n| !n.trim().is_empty()))
-                                            .or(p.full_public_name)
-                                            .unwrap_or_default(),
-                                    })
-                                    .collect(),
-                                links: e
-                                    .links
-                                    .unwrap_or_default()
-                                    .into_iter()
-                                    .chain(e.attachments.unwrap_or_default())
-                                    .map(link)
-                                    .collect(),
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+            .map(|(name, events)| FrabRoom {
+                name,
+                events: events.into_iter().map(event).collect(),
             })
+            .collect(),
+    }
+}
+
+fn event(e: EventJ) -> FrabEvent {
+    let link = |l: LinkJ| FrabLink {
+        href: l.url.or(l.href).unwrap_or_default(),
+        title: l.title.unwrap_or_default(),
+    };
+    // pretalx fills `public_name`; older frab exports only `name` or
+    // `full_public_name`.
+    let person = |p: PersonJ| FrabPerson {
+        id: p.id,
+        name: p
+            .public_name
+            .filter(|n| !n.trim().is_empty())
+            .or(p.name.filter(|n| !n.trim().is_empty()))
+            .or(p.full_public_name)
+            .unwrap_or_default(),
+    };
+    FrabEvent {
+        guid: e.guid,
+        id: e.id,
+        date: e.date,
+        start: e.start,
+        duration: e.duration,
+        title: e.title,
+        subtitle: e.subtitle,
+        track: e.track,
+        kind: e.kind,
+        abstract_text: e.abstract_text,
+        description: e.description,
+        persons: e
+            .persons
+            .unwrap_or_default()
+            .into_iter()
+            .map(person)
+            .collect(),
+        links: e
+            .links
+            .unwrap_or_default()
+            .into_iter()
+            .chain(e.attachments.unwrap_or_default())
+            .map(link)
             .collect(),
     }
 }
