@@ -16,3 +16,7 @@ mod ipc;
 mod photos;
 #[path = "app/support.rs"]
 mod support;
+#[path = "app/unattended.rs"]
+mod unattended;
+#[path = "app/unattended_cli.rs"]
+mod unattended_cli;

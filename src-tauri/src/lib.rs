@@ -136,7 +136,7 @@ pub fn run_display(
                 recovery::watch(&window);
                 screen::start_blanking_control(handle.clone(), blanking, data_dir.clone());
             }
-            stop_on_signals(handle.clone());
+            supervise::stop_on_signals(handle.clone());
             if open_control || !open_display {
                 control::open(&handle, options.kiosk)?;
             }
@@ -168,26 +168,4 @@ pub fn run_display(
         }
     });
     Ok(())
-}
-
-/// SIGTERM (systemd stopping the unit), SIGINT and SIGHUP end the app the
-/// orderly way, so the exit path runs (blanking settings restored).
-fn stop_on_signals<R: Runtime>(app: tauri::AppHandle<R>) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    match signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) {
-        Ok(mut signals) => {
-            let spawned = std::thread::Builder::new()
-                .name("signals".into())
-                .spawn(move || {
-                    if let Some(signal) = signals.forever().next() {
-                        tracing::info!(signal, "asked to stop");
-                        app.exit(0);
-                    }
-                });
-            if let Err(e) = spawned {
-                tracing::warn!("cannot watch for SIGTERM: {e}");
-            }
-        }
-        Err(e) => tracing::warn!("cannot watch for SIGTERM: {e}"),
-    }
 }

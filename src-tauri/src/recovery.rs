@@ -25,9 +25,11 @@ pub fn watch<R: Runtime>(window: &WebviewWindow<R>) {
     let app = window.app_handle().clone();
     let result = window.with_webview(move |webview| {
         use webkit2gtk::WebViewExt;
-        webview
-            .inner()
-            .connect_web_process_terminated(move |view, reason| {
+        let view = webview.inner();
+        view.connect_load_changed(|_, event| {
+            tracing::debug!(?event, "display page load");
+        });
+        view.connect_web_process_terminated(move |view, reason| {
                 let (recovery, crashes) = app.state::<Supervisor>().web_process_crashed();
                 let current = view.uri().map(|u| u.to_string()).unwrap_or_default();
                 match recovery {

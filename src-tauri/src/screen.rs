@@ -57,10 +57,15 @@ pub fn probe_display() -> Result<String, String> {
 /// Wait until a display exists, logging why not and retrying with a
 /// growing pause (at most 10 s); under systemd, the start time-out is
 /// extended each time. Never gives up: a kiosk PC's display may come late.
-pub fn wait_for_display() -> String {
+/// `None`: a stop signal came while waiting.
+pub fn wait_for_display() -> Option<String> {
     let started = Instant::now();
     let mut pause = Duration::from_millis(500);
     loop {
+        if crate::supervise::stop_asked() {
+            tracing::info!("asked to stop while waiting for a display");
+            return None;
+        }
         match probe_display() {
             Ok(what) => {
                 if started.elapsed() > Duration::from_millis(100) {
@@ -69,7 +74,7 @@ pub fn wait_for_display() -> String {
                         "the display is there: {what}"
                     );
                 }
-                return what;
+                return Some(what);
             }
             Err(why) => {
                 tracing::warn!(
@@ -77,7 +82,11 @@ pub fn wait_for_display() -> String {
                     pause.as_secs_f64()
                 );
                 crate::supervise::waiting(&format!("waiting for a display: {why}"), pause * 3);
-                std::thread::sleep(pause);
+                // Short naps, so a stop signal is answered at once.
+                let until = Instant::now() + pause;
+                while Instant::now() < until && !crate::supervise::stop_asked() {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
                 pause = (pause * 2).min(Duration::from_secs(10));
             }
         }

@@ -4,8 +4,12 @@
 //! stops the pings and systemd restarts the kiosk. Without `NOTIFY_SOCKET`
 //! (not under systemd) nothing is sent.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use tauri::Runtime;
 
 use sd_notify::NotifyState;
 
@@ -14,6 +18,8 @@ use kiosk_core::supervision::{CrashWatch, Recovery, Watchdog};
 pub struct Supervisor {
     watchdog: Mutex<Watchdog>,
     crashes: Mutex<CrashWatch>,
+    /// When the web process last died, until the page renders again.
+    crashed_at: Mutex<Option<Instant>>,
     /// Under a supervisor that listens (`NOTIFY_SOCKET` set).
     supervised: bool,
 }
@@ -45,6 +51,7 @@ impl Supervisor {
         Supervisor {
             watchdog: Mutex::new(Watchdog::new(timeout)),
             crashes: Mutex::new(CrashWatch::default()),
+            crashed_at: Mutex::new(None),
             supervised,
         }
     }
@@ -52,6 +59,12 @@ impl Supervisor {
     /// The display rendered (its heartbeat): ready, and alive.
     pub fn rendered(&self) {
         let notices = lock(&self.watchdog).on_render(Instant::now());
+        if let Some(crashed) = lock(&self.crashed_at).take() {
+            tracing::info!(
+                after_ms = crashed.elapsed().as_millis() as u64,
+                "the display rendered again after the web process ended"
+            );
+        }
         if notices.ready {
             tracing::info!(
                 since_start_ms = crate::STARTED.elapsed().as_millis() as u64,
@@ -74,7 +87,9 @@ impl Supervisor {
 
     /// The web process ended: how to recover (core counts the crashes).
     pub fn web_process_crashed(&self) -> (Recovery, usize) {
-        lock(&self.crashes).crashed(Instant::now())
+        let now = Instant::now();
+        *lock(&self.crashed_at) = Some(now);
+        lock(&self.crashes).crashed(now)
     }
 }
 
@@ -95,5 +110,53 @@ pub fn waiting(status: &str, for_at_least: Duration) {
 pub fn stopping() {
     if std::env::var_os("NOTIFY_SOCKET").is_some() {
         send(&[NotifyState::Stopping]);
+    }
+}
+
+/// Set by SIGTERM, SIGINT or SIGHUP before the app runs (while waiting for a
+/// display), so a stop asked then is not lost.
+static STOP_ASKED: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
+const STOP_SIGNALS: [i32; 3] = [SIGTERM, SIGINT, SIGHUP];
+
+/// From the start: a stop signal only sets a flag (the wait for a display
+/// checks it), instead of killing the process mid-way.
+pub fn catch_stop_signals() {
+    for signal in STOP_SIGNALS {
+        if let Err(e) = signal_hook::flag::register(signal, STOP_ASKED.clone()) {
+            tracing::warn!(signal, "cannot catch the stop signal: {e}");
+        }
+    }
+}
+
+pub fn stop_asked() -> bool {
+    STOP_ASKED.load(Ordering::SeqCst)
+}
+
+/// Once the app runs: a stop signal ends it the orderly way, so the exit
+/// path runs (blanking settings restored, STOPPING=1 sent).
+pub fn stop_on_signals<R: Runtime>(app: tauri::AppHandle<R>) {
+    let mut signals = match signal_hook::iterator::Signals::new(STOP_SIGNALS) {
+        Ok(signals) => signals,
+        Err(e) => {
+            tracing::warn!("cannot watch for SIGTERM: {e}");
+            return;
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            // Asked before this listener existed: stop now.
+            let signal = if stop_asked() {
+                Some(SIGTERM)
+            } else {
+                signals.forever().next()
+            };
+            if let Some(signal) = signal {
+                tracing::info!(signal, "asked to stop");
+                app.exit(0);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot watch for SIGTERM: {e}");
     }
 }

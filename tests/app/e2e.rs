@@ -468,7 +468,7 @@ async fn the_display_comes_back_when_the_web_process_dies() {
 }
 
 /// WebKit web processes started by `pid`.
-fn web_processes(pid: u32) -> Vec<u32> {
+pub(crate) fn web_processes(pid: u32) -> Vec<u32> {
     let mut found = Vec::new();
     let mut stack = vec![pid];
     while let Some(p) = stack.pop() {

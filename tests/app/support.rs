@@ -189,15 +189,13 @@ pub struct Screen {
 
 impl Screen {
     pub fn start(width: u32, height: u32) -> Screen {
+        Screen::start_on(free_display(), width, height)
+    }
+
+    /// On display `:n` (see [`free_display`]).
+    pub fn start_on(n: u32, width: u32, height: u32) -> Screen {
         need("Xvfb");
         need("matchbox-window-manager");
-        // A display number no other test run is likely to hold.
-        let mut n = 200 + (std::process::id() % 300);
-        while Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
-            n += 1;
-        }
         let display = format!(":{n}");
         let xvfb = spawn_group(
             Command::new("Xvfb")
@@ -234,6 +232,18 @@ impl Screen {
             _wm: Guard(wm),
         }
     }
+}
+
+/// A display number no other test run is likely to hold (none holds it now).
+pub fn free_display() -> u32 {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let mut n = 200 + (std::process::id() % 300) + NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    while Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+        || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+    {
+        n += 1;
+    }
+    n
 }
 
 pub fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool, what: &str) {

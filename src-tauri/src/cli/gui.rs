@@ -125,7 +125,11 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
     };
     if mode == Mode::Display {
         // GTK panics without a display: wait for one instead (logged).
-        crate::screen::wait_for_display();
+        crate::supervise::catch_stop_signals();
+        if crate::screen::wait_for_display().is_none() {
+            crate::supervise::stopping();
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     crate::run_display(kiosk, control, options, services, listener).map_err(|e| Error::Store {
         path: s.data_dir.display().to_string(),
