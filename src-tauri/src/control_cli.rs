@@ -121,18 +121,12 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
 pub fn write_config(path: &Path, text: &str) -> kiosk_core::Result<()> {
     Config::parse(path, text)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Read {
-            path: dir.to_path_buf(),
-            source: e,
-        })?;
+        std::fs::create_dir_all(dir).map_err(Error::io("create the folder", dir))?;
     }
     let temp = path.with_extension("toml.tmp");
     std::fs::write(&temp, text)
         .and_then(|_| std::fs::rename(&temp, path))
-        .map_err(|e| Error::Read {
-            path: path.to_path_buf(),
-            source: e,
-        })
+        .map_err(Error::io("write", path))
 }
 
 /// The feed of what `store` shows now.
@@ -202,8 +196,5 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> kiosk_core::Result<()> {
     let temp = file.with_extension("tmp");
     std::fs::write(&temp, bytes)
         .and_then(|_| std::fs::rename(&temp, file))
-        .map_err(|e| Error::Read {
-            path: file.to_path_buf(),
-            source: e,
-        })
+        .map_err(Error::io("write", file))
 }

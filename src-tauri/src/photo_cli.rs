@@ -55,10 +55,8 @@ pub fn library(
     }
     if demo {
         let path = inbox(data_dir, "demo");
-        kiosk_core::demo::write_demo_photos(&path).map_err(|e| Error::Read {
-            path: path.clone(),
-            source: e,
-        })?;
+        kiosk_core::demo::write_demo_photos(&path)
+            .map_err(Error::io("write the demo photos into", &path))?;
         folders.push(Folder {
             path,
             origin: "demo".into(),

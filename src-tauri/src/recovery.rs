@@ -30,28 +30,28 @@ pub fn watch<R: Runtime>(window: &WebviewWindow<R>) {
             tracing::debug!(?event, "display page load");
         });
         view.connect_web_process_terminated(move |view, reason| {
-                let (recovery, crashes) = app.state::<Supervisor>().web_process_crashed();
-                let current = view.uri().map(|u| u.to_string()).unwrap_or_default();
-                match recovery {
-                    Recovery::Simple if !current.ends_with(SIMPLE_PAGE) => {
-                        tracing::error!(
-                            ?reason,
-                            crashes,
-                            "the web process ended {crashes} times within 10 minutes; \
+            let (recovery, crashes) = app.state::<Supervisor>().web_process_crashed();
+            let current = view.uri().map(|u| u.to_string()).unwrap_or_default();
+            match recovery {
+                Recovery::Simple if !current.ends_with(SIMPLE_PAGE) => {
+                    tracing::error!(
+                        ?reason,
+                        crashes,
+                        "the web process ended {crashes} times within 10 minutes; \
                              showing the simpler page (text only, no photo wall)"
-                        );
-                        view.load_uri(&simple_uri(&current));
-                    }
-                    _ => {
-                        tracing::error!(
-                            ?reason,
-                            crashes,
-                            "the web process ended; reloading the display"
-                        );
-                        view.reload();
-                    }
+                    );
+                    view.load_uri(&simple_uri(&current));
                 }
-            });
+                _ => {
+                    tracing::error!(
+                        ?reason,
+                        crashes,
+                        "the web process ended; reloading the display"
+                    );
+                    view.reload();
+                }
+            }
+        });
     });
     if let Err(e) = result {
         tracing::warn!("cannot watch the web process: {e}");

@@ -85,10 +85,8 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
             check(&source, &state, &settings.options, &limits)
         }))
         .unwrap_or_else(|_| {
-            Err(kiosk_core::Error::Store {
-                path: name.clone(),
-                message: "reading this source crashed the importer; the schedule on screen stays"
-                    .into(),
+            Err(kiosk_core::Error::ImporterPanicked {
+                source_name: name.clone(),
             })
         });
         match checked {

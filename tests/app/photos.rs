@@ -5,12 +5,14 @@
 //! act on, and the good one still reaches the wall ("the wall keeps
 //! rotating").
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use exif::{Field, In, Rational, Tag, Value};
 use image::{Rgb, RgbImage};
+use kiosk_testkit::photos::{
+    artist_field, assert_no_metadata, assert_quadrants, gps_fields, heic_header, jpeg,
+    orientation_field, png, png_bomb, quadrants, stored, with_exif, QUADRANTS, RED,
+};
 use serde_json::Value as Json;
 use turbojpeg::{PixelFormat, Subsamp};
 
@@ -18,213 +20,18 @@ use crate::support::kiosk;
 
 // ---------------------------------------------------------------- pictures
 
-const RED: [u8; 3] = [255, 0, 0];
-const GREEN: [u8; 3] = [0, 255, 0];
-const BLUE: [u8; 3] = [0, 0, 255];
-const WHITE: [u8; 3] = [255, 255, 255];
-
-/// Upright: red, green / blue, white quadrants.
-fn quadrants(w: u32, h: u32) -> RgbImage {
-    let row = |left: [u8; 3], right: [u8; 3]| -> Vec<u8> {
-        let mut r = Vec::with_capacity(w as usize * 3);
-        for x in 0..w {
-            r.extend_from_slice(if x < w / 2 { &left } else { &right });
-        }
-        r
-    };
-    let (top, bottom) = (row(RED, GREEN), row(BLUE, WHITE));
-    let mut pixels = Vec::with_capacity((w * h * 3) as usize);
-    for y in 0..h {
-        pixels.extend_from_slice(if y < h / 2 { &top } else { &bottom });
-    }
-    RgbImage::from_raw(w, h, pixels).unwrap()
-}
-
-/// Stored as a camera would with EXIF orientation 6 (turn 90° clockwise to
-/// view): the stored image's row 0 is the picture's right side.
-fn stored_rotate_6(upright: &RgbImage) -> RgbImage {
-    let (w, h) = upright.dimensions();
-    let mut out = RgbImage::new(h, w);
-    for y in 0..h {
-        for x in 0..w {
-            out.put_pixel(y, w - 1 - x, *upright.get_pixel(x, y));
-        }
-    }
-    out
-}
-
-fn jpeg(image: &RgbImage) -> Vec<u8> {
-    turbojpeg::compress(
-        turbojpeg::Image {
-            pixels: image.as_raw().as_slice(),
-            width: image.width() as usize,
-            pitch: image.width() as usize * 3,
-            height: image.height() as usize,
-            format: PixelFormat::RGB,
-        },
-        90,
-        Subsamp::Sub2x2,
-    )
-    .unwrap()
-    .to_vec()
-}
-
-fn png(image: &RgbImage) -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-/// A JPEG with an EXIF APP1 right after SOI: orientation, Artist, GPS.
-fn with_exif(jpeg: &[u8], orientation: u16, artist: Option<&str>) -> Vec<u8> {
-    let r = |num, denom| Rational { num, denom };
-    let mut fields = vec![
-        Field {
-            tag: Tag::Orientation,
-            ifd_num: In::PRIMARY,
-            value: Value::Short(vec![orientation]),
-        },
-        Field {
-            tag: Tag::GPSLatitudeRef,
-            ifd_num: In::PRIMARY,
-            value: Value::Ascii(vec![b"N".to_vec()]),
-        },
-        Field {
-            tag: Tag::GPSLatitude,
-            ifd_num: In::PRIMARY,
-            value: Value::Rational(vec![r(52, 1), r(31, 1), r(1234, 100)]),
-        },
-    ];
-    if let Some(a) = artist {
-        fields.push(Field {
-            tag: Tag::Artist,
-            ifd_num: In::PRIMARY,
-            value: Value::Ascii(vec![a.as_bytes().to_vec()]),
-        });
-    }
-    let mut writer = exif::experimental::Writer::new();
-    for f in &fields {
-        writer.push_field(f);
-    }
-    let mut tiff = Cursor::new(Vec::new());
-    writer.write(&mut tiff, false).unwrap();
-    let mut payload = b"Exif\0\0".to_vec();
-    payload.extend(tiff.into_inner());
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
-    out.extend(payload);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
 /// A good photo: 400 × 200 upright, stored sideways, with an Artist and GPS.
 fn good_photo() -> Vec<u8> {
-    with_exif(
-        &jpeg(&stored_rotate_6(&quadrants(400, 200))),
-        6,
-        Some("Ada Lovelace"),
-    )
+    let mut fields = vec![orientation_field(6), artist_field("Ada Lovelace")];
+    fields.extend(gps_fields());
+    with_exif(&jpeg(&stored(&quadrants(400, 200), 6)), &fields)
 }
 
-/// Header segments of a JPEG (marker, payload), up to SOS.
-fn jpeg_markers(jpeg: &[u8]) -> Vec<(u8, Vec<u8>)> {
-    assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
-    let mut out = Vec::new();
-    let mut i = 2;
-    while i + 4 <= jpeg.len() {
-        assert_eq!(jpeg[i], 0xFF, "a marker at {i}");
-        let marker = jpeg[i + 1];
-        let len = u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]]) as usize;
-        out.push((marker, jpeg[i + 4..i + 2 + len].to_vec()));
-        if marker == 0xDA {
-            break;
-        }
-        i += 2 + len;
-    }
-    out
-}
-
-fn assert_no_metadata(jpeg: &[u8]) {
-    for (marker, _) in jpeg_markers(jpeg) {
-        assert!(
-            !(0xE1..=0xEF).contains(&marker) && marker != 0xFE,
-            "a metadata segment FF{marker:02X} in a rendition"
-        );
-    }
-    for needle in [&b"Exif"[..], b"Ada", b"GPS"] {
-        assert!(!jpeg.windows(needle.len()).any(|w| w == needle));
-    }
-}
-
-/// Decode a rendition, check its size and the colour of its quadrants.
+/// A rendition of the upright picture, `size` big.
 fn assert_upright(jpeg: &[u8], size: (u32, u32)) {
-    let image = turbojpeg::decompress(jpeg, PixelFormat::RGB).unwrap();
-    let (w, h) = (image.width as u32, image.height as u32);
-    assert_eq!((w, h), size);
-    let px = |x: u32, y: u32| {
-        let i = y as usize * image.pitch + x as usize * 3;
-        [image.pixels[i], image.pixels[i + 1], image.pixels[i + 2]]
-    };
-    let centres = [
-        (w / 4, h / 4),
-        (3 * w / 4, h / 4),
-        (w / 4, 3 * h / 4),
-        (3 * w / 4, 3 * h / 4),
-    ];
-    for (&(x, y), want) in centres.iter().zip([RED, GREEN, BLUE, WHITE]) {
-        let got = px(x, y);
-        assert!(
-            got.iter().zip(want).all(|(&g, w)| g.abs_diff(w) <= 40),
-            "at ({x}, {y}) of {w} × {h}: {got:?}, expected {want:?}"
-        );
-    }
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut c = (data.len() as u32).to_be_bytes().to_vec();
-    c.extend_from_slice(kind);
-    c.extend_from_slice(data);
-    let mut crc_input = kind.to_vec();
-    crc_input.extend_from_slice(data);
-    c.extend_from_slice(&crc32(&crc_input).to_be_bytes());
-    c
-}
-
-/// A 40,000 × 40,000 PNG header and a little zlib data of zeros: a bomb.
-fn png_bomb() -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = 40_000u32.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&40_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    out.extend(png_chunk(b"IHDR", &ihdr));
-    let mut z = vec![0x78, 0x01, 0x00, 0xFF, 0xFF, 0x00, 0x00];
-    z.extend(std::iter::repeat_n(0u8, 0xFFFF));
-    out.extend(png_chunk(b"IDAT", &z));
-    out.extend(png_chunk(b"IEND", &[]));
-    out
-}
-
-fn heic() -> Vec<u8> {
-    let mut b = vec![0, 0, 0, 0x18];
-    b.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
-    b.extend((0..4000u32).map(|i| (i * 13 + 5) as u8));
-    b
+    let header = turbojpeg::read_header(jpeg).unwrap();
+    assert_eq!((header.width as u32, header.height as u32), size);
+    assert_quadrants(jpeg, QUADRANTS, 40, "the rendition");
 }
 
 // ------------------------------------------------------------- the binary
@@ -401,7 +208,7 @@ fn photo_render_writes_an_upright_metadata_free_rendition() {
 #[test]
 fn photo_render_never_enlarges() {
     let w = wall();
-    let input = w.write("small.png", &png(&quadrants(120, 60)));
+    let input = w.write("small.png", &png(&quadrants(120, 60).into()));
     let output = w.data.join("out.jpg");
     kiosk()
         .args(["photo", "render"])
@@ -432,7 +239,7 @@ fn photo_render_refuses_a_bad_file_with_its_reason() {
             },
             "the image is damaged",
         ),
-        ("phone.heic", heic(), "HEIC is not supported"),
+        ("phone.heic", heic_header(), "HEIC is not supported"),
     ];
     for (name, bytes, reason) in cases {
         let input = w.write(name, &bytes);
@@ -463,7 +270,7 @@ fn ingest_makes_renditions_and_lists_the_photo() {
     w.write("keynote.jpg", &good_photo());
     w.write(
         "Grace Hopper at the booth.png",
-        &png(&quadrants(3000, 1500)),
+        &png(&quadrants(3000, 1500).into()),
     );
     let stdout = w.ingest();
     assert!(
@@ -538,7 +345,7 @@ fn ingest_approve_mode_holds_new_photos() {
 #[test]
 fn ingest_a_png_named_jpg_is_rendered() {
     let w = wall();
-    w.write("really-a-png.jpg", &png(&quadrants(400, 200)));
+    w.write("really-a-png.jpg", &png(&quadrants(400, 200).into()));
     w.ingest();
     assert_eq!(w.photo_names(), vec!["really-a-png.jpg"], "{}", w.list());
     assert_eq!(w.quarantined("really-a-png.jpg"), None);
@@ -572,7 +379,7 @@ fn ingest_identical_photos_under_two_names_are_one_photo() {
 fn ingest_a_removed_file_is_forgotten_on_the_next_pass() {
     let w = wall();
     w.write("stays.jpg", &good_photo());
-    let goes = w.write("goes.png", &png(&quadrants(200, 100)));
+    let goes = w.write("goes.png", &png(&quadrants(200, 100).into()));
     let bad = w.write("bad.jpg", b"");
     w.ingest();
     assert_eq!(w.photo_names(), vec!["goes.png", "stays.jpg"]);
@@ -626,7 +433,7 @@ fn ingest_a_link_inside_the_folder_is_fine() {
     let w = wall();
     std::fs::create_dir(w.folder.join("day1")).unwrap();
     w.write("day1/keynote.jpg", &good_photo());
-    w.write("other.png", &png(&quadrants(200, 100)));
+    w.write("other.png", &png(&quadrants(200, 100).into()));
     std::os::unix::fs::symlink(w.folder.join("other.png"), w.folder.join("best-of.png")).unwrap();
     w.ingest();
     assert_eq!(
@@ -705,14 +512,14 @@ fn bad_pdf_named_jpg() {
 #[test]
 fn bad_heic_named_heic() {
     quarantined_next_to_a_good_photo("IMG_4242.HEIC", &["HEIC is not supported"], |w| {
-        w.write("IMG_4242.HEIC", &heic());
+        w.write("IMG_4242.HEIC", &heic_header());
     });
 }
 
 #[test]
 fn bad_heic_named_jpg() {
     quarantined_next_to_a_good_photo("IMG_4243.jpg", &["HEIC is not supported"], |w| {
-        w.write("IMG_4243.jpg", &heic());
+        w.write("IMG_4243.jpg", &heic_header());
     });
 }
 
@@ -720,14 +527,14 @@ fn bad_heic_named_jpg() {
 fn bad_sliver_png() {
     quarantined_next_to_a_good_photo("sliver.png", &["1 × 60000", "sliver"], |w| {
         let sliver = RgbImage::from_pixel(1, 60_000, Rgb(RED));
-        w.write("sliver.png", &png(&sliver));
+        w.write("sliver.png", &png(&sliver.into()));
     });
 }
 
 #[test]
 fn bad_png_bomb() {
     quarantined_next_to_a_good_photo("bomb.png", &["40000 × 40000"], |w| {
-        w.write("bomb.png", &png_bomb());
+        w.write("bomb.png", &png_bomb(40_000, 40_000));
     });
 }
 
@@ -793,15 +600,15 @@ fn bad_unreadable_file() {
 fn bad_photos_all_at_once_and_the_wall_keeps_rotating() {
     let w = wall();
     w.write("a.jpg", &good_photo());
-    w.write("b.png", &png(&quadrants(300, 200)));
-    w.write("c-really-png.jpg", &png(&quadrants(200, 300)));
+    w.write("b.png", &png(&quadrants(300, 200).into()));
+    w.write("c-really-png.jpg", &png(&quadrants(200, 300).into()));
     w.write("empty.jpg", b"");
     let cut = jpeg(&quadrants(640, 480));
     w.write("cut.jpg", &cut[..cut.len() * 6 / 10]);
     w.write("notes.jpg", b"hello");
-    w.write("phone.heic", &heic());
-    w.write("sliver.png", &png(&RgbImage::new(60_000, 1)));
-    w.write("bomb.png", &png_bomb());
+    w.write("phone.heic", &heic_header());
+    w.write("sliver.png", &png(&RgbImage::new(60_000, 1).into()));
+    w.write("bomb.png", &png_bomb(40_000, 40_000));
     std::fs::File::create(w.folder.join("huge.jpg"))
         .unwrap()
         .set_len(65 * 1024 * 1024)

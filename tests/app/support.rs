@@ -237,7 +237,8 @@ impl Screen {
 /// A display number no other test run is likely to hold (none holds it now).
 pub fn free_display() -> u32 {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let mut n = 200 + (std::process::id() % 300) + NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut n =
+        200 + (std::process::id() % 300) + NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     while Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
         || Path::new(&format!("/tmp/.X{n}-lock")).exists()
     {

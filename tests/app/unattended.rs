@@ -51,11 +51,18 @@ impl Notify {
     fn wait_for(&self, line: &str, limit: Duration) -> Instant {
         let since = Instant::now();
         loop {
-            let found = self.messages().into_iter().find(|(_, m)| m.lines().any(|l| l == line));
+            let found = self
+                .messages()
+                .into_iter()
+                .find(|(_, m)| m.lines().any(|l| l == line));
             if let Some((t, _)) = found {
                 return t;
             }
-            assert!(since.elapsed() < limit, "no {line} within {limit:?}: {:?}", self.messages());
+            assert!(
+                since.elapsed() < limit,
+                "no {line} within {limit:?}: {:?}",
+                self.messages()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -81,18 +88,26 @@ fn start(display: Option<&str>, notify: &Notify, data: &Path, extra: &[&str]) ->
     std::fs::create_dir_all(data).unwrap();
     let stderr = data.join("stderr.log");
     let mut cmd = Command::new(BIN);
-    cmd.args(["--demo", "--kiosk", "--photo-wall", "off", "--at", T, "--data-dir"])
-        .arg(data)
-        .args(extra)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("NOTIFY_SOCKET", &notify.path)
-        .env("WATCHDOG_USEC", "10000000")
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&stderr).unwrap())
-        .process_group(0);
+    cmd.args([
+        "--demo",
+        "--kiosk",
+        "--photo-wall",
+        "off",
+        "--at",
+        T,
+        "--data-dir",
+    ])
+    .arg(data)
+    .args(extra)
+    .env_remove("DISPLAY")
+    .env_remove("WAYLAND_DISPLAY")
+    .env("NOTIFY_SOCKET", &notify.path)
+    .env("WATCHDOG_USEC", "10000000")
+    .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+    .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
+    .stdout(Stdio::null())
+    .stderr(std::fs::File::create(&stderr).unwrap())
+    .process_group(0);
     if let Some(d) = display {
         cmd.env("DISPLAY", d);
     }
@@ -109,7 +124,10 @@ impl Kiosk {
     }
 
     fn signal(&self, pid: u32, signal: &str) {
-        let ok = Command::new("kill").args([signal, &pid.to_string()]).status().unwrap();
+        let ok = Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .unwrap();
         assert!(ok.success(), "kill {signal} {pid}");
     }
 
@@ -134,7 +152,11 @@ impl Kiosk {
             if let Some(status) = self.guard.0.try_wait().unwrap() {
                 return status;
             }
-            assert!(since.elapsed() < Duration::from_secs(20), "the kiosk did not stop: {}", self.stderr());
+            assert!(
+                since.elapsed() < Duration::from_secs(20),
+                "the kiosk did not stop: {}",
+                self.stderr()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -164,7 +186,10 @@ impl Camera {
     fn on(display: &str) -> Camera {
         let (conn, n) = x11rb::connect(Some(display)).expect("connect to the test's X screen");
         let screen = &conn.setup().roots[n];
-        let (root, size) = (screen.root, (screen.width_in_pixels, screen.height_in_pixels));
+        let (root, size) = (
+            screen.root,
+            (screen.width_in_pixels, screen.height_in_pixels),
+        );
         Camera { conn, root, size }
     }
 
@@ -172,7 +197,15 @@ impl Camera {
         let at = Instant::now();
         let image = self
             .conn
-            .get_image(ImageFormat::Z_PIXMAP, self.root, 0, 0, self.size.0, self.size.1, !0)
+            .get_image(
+                ImageFormat::Z_PIXMAP,
+                self.root,
+                0,
+                0,
+                self.size.0,
+                self.size.1,
+                !0,
+            )
             .unwrap()
             .reply()
             .unwrap();
@@ -229,14 +262,23 @@ fn ready_within_2_s_of_the_first_render_pings_every_5_s_and_none_once_the_web_pr
     let dir = tempfile::tempdir().unwrap();
     let notify = Notify::listen(dir.path());
     let spawned = Instant::now();
-    let mut kiosk = start(Some(&screen.display), &notify, &dir.path().join("data"), &[]);
+    let mut kiosk = start(
+        Some(&screen.display),
+        &notify,
+        &dir.path().join("data"),
+        &[],
+    );
     let camera = Camera::on(&screen.display);
     let first_render = loop {
         let frame = camera.frame();
         if showing(&frame) {
             break frame.at;
         }
-        assert!(spawned.elapsed() < Duration::from_secs(90), "nothing rendered: {}", kiosk.stderr());
+        assert!(
+            spawned.elapsed() < Duration::from_secs(90),
+            "nothing rendered: {}",
+            kiosk.stderr()
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     let ready = notify.wait_for("READY=1", Duration::from_secs(30));
@@ -251,8 +293,14 @@ fn ready_within_2_s_of_the_first_render_pings_every_5_s_and_none_once_the_web_pr
     // Renders keep coming: pings at most 5 s apart.
     std::thread::sleep(Duration::from_secs(16));
     let pings = notify.pings_between(ready, Instant::now());
-    let gaps: Vec<u128> = pings.windows(2).map(|w| (w[1] - w[0]).as_millis()).collect();
-    eprintln!("FIGURE watchdog: {} pings in 16 s, gaps {gaps:?} ms", pings.len());
+    let gaps: Vec<u128> = pings
+        .windows(2)
+        .map(|w| (w[1] - w[0]).as_millis())
+        .collect();
+    eprintln!(
+        "FIGURE watchdog: {} pings in 16 s, gaps {gaps:?} ms",
+        pings.len()
+    );
     assert!(pings.len() >= 4, "pings: {gaps:?}");
     assert!(gaps.iter().all(|&g| g <= 5000), "a gap over 5 s: {gaps:?}");
 
@@ -263,7 +311,11 @@ fn ready_within_2_s_of_the_first_render_pings_every_5_s_and_none_once_the_web_pr
     let stopped = Instant::now();
     std::thread::sleep(Duration::from_secs(9));
     let during = notify.pings_between(stopped + Duration::from_millis(500), Instant::now());
-    assert!(during.is_empty(), "{} pings while the web process was stopped", during.len());
+    assert!(
+        during.is_empty(),
+        "{} pings while the web process was stopped",
+        during.len()
+    );
     eprintln!("FIGURE watchdog: no ping in the 8.5 s after SIGSTOP of the web process");
     // Back before systemd's 10 s: pings resume.
     kiosk.signal(web, "-CONT");
@@ -286,9 +338,15 @@ fn ready_within_2_s_of_the_first_render_pings_every_5_s_and_none_once_the_web_pr
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&logs.stdout);
-    assert!(logs.status.success() && text.contains("the display rendered its first snapshot"), "{text}");
+    assert!(
+        logs.status.success() && text.contains("the display rendered its first snapshot"),
+        "{text}"
+    );
     assert!(!text.contains('\u{1b}'), "no colour codes in the log file");
-    assert!(!kiosk.stderr().contains('\u{1b}'), "no colour codes when stderr is a file");
+    assert!(
+        !kiosk.stderr().contains('\u{1b}'),
+        "no colour codes when stderr is a file"
+    );
 }
 
 fn xset_q(display: &str) -> String {
@@ -301,7 +359,10 @@ fn xset_q(display: &str) -> String {
 
 fn saver_timeout(display: &str) -> u32 {
     let q = xset_q(display);
-    let line = q.lines().find(|l| l.trim_start().starts_with("timeout:")).expect("a timeout line");
+    let line = q
+        .lines()
+        .find(|l| l.trim_start().starts_with("timeout:"))
+        .expect("a timeout line");
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
@@ -318,9 +379,17 @@ fn the_screen_never_blanks_while_the_kiosk_shows_and_settings_come_back_after() 
     let _one = SERIAL.blocking_lock();
     let screen = Screen::start(1280, 720);
     let d = screen.display.as_str();
-    assert!(Command::new("xset").args(["-display", d, "s", "5", "5"]).status().unwrap().success());
+    assert!(Command::new("xset")
+        .args(["-display", d, "s", "5", "5"])
+        .status()
+        .unwrap()
+        .success());
     // The control: with nothing stopping it, the screen blanks after 5 s.
-    wait_until(Duration::from_secs(12), || blanked(d), "the screensaver to blank an idle screen");
+    wait_until(
+        Duration::from_secs(12),
+        || blanked(d),
+        "the screensaver to blank an idle screen",
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let notify = Notify::listen(dir.path());
@@ -331,7 +400,10 @@ fn the_screen_never_blanks_while_the_kiosk_shows_and_settings_come_back_after() 
     eprintln!("FIGURE xset q while the kiosk runs:\n{q}");
     assert_eq!(saver_timeout(d), 0, "{q}");
     // Xvfb has no DPMS; on a real screen it would read "DPMS is Disabled".
-    assert!(q.contains("Server does not have the DPMS Extension") || q.contains("DPMS is Disabled"), "{q}");
+    assert!(
+        q.contains("Server does not have the DPMS Extension") || q.contains("DPMS is Disabled"),
+        "{q}"
+    );
     assert!(!blanked(d), "the kiosk wakes a blanked screen");
     std::thread::sleep(Duration::from_secs(8));
     assert!(!blanked(d), "blanked while the kiosk shows");
@@ -342,20 +414,36 @@ fn the_screen_never_blanks_while_the_kiosk_shows_and_settings_come_back_after() 
     // Killed outright, the kiosk cannot restore; its next clean exit puts
     // back the true original, not the zeros it left.
     let mut kiosk = start(Some(d), &notify, &data, &[]);
-    wait_until(Duration::from_secs(60), || saver_timeout(d) == 0, "the kiosk to turn the screensaver off");
+    wait_until(
+        Duration::from_secs(60),
+        || saver_timeout(d) == 0,
+        "the kiosk to turn the screensaver off",
+    );
     kiosk.signal(kiosk.guard.0.id(), "-KILL");
     let _ = kiosk.guard.0.wait();
     assert_eq!(saver_timeout(d), 0, "left off by the killed kiosk");
     assert!(data.join("screen-settings.json").is_file());
     let mut kiosk = start(Some(d), &notify, &data, &[]);
-    wait_until(Duration::from_secs(60), || kiosk.stderr().contains("did not exit cleanly"), "the settings left behind to be read");
+    wait_until(
+        Duration::from_secs(60),
+        || kiosk.stderr().contains("did not exit cleanly"),
+        "the settings left behind to be read",
+    );
     assert!(kiosk.stop().success());
-    assert_eq!(saver_timeout(d), 5, "the original restored after a SIGKILL and a restart");
+    assert_eq!(
+        saver_timeout(d),
+        5,
+        "the original restored after a SIGKILL and a restart"
+    );
     assert!(!data.join("screen-settings.json").exists());
 
     // --allow-blanking leaves the screensaver alone.
     let mut kiosk = start(Some(d), &notify, &data, &["--allow-blanking"]);
-    wait_until(Duration::from_secs(60), || kiosk.stderr().contains("allow_blanking"), "the kiosk to start");
+    wait_until(
+        Duration::from_secs(60),
+        || kiosk.stderr().contains("allow_blanking"),
+        "the kiosk to start",
+    );
     assert_eq!(saver_timeout(d), 5);
     assert!(kiosk.stop().success());
 }
@@ -366,16 +454,28 @@ fn a_web_process_kill_never_flashes_brighter_than_the_dark_background() {
     let screen = Screen::start(1280, 720);
     let dir = tempfile::tempdir().unwrap();
     let notify = Notify::listen(dir.path());
-    let kiosk = start(Some(&screen.display), &notify, &dir.path().join("data"), &[]);
+    let kiosk = start(
+        Some(&screen.display),
+        &notify,
+        &dir.path().join("data"),
+        &[],
+    );
     notify.wait_for("READY=1", Duration::from_secs(90));
     let camera = Camera::on(&screen.display);
-    wait_until(Duration::from_secs(30), || showing(&camera.frame()), "the talk on screen");
+    wait_until(
+        Duration::from_secs(30),
+        || showing(&camera.frame()),
+        "the talk on screen",
+    );
     std::thread::sleep(Duration::from_secs(2));
     let bg = luma(DARK_BG.0, DARK_BG.1, DARK_BG.2);
     let before = camera.film(Duration::from_secs(1));
     let steady_mean = before.iter().map(|f| f.mean).fold(0.0, f64::max);
     for f in &before {
-        assert!((f.median - bg).abs() < 3.0, "the screen is mostly background: {f:?}");
+        assert!(
+            (f.median - bg).abs() < 3.0,
+            "the screen is mostly background: {f:?}"
+        );
     }
 
     let mut brightest = (0.0f64, 0.0f64);
@@ -420,13 +520,26 @@ fn a_web_process_kill_never_flashes_brighter_than_the_dark_background() {
         .filter(|l| l.contains("rendered again"))
         .map(|l| l.rsplit("after_ms=").next().unwrap_or("").to_string())
         .collect();
-    eprintln!("FIGURE the shell's own measure, web process ended → page rendered again: {shell:?} ms");
+    eprintln!(
+        "FIGURE the shell's own measure, web process ended → page rendered again: {shell:?} ms"
+    );
     // The third crash in ten minutes: the simpler page, which still renders.
-    wait_until(Duration::from_secs(20), || kiosk.stderr().contains("showing the simpler page"), "the fallback");
+    wait_until(
+        Duration::from_secs(20),
+        || kiosk.stderr().contains("showing the simpler page"),
+        "the fallback",
+    );
     let after = Instant::now();
-    wait_until(Duration::from_secs(15), || !notify.pings_between(after, Instant::now()).is_empty(), "the simpler page's heartbeat");
+    wait_until(
+        Duration::from_secs(15),
+        || !notify.pings_between(after, Instant::now()).is_empty(),
+        "the simpler page's heartbeat",
+    );
     let text = camera.film(Duration::from_millis(200));
-    assert!(text.iter().any(|f| f.mean > bg + 1.0), "the simpler page shows text: {text:?}");
+    assert!(
+        text.iter().any(|f| f.mean > bg + 1.0),
+        "the simpler page shows text: {text:?}"
+    );
 }
 
 #[test]
@@ -437,23 +550,53 @@ fn without_a_display_it_waits_and_logs_then_starts_when_one_appears() {
 
     // No display at all: it waits, says why, and does not panic.
     let mut unset = start(None, &notify, &dir.path().join("a"), &[]);
-    wait_until(Duration::from_secs(30), || unset.stderr().contains("no display yet: DISPLAY and WAYLAND_DISPLAY are unset"), "the wait to be logged");
+    wait_until(
+        Duration::from_secs(30),
+        || {
+            unset
+                .stderr()
+                .contains("no display yet: DISPLAY and WAYLAND_DISPLAY are unset")
+        },
+        "the wait to be logged",
+    );
     std::thread::sleep(Duration::from_secs(2));
-    assert!(unset.guard.0.try_wait().unwrap().is_none(), "still waiting: {}", unset.stderr());
+    assert!(
+        unset.guard.0.try_wait().unwrap().is_none(),
+        "still waiting: {}",
+        unset.stderr()
+    );
     assert!(!unset.stderr().contains("panicked"));
-    assert!(notify.messages().iter().any(|(_, m)| m.contains("EXTEND_TIMEOUT_USEC=") && m.contains("STATUS=waiting for a display")));
+    assert!(notify
+        .messages()
+        .iter()
+        .any(|(_, m)| m.contains("EXTEND_TIMEOUT_USEC=")
+            && m.contains("STATUS=waiting for a display")));
     assert!(unset.stop().success(), "a waiting kiosk stops cleanly");
 
     // A display that comes later: it starts on it.
     let n = free_display();
     let display = format!(":{n}");
     let late = start(Some(&display), &notify, &dir.path().join("b"), &[]);
-    wait_until(Duration::from_secs(30), || late.stderr().contains(&format!("cannot open X display {display}")), "the wait for the display");
+    wait_until(
+        Duration::from_secs(30),
+        || {
+            late.stderr()
+                .contains(&format!("cannot open X display {display}"))
+        },
+        "the wait for the display",
+    );
     std::thread::sleep(Duration::from_secs(1));
     let _screen = Screen::start_on(n, 1280, 720);
     let appeared = Instant::now();
     notify.wait_for("READY=1", Duration::from_secs(90));
-    eprintln!("FIGURE a display appearing: READY {} ms later", appeared.elapsed().as_millis());
-    assert!(late.stderr().contains("the display is there"), "{}", late.stderr());
+    eprintln!(
+        "FIGURE a display appearing: READY {} ms later",
+        appeared.elapsed().as_millis()
+    );
+    assert!(
+        late.stderr().contains("the display is there"),
+        "{}",
+        late.stderr()
+    );
     assert!(!late.stderr().contains("panicked"));
 }

@@ -19,10 +19,18 @@ const T: &str = "2020-02-26T10:20:00-05:00";
 fn verify(dir: &Path, name: &str, unit: &str) -> (bool, String) {
     let runtime = dir.join("runtime");
     std::fs::create_dir_all(&runtime).unwrap();
-    std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
     let generated = dir.join("gen");
     if !generated.join("man").exists() {
-        kiosk().args(["generate-assets", "--out"]).arg(&generated).assert().success();
+        kiosk()
+            .args(["generate-assets", "--out"])
+            .arg(&generated)
+            .assert()
+            .success();
     }
     let path = dir.join(name);
     std::fs::write(&path, unit.replace("/usr/bin/summit-kiosk", BIN)).unwrap();
@@ -30,7 +38,10 @@ fn verify(dir: &Path, name: &str, unit: &str) -> (bool, String) {
         .args(["--user", "verify"])
         .arg(&path)
         .env("XDG_RUNTIME_DIR", &runtime)
-        .env("MANPATH", format!("{}:/usr/share/man", generated.join("man").display()))
+        .env(
+            "MANPATH",
+            format!("{}:/usr/share/man", generated.join("man").display()),
+        )
         .output()
         .expect("systemd-analyze (package systemd): run `cargo xtask test`, which installs it");
     let said = format!(
@@ -69,7 +80,11 @@ fn the_unit_and_session_target_pass_systemd_analyze_verify() {
     );
     assert!(ok && said.trim().is_empty(), "verify: {said}");
     // The check can fail: a typo is reported.
-    let (_, said) = verify(dir.path(), "summit-kiosk.service", &unit.replace("Restart=always", "Restart=allways"));
+    let (_, said) = verify(
+        dir.path(),
+        "summit-kiosk.service",
+        &unit.replace("Restart=always", "Restart=allways"),
+    );
     assert!(said.contains("allways"), "verify missed a typo: {said}");
 }
 
@@ -79,24 +94,48 @@ fn the_session_script_and_desktop_files_are_sound() {
     let status = Command::new("sh").arg("-n").arg(&script).status().unwrap();
     assert!(status.success(), "sh -n {}", script.display());
     let mode = std::fs::metadata(&script).unwrap().permissions();
-    assert!(std::os::unix::fs::PermissionsExt::mode(&mode) & 0o111 != 0, "executable");
+    assert!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o111 != 0,
+        "executable"
+    );
     let desktop = packaging("summit-kiosk.desktop");
-    assert!(desktop.contains("\nExec=summit-kiosk --kiosk\n"), "{desktop}");
+    assert!(
+        desktop.contains("\nExec=summit-kiosk --kiosk\n"),
+        "{desktop}"
+    );
     let session = packaging("summit-kiosk-xsession.desktop");
-    assert!(session.contains("Exec=/usr/libexec/summit-kiosk/summit-kiosk-session"), "{session}");
+    assert!(
+        session.contains("Exec=/usr/libexec/summit-kiosk/summit-kiosk-session"),
+        "{session}"
+    );
 }
 
 /// Every asset `[package.metadata.deb]` names exists (or is made by `cargo
 /// xtask deb` before packaging), and the dependencies a screen needs are there.
 #[test]
 fn the_package_metadata_names_files_that_exist_and_the_right_dependencies() {
-    let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml")).unwrap().parse().unwrap();
+    let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
     let deb = &manifest["package"]["metadata"]["deb"];
     let depends = deb["depends"].as_str().unwrap();
-    for needed in ["$auto", "fonts-noto-core", "fonts-noto-cjk", "fonts-noto-color-emoji", "fontconfig"] {
-        assert!(depends.contains(needed), "Depends lacks {needed}: {depends}");
+    for needed in [
+        "$auto",
+        "fonts-noto-core",
+        "fonts-noto-cjk",
+        "fonts-noto-color-emoji",
+        "fontconfig",
+    ] {
+        assert!(
+            depends.contains(needed),
+            "Depends lacks {needed}: {depends}"
+        );
     }
-    assert!(!depends.contains("libwebkit2gtk"), "WebKitGTK comes from $auto, once: {depends}");
+    assert!(
+        !depends.contains("libwebkit2gtk"),
+        "WebKitGTK comes from $auto, once: {depends}"
+    );
     let mut targets = Vec::new();
     for asset in deb["assets"].as_array().unwrap() {
         let asset = asset.as_array().unwrap();
@@ -116,11 +155,18 @@ fn the_package_metadata_names_files_that_exist_and_the_right_dependencies() {
         "usr/bin/",
         "usr/share/xsessions/summit-kiosk.desktop",
     ] {
-        assert!(targets.iter().any(|t| t.starts_with(wanted)), "nothing installed to {wanted}: {targets:?}");
+        assert!(
+            targets.iter().any(|t| t.starts_with(wanted)),
+            "nothing installed to {wanted}: {targets:?}"
+        );
     }
     let copyright = std::fs::read_to_string(root().join("packaging/copyright")).unwrap();
-    assert!(copyright.starts_with("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"));
-    assert!(copyright.contains("LGPL-3"), "the demo photos' licence is named");
+    assert!(copyright
+        .starts_with("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"));
+    assert!(
+        copyright.contains("LGPL-3"),
+        "the demo photos' licence is named"
+    );
 }
 
 /// The colour the window paints before the page does is the page's own.
@@ -132,10 +178,17 @@ fn the_window_background_is_the_themes_css_background() {
         (kiosk_core::config::Theme::Light, ".theme-light {"),
     ] {
         let block = &css[css.find(selector).unwrap_or_else(|| panic!("{selector}"))..];
-        let bg = block.lines().find(|l| l.trim_start().starts_with("--bg:")).unwrap();
+        let bg = block
+            .lines()
+            .find(|l| l.trim_start().starts_with("--bg:"))
+            .unwrap();
         let hex = bg.split('#').nth(1).unwrap().trim_end_matches(';').trim();
         let (r, g, b) = theme.background_rgb();
-        assert_eq!(hex.to_ascii_lowercase(), format!("{r:02x}{g:02x}{b:02x}"), "{theme:?}");
+        assert_eq!(
+            hex.to_ascii_lowercase(),
+            format!("{r:02x}{g:02x}{b:02x}"),
+            "{theme:?}"
+        );
     }
 }
 
@@ -154,7 +207,10 @@ fn venue(dir: &Path, room: &str) -> (PathBuf, PathBuf) {
 
 fn doctor(display: Option<&str>, config: &Path, data: &Path, json: bool) -> (i32, String) {
     let mut cmd = kiosk();
-    cmd.args(["doctor", "--config"]).arg(config).arg("--data-dir").arg(data);
+    cmd.args(["doctor", "--config"])
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data);
     if json {
         cmd.arg("--json");
     }
@@ -163,7 +219,10 @@ fn doctor(display: Option<&str>, config: &Path, data: &Path, json: bool) -> (i32
         None => cmd.env_remove("DISPLAY"),
     };
     let out = cmd.env_remove("WAYLAND_DISPLAY").output().unwrap();
-    (out.status.code().unwrap(), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 fn line<'a>(report: &'a str, name: &str) -> &'a str {
@@ -195,21 +254,37 @@ fn doctor_passes_under_xvfb_and_fails_clearly_on_a_broken_store() {
     let (code, json) = doctor(Some(&screen.display), &config, &data, true);
     let parsed: Value = serde_json::from_str(&json).unwrap();
     assert_eq!((code, &parsed["ok"]), (0, &Value::Bool(true)), "{json}");
-    assert!(parsed["checks"].as_array().unwrap().iter().any(|c| c["name"] == "fonts" && c["level"] == "ok"));
+    assert!(parsed["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "fonts" && c["level"] == "ok"));
 
     // A store that is not a database: one clear FAIL line and exit 1.
-    std::fs::write(data.join("store.sqlite"), b"not a database, a stick's junk\n".repeat(500)).unwrap();
+    std::fs::write(
+        data.join("store.sqlite"),
+        b"not a database, a stick's junk\n".repeat(500),
+    )
+    .unwrap();
     let (code, report) = doctor(Some(&screen.display), &config, &data, false);
     assert_eq!(code, 1, "{report}");
     let store = line(&report, "store");
-    assert!(store.starts_with("FAIL") && store.contains("store.sqlite: cannot be read as a store") && store.contains("not a database"), "{store}");
+    assert!(
+        store.starts_with("FAIL")
+            && store.contains("store.sqlite: cannot be read as a store")
+            && store.contains("not a database"),
+        "{store}"
+    );
 
     // A room the schedule does not have, and no display: the room fails by
     // name; the missing display is a warning (a technician over ssh).
     let (data, config) = venue(&dir.path().join("b"), "Main hal");
     let (code, report) = doctor(None, &config, &data, false);
     assert_eq!(code, 1, "{report}");
-    assert!(line(&report, "room").starts_with("FAIL") && line(&report, "room").contains("its rooms: "), "{report}");
+    assert!(
+        line(&report, "room").starts_with("FAIL") && line(&report, "room").contains("its rooms: "),
+        "{report}"
+    );
     assert!(line(&report, "display").starts_with("WARN"), "{report}");
 }
 
@@ -218,26 +293,56 @@ fn now_reads_a_kiosks_store_with_its_local_changes() {
     let dir = tempfile::tempdir().unwrap();
     let (data, _) = venue(dir.path(), "Main hall");
     let now = |args: &[&str]| -> Value {
-        let out = kiosk().arg("now").args(args).args(["--at", T, "--room", "Main hall", "--json"]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = kiosk()
+            .arg("now")
+            .args(args)
+            .args(["--at", T, "--room", "Main hall", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let data_arg = data.to_str().unwrap();
     let from_file = now(&["--schedule", &demo_file()]);
-    assert_eq!(now(&["--data-dir", data_arg]), from_file, "the store shows what the file does");
+    assert_eq!(
+        now(&["--data-dir", data_arg]),
+        from_file,
+        "the store shows what the file does"
+    );
 
     // The organizer cancels the talk on now: the store's `now` follows, the file's does not.
-    let current = from_file["rooms"][0]["now"]["title"].as_str().unwrap().to_string();
+    let current = from_file["rooms"][0]["now"]["title"]
+        .as_str()
+        .unwrap()
+        .to_string();
     {
         let mut store = kiosk_core::store::Store::open(&data.join("store.sqlite")).unwrap();
         let schedule = store.effective_schedule().unwrap().unwrap();
-        let id = schedule.sessions.iter().find(|s| s.title == current).unwrap().id.clone();
+        let id = schedule
+            .sessions
+            .iter()
+            .find(|s| s.title == current)
+            .unwrap()
+            .id
+            .clone();
         store
-            .record_edit(kiosk_core::edits::Edit::Cancel { session: id }, "test", jiff::Timestamp::now())
+            .record_edit(
+                kiosk_core::edits::Edit::Cancel { session: id },
+                "test",
+                jiff::Timestamp::now(),
+            )
             .unwrap();
     }
     let after = now(&["--data-dir", data_arg]);
-    assert_ne!(after["rooms"][0]["now"]["title"].as_str(), Some(current.as_str()), "{after}");
+    assert_ne!(
+        after["rooms"][0]["now"]["title"].as_str(),
+        Some(current.as_str()),
+        "{after}"
+    );
 
     // No store there: a clear error, and none is created.
     let empty = dir.path().join("empty");
@@ -267,14 +372,27 @@ fn logs_prints_the_entries_asked_for() {
         ),
     )
     .unwrap();
-    std::fs::write(logs.join("unrelated.txt"), format!("{} not a log\n", ago(1))).unwrap();
+    std::fs::write(
+        logs.join("unrelated.txt"),
+        format!("{} not a log\n", ago(1)),
+    )
+    .unwrap();
     let run = |since: &str| {
-        let out = kiosk().args(["logs", "--since", since, "--data-dir"]).arg(dir.path()).output().unwrap();
+        let out = kiosk()
+            .args(["logs", "--since", since, "--data-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
         assert!(out.status.success());
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let hour = run("1h");
-    assert!(!hour.contains("old entry") && hour.contains("recent entry\n  its second line") && hour.contains("latest"), "{hour}");
+    assert!(
+        !hour.contains("old entry")
+            && hour.contains("recent entry\n  its second line")
+            && hour.contains("latest"),
+        "{hour}"
+    );
     assert!(!hour.contains("not a log"));
     assert!(run("4h").contains("old entry"));
     assert!(run("5m").lines().count() == 1);
@@ -292,7 +410,13 @@ fn install_autostart_writes_the_config_and_a_unit_for_this_binary() {
     let home = dir.path().join("home");
     let xdg = home.join(".config");
     let out = Command::new(BIN)
-        .args(["install-autostart", "--room", "Main hall", "--monitor", "HDMI-1"])
+        .args([
+            "install-autostart",
+            "--room",
+            "Main hall",
+            "--monitor",
+            "HDMI-1",
+        ])
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", &xdg)
         // No user manager here: enabling fails and it says what to run.
@@ -300,16 +424,36 @@ fn install_autostart_writes_the_config_and_a_unit_for_this_binary() {
         .env("XDG_RUNTIME_DIR", dir.path().join("no-runtime"))
         .output()
         .unwrap();
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
     assert!(out.status.success(), "{stdout}{stderr}");
     let config_path = xdg.join("summit-kiosk/config.toml");
     let text = std::fs::read_to_string(&config_path).unwrap();
     let config = kiosk_core::config::Config::parse(&config_path, &text).unwrap();
-    assert_eq!((config.kiosk, config.room.as_deref(), config.lobby, config.monitor.as_deref()), (true, Some("Main hall"), false, Some("HDMI-1")));
-    assert!(text.contains("# Summit Kiosk configuration"), "starts from the documented example");
+    assert_eq!(
+        (
+            config.kiosk,
+            config.room.as_deref(),
+            config.lobby,
+            config.monitor.as_deref()
+        ),
+        (true, Some("Main hall"), false, Some("HDMI-1"))
+    );
+    assert!(
+        text.contains("# Summit Kiosk configuration"),
+        "starts from the documented example"
+    );
     let unit = std::fs::read_to_string(xdg.join("systemd/user/summit-kiosk.service")).unwrap();
-    assert!(unit.contains(&format!("ExecStart=\"{BIN}\" --kiosk")), "{unit}");
-    assert!(stderr.contains("systemctl --user enable summit-kiosk.service"), "{stderr}");
+    assert!(
+        unit.contains(&format!("ExecStart=\"{BIN}\" --kiosk")),
+        "{unit}"
+    );
+    assert!(
+        stderr.contains("systemctl --user enable summit-kiosk.service"),
+        "{stderr}"
+    );
 
     // Again with --lobby: the same file, updated, still valid.
     let again = Command::new(BIN)
@@ -322,5 +466,9 @@ fn install_autostart_writes_the_config_and_a_unit_for_this_binary() {
     let text = std::fs::read_to_string(&config_path).unwrap();
     let config = kiosk_core::config::Config::parse(&config_path, &text).unwrap();
     assert!(config.lobby && config.kiosk);
-    assert_eq!(text.matches("\nlobby = ").count(), 1, "one lobby line:\n{text}");
+    assert_eq!(
+        text.matches("\nlobby = ").count(),
+        1,
+        "one lobby line:\n{text}"
+    );
 }

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::edits::EditError;
+
 /// One problem found while validating a schedule.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
@@ -20,8 +22,18 @@ impl std::fmt::Display for Problem {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Reading a file failed (see [`Error::Io`] for everything else done to one).
     #[error("{path}: cannot read: {source}")]
     Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing, creating or renaming a file or folder failed; `op` says
+    /// what was being done (`write`, `create the folder`, …).
+    #[error("{path}: cannot {op}: {source}")]
+    Io {
+        op: &'static str,
         path: PathBuf,
         #[source]
         source: std::io::Error,
@@ -48,9 +60,30 @@ pub enum Error {
     },
     #[error("no room named {room:?}; the rooms are: {}", .known.join(", "))]
     UnknownRoom { room: String, known: Vec<String> },
+    /// Something asked for by name is not there; `what` names its kind and
+    /// name (`source "https://…"`, `photo 3fa4…`).
+    #[error("{what} is not there")]
+    NotFound { what: String },
+    /// An organizer's change refused; the message names the session, room
+    /// or announcement, and the code says why (`overlap`, `no_session`, …).
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    #[error("store {path}: no schedule has been imported yet; import one before changing it")]
+    NoSchedule { path: String },
+    #[error("store {path}: there is no earlier imported schedule kept to roll back to")]
+    NothingToRollBack { path: String },
+    /// A parser panicked on a source's content (caught; the schedule on
+    /// screen stays).
+    #[error(
+        "{source_name}: reading this source crashed the importer; the schedule on screen stays"
+    )]
+    ImporterPanicked { source_name: String },
+    /// The store file itself is unusable: another program's, from a newer
+    /// version, or holding data this version cannot read back.
     #[error("store {path}: {message}")]
     Store { path: String, message: String },
-    #[error("store {path}: {source}")]
+    /// SQLite refused: the store's or an exchange file's.
+    #[error("{path}: {source}")]
     Sqlite {
         path: String,
         #[source]
@@ -77,21 +110,64 @@ fn list(problems: &[Problem]) -> String {
         .join("\n")
 }
 
+/// Every code [`Error::code`] gives, each once: the IPC boundary's and the
+/// tests' vocabulary.
+pub const ALL_CODES: &[&str] = &[
+    "read",
+    "io",
+    "too_large",
+    "empty",
+    "syntax",
+    "invalid",
+    "unknown_room",
+    "not_found",
+    "no_session",
+    "no_room",
+    "nothing_to_delay",
+    "overlap",
+    "invalid_session",
+    "duplicate_id",
+    "invalid_announcement",
+    "invalid_edit",
+    "no_schedule",
+    "nothing_to_roll_back",
+    "importer_panicked",
+    "store",
+    "sqlite",
+    "config",
+    "time",
+    "fetch",
+];
+
 impl Error {
-    /// A stable machine-readable code, used at the IPC boundary and by tests.
+    /// A stable machine-readable code (one of [`ALL_CODES`]), used at the
+    /// IPC boundary and by tests.
     pub fn code(&self) -> &'static str {
         match self {
             Error::Read { .. } => "read",
+            Error::Io { .. } => "io",
             Error::TooLarge { .. } => "too_large",
             Error::Empty { .. } => "empty",
             Error::Syntax { .. } => "syntax",
             Error::Invalid { .. } => "invalid",
             Error::UnknownRoom { .. } => "unknown_room",
-            Error::Store { .. } | Error::Sqlite { .. } => "store",
+            Error::NotFound { .. } => "not_found",
+            Error::Edit(e) => e.code(),
+            Error::NoSchedule { .. } => "no_schedule",
+            Error::NothingToRollBack { .. } => "nothing_to_roll_back",
+            Error::ImporterPanicked { .. } => "importer_panicked",
+            Error::Store { .. } => "store",
+            Error::Sqlite { .. } => "sqlite",
             Error::Config { .. } => "config",
             Error::Time(_) => "time",
             Error::Fetch { .. } => "fetch",
         }
+    }
+
+    /// An I/O failure other than reading, at `path`.
+    pub fn io(op: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { op, path, source }
     }
 }
 

@@ -42,10 +42,7 @@ pub struct Store {
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::Store {
-                path: path.display().to_string(),
-                message: format!("cannot create its folder: {e}"),
-            })?;
+            std::fs::create_dir_all(dir).map_err(Error::io("create the store's folder", dir))?;
         }
         let name = path.display().to_string();
         let conn = Connection::open_with_flags(

@@ -128,14 +128,10 @@ fn user_unit_dir() -> kiosk_core::Result<PathBuf> {
 }
 
 fn write_file(path: &Path, text: &str) -> kiosk_core::Result<()> {
-    let io = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        std::fs::create_dir_all(dir).map_err(Error::io("create the folder", dir))?;
     }
-    std::fs::write(path, text).map_err(io)
+    std::fs::write(path, text).map_err(Error::io("write", path))
 }
 
 /// `systemctl --user ARGS`; the error is what it said.

@@ -21,22 +21,19 @@ const COMPLETIONS: [(Shell, &str); 3] = [
 ];
 
 pub fn cmd_generate_assets(out: &Path) -> kiosk_core::Result<ExitCode> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Read { path, source }
-    };
     let man = out.join(MAN_DIR);
-    std::fs::create_dir_all(&man).map_err(io(&man))?;
+    std::fs::create_dir_all(&man).map_err(Error::io("create the folder", &man))?;
     // One page per command (summit-kiosk.1, summit-kiosk-doctor.1, …).
-    clap_mangen::generate_to(Cli::command(), &man).map_err(io(&man))?;
+    clap_mangen::generate_to(Cli::command(), &man)
+        .map_err(Error::io("write man pages in", &man))?;
     for (shell, file) in COMPLETIONS {
         let path = out.join(file);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
+            std::fs::create_dir_all(dir).map_err(Error::io("create the folder", dir))?;
         }
         let mut bytes = Vec::new();
         clap_complete::generate(shell, &mut Cli::command(), "summit-kiosk", &mut bytes);
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+        std::fs::write(&path, bytes).map_err(Error::io("write", &path))?;
     }
     println!(
         "Man pages in {}, completions in {}",

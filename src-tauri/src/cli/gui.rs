@@ -47,10 +47,10 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         Mode::Display => instance::Ask::Focus,
         Mode::ControlOnly => instance::Ask::Control,
     };
-    let listener = match instance::claim_asking(&s.data_dir, ask).map_err(|e| Error::Store {
-        path: s.data_dir.display().to_string(),
-        message: format!("cannot claim the single-instance socket: {e}"),
-    })? {
+    let listener = match instance::claim_asking(&s.data_dir, ask).map_err(Error::io(
+        "claim the single-instance socket in",
+        &s.data_dir,
+    ))? {
         Instance::First(listener) => listener,
         Instance::AlreadyRunning => {
             match mode {
@@ -131,6 +131,8 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
+    // The window system failing is the shell's error, not the store's: it
+    // belongs in the shell's own error type once it has one.
     crate::run_display(kiosk, control, options, services, listener).map_err(|e| Error::Store {
         path: s.data_dir.display().to_string(),
         message: format!("the window system failed: {e}"),

@@ -34,7 +34,6 @@ use serde::{Deserialize, Serialize};
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::error::Problem;
 use crate::limits;
 use crate::model::{Schedule, Session, SessionKind};
 
@@ -145,31 +144,6 @@ pub struct Overlap {
     pub other_span: String,
     /// The room's name.
     pub room: String,
-}
-
-/// At the store's boundary an edit refused becomes [`crate::Error::Invalid`]
-/// (code `invalid`) with origin `control panel` and the reason as its one
-/// problem.
-impl From<EditError> for crate::Error {
-    fn from(e: EditError) -> Self {
-        let place = match &e {
-            EditError::Overlap(o) => format!("session {:?}", o.session),
-            EditError::NoSession { session }
-            | EditError::InvalidSession { session, .. }
-            | EditError::DuplicateId { session } => format!("session {session:?}"),
-            EditError::NoRoom { room, .. } => format!("room {room:?}"),
-            EditError::NothingToDelay { room, .. } => room.clone(),
-            EditError::InvalidAnnouncement { id, .. } => format!("announcement {id:?}"),
-            EditError::Invalid(_) => "edit".into(),
-        };
-        crate::Error::Invalid {
-            origin: "control panel".into(),
-            problems: vec![Problem {
-                place,
-                message: e.to_string(),
-            }],
-        }
-    }
 }
 
 /// The schedule with edits applied, and the edits that did not apply.

@@ -186,10 +186,10 @@ impl Library {
     /// each in a worker), quarantine bad ones, forget removed ones. The store
     /// is locked only to read and to record, never while a worker runs.
     pub fn pass(&self, store: &Mutex<Store>) -> Result<PassReport> {
-        std::fs::create_dir_all(&self.renditions).map_err(|e| crate::Error::Read {
-            path: self.renditions.clone(),
-            source: e,
-        })?;
+        std::fs::create_dir_all(&self.renditions).map_err(crate::Error::io(
+            "create the renditions folder",
+            &self.renditions,
+        ))?;
         let candidates = self.scan();
         let known: Vec<PhotoFile> = lock(store).photo_files()?;
         let mut report = PassReport::default();

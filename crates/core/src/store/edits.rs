@@ -95,16 +95,15 @@ impl Store {
         Ok(edits::plan_delay(&schedule, room, from, minutes)?)
     }
 
-    pub(super) fn no_schedule(&self) -> Error {
-        Error::Store {
+    fn no_schedule(&self) -> Error {
+        Error::NoSchedule {
             path: self.name.clone(),
-            message: "no schedule has been imported yet; import one before changing it".into(),
         }
     }
 
     /// Record an edit made at `now` from `origin` (e.g. `control panel on
     /// kiosk-3`), with its audit entry, in one transaction. Refused
-    /// ([`Error::Invalid`], naming the session) if it does not apply to the
+    /// ([`Error::Edit`], naming the session) if it does not apply to the
     /// effective schedule or would create an overlap or invalid times. An
     /// added session with an empty id gets `local-<n>`.
     pub fn record_edit(

@@ -5,7 +5,7 @@ use rusqlite::OptionalExtension;
 
 use super::schedule::write_schedule;
 use super::Store;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Schedule;
 
 /// How many imported revisions keep their schedule for rollback.
@@ -74,9 +74,9 @@ impl Store {
                     .optional(),
             )?;
             let Some((revision, json, source)) = previous else {
-                return Err(store.corrupt(
-                    "there is no earlier imported schedule kept to roll back to".into(),
-                ));
+                return Err(Error::NothingToRollBack {
+                    path: store.name.clone(),
+                });
             };
             let schedule: Schedule = serde_json::from_str(&json)
                 .map_err(|e| store.corrupt(format!("revision {revision}'s schedule: {e}")))?;

@@ -4,6 +4,7 @@
 mod bad_input;
 mod bundle;
 mod edits;
+mod errors;
 mod feed;
 mod fetch;
 mod import_frab;
@@ -11,8 +12,10 @@ mod import_sessionize_csv_ical;
 mod import_sqlite;
 mod now_next;
 mod photos;
+mod pin;
 mod properties;
 mod settings;
 mod store;
 mod sync;
 mod unattended;
+mod wall_clock;

@@ -75,7 +75,7 @@ fn a_failed_replacement_changes_nothing() {
         sessions,
     );
     let err = store.replace_schedule(&bad, "bad").unwrap_err();
-    assert_eq!(err.code(), "store");
+    assert_eq!(err.code(), "sqlite");
     assert_eq!(store.revision().unwrap(), 1);
     assert_eq!(store.load().unwrap().unwrap(), good);
 }
