@@ -24,10 +24,15 @@ const TEST_PACKAGES: &[&str] = &[
     "fonts-noto-cjk",
     // `import`, for screenshots of the X screen as a person sees it.
     "imagemagick",
+    // `xset q`: the screensaver while the kiosk runs; `systemd-analyze
+    // verify` for the unit (no systemd as init needed).
+    "x11-xserver-utils",
+    "systemd",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+mod deb;
 mod photo_bench;
 
 fn main() -> ExitCode {
@@ -38,7 +43,7 @@ fn main() -> ExitCode {
         Some("test") => test(rest),
         Some("bench") => bench(),
         Some("soak") => soak(),
-        Some("deb") => deb(),
+        Some("deb") => deb::deb(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  demo [ARGS]  install what is missing, open the kiosk on the embedded demo\n  \
@@ -253,17 +258,6 @@ fn test(args: &[String]) -> Result {
         root().join("target/e2e-screenshots").display()
     );
     Ok(())
-}
-
-fn deb() -> Result {
-    ensure_packages(BUILD_PACKAGES)?;
-    run(Command::new("npx").current_dir(root()).args([
-        "--yes",
-        "@tauri-apps/cli@2",
-        "build",
-        "--bundles",
-        "deb",
-    ]))
 }
 
 /// A process and its descendants (WebKit's web and network processes, the
