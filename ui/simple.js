@@ -29,16 +29,25 @@ function render(snap) {
   $('#place').textContent = room ? room.room : (snap.conference || 'Summit Kiosk');
   const list = $('#rooms');
   list.classList.toggle('many', snap.rooms.length > 2);
+  list.classList.toggle('one', !!room);
   list.replaceChildren(...snap.rooms.map((r) => {
     const card = document.createElement('section');
     card.className = 'simple-room';
     const name = document.createElement('div');
     name.className = 'name';
     name.textContent = r.room;
+    const when = document.createElement('div');
+    when.className = 'when';
+    when.textContent = r.current ? `Now ${r.current.start_local}–${r.current.end_local}` : 'Now';
     const now = document.createElement('div');
     now.className = 'now';
     now.textContent = r.current ? r.current.title : '—';
-    card.append(name, now);
+    const speakers = document.createElement('div');
+    speakers.className = 'who';
+    speakers.textContent = r.current ? r.current.speakers.map((s) => s.name).join(', ') : '';
+    // One room: its name is the page's title already.
+    if (!room) card.append(name);
+    card.append(when, now, speakers);
     if (r.next) card.append(line('Next', r.next));
     return card;
   }));

@@ -60,8 +60,6 @@ pub fn deb() -> Result {
         build.args(["--bin", WORKER]);
     } else {
         eprintln!("xtask: no crates/photo-worker in this tree: the package holds the kiosk only");
-        // A stale worker from another checkout must not slip into the package.
-        let _ = std::fs::remove_file(target_dir().join("release").join(WORKER));
     }
     run(&mut build)?;
 
@@ -70,6 +68,22 @@ pub fn deb() -> Result {
     run(Command::new(target_dir().join("release/summit-kiosk"))
         .args(["generate-assets", "--out"])
         .arg(&generated))?;
+    // The release profile keeps symbols (for backtraces while developing);
+    // the package ships them stripped.
+    let bin = generated.join("bin");
+    std::fs::create_dir_all(&bin).map_err(|e| format!("{}: {e}", bin.display()))?;
+    let names: &[&str] = if with_worker {
+        &["summit-kiosk", WORKER]
+    } else {
+        &["summit-kiosk"]
+    };
+    for name in names {
+        let built = target_dir().join("release").join(name);
+        run(Command::new("strip")
+            .args(["--strip-unneeded", "--remove-section=.comment", "-o"])
+            .arg(bin.join(name))
+            .arg(&built))?;
+    }
 
     let out = target_dir().join("debian");
     let _ = std::fs::create_dir_all(&out);
@@ -138,7 +152,11 @@ fn check_contents(deb: &Path, with_worker: bool) -> Result {
         .output()
         .map_err(|e| format!("dpkg-deb: {e}"))?;
     let depends = String::from_utf8_lossy(&info.stdout);
-    println!("xtask: {name}: {} files; Depends: {}", paths.len(), depends.trim());
+    println!(
+        "xtask: {name}: {} files; Depends: {}",
+        paths.len(),
+        depends.trim()
+    );
     let names: Vec<&str> = depends
         .split(',')
         .map(|d| d.split_whitespace().next().unwrap_or(""))
@@ -148,7 +166,11 @@ fn check_contents(deb: &Path, with_worker: bool) -> Result {
             return Err(format!("Depends lists {n} twice: {depends}"));
         }
     }
-    for needed in ["libwebkit2gtk-4.1-0", "fonts-noto-cjk", "fonts-noto-color-emoji"] {
+    for needed in [
+        "libwebkit2gtk-4.1-0",
+        "fonts-noto-cjk",
+        "fonts-noto-color-emoji",
+    ] {
         if !names.contains(&needed) {
             return Err(format!("Depends lacks {needed}: {depends}"));
         }

@@ -174,10 +174,8 @@ pub enum Command {
     /// headers, disk space, the photo cache, the systemd unit. Exits 1 if
     /// any check fails (warnings pass).
     Doctor {
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
+        #[command(flatten)]
+        place: Place,
         /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
@@ -187,10 +185,8 @@ pub enum Command {
         /// How far back: a duration (1h, 30m, 2d) or an instant (RFC 3339).
         #[arg(long, value_name = "WHEN", default_value = "1h")]
         since: String,
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
+        #[command(flatten)]
+        place: Place,
     },
     /// Start this kiosk with the user's graphical session: write the config
     /// (kiosk mode, the room) and enable the systemd user unit.
@@ -266,10 +262,8 @@ pub enum PhotoCommand {
 pub enum PhotosCommand {
     /// List the photos on the wall and the files quarantined, with the reason.
     List {
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
+        #[command(flatten)]
+        place: Place,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -284,6 +278,17 @@ pub enum PhotosCommand {
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
     },
+}
+
+/// Which kiosk a command looks at: its config and data folder.
+#[derive(Args, Debug)]
+pub struct Place {
+    /// The config file (default: $XDG_CONFIG_HOME/summit-kiosk/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The data folder (default: the config's, else $XDG_DATA_HOME/summit-kiosk).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -267,6 +267,12 @@ fn unit() -> Check {
     };
     match (ask("is-enabled"), ask("is-active")) {
         (Ok((enabled, _)), Ok((active, _))) if !enabled.is_empty() => {
+            // `is-active` needs the user manager; `is-enabled` reads files.
+            let active = if active.is_empty() {
+                "state unknown (no user manager answers here)".to_string()
+            } else {
+                active
+            };
             let level = if enabled == "enabled" {
                 Level::Ok
             } else {

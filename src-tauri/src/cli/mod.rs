@@ -67,11 +67,9 @@ pub fn main() -> ExitCode {
             quiet_logging();
             photo_cli::cmd_photo_render(&a.input, &a.output, a.long_edge, a.config.as_deref())
         }
-        Some(Command::Photos(PhotosCommand::List {
-            config,
-            data_dir,
-            json,
-        })) => photo_cli::cmd_photos_list(config, data_dir, json),
+        Some(Command::Photos(PhotosCommand::List { place, json })) => {
+            photo_cli::cmd_photos_list(place.config, place.data_dir, json)
+        }
         Some(Command::Photos(PhotosCommand::Ingest {
             folder,
             config,
@@ -100,16 +98,12 @@ pub fn main() -> ExitCode {
             config,
             data_dir,
         }) => crate::control_cli::cmd_serve(listen, token, write, config, data_dir),
-        Some(Command::Doctor {
-            config,
-            data_dir,
-            json,
-        }) => doctor::cmd_doctor(config, data_dir, json),
-        Some(Command::Logs {
-            since,
-            config,
-            data_dir,
-        }) => logs::cmd_logs(&since, config, data_dir),
+        Some(Command::Doctor { place, json }) => {
+            doctor::cmd_doctor(place.config, place.data_dir, json)
+        }
+        Some(Command::Logs { since, place }) => {
+            logs::cmd_logs(&since, place.config, place.data_dir)
+        }
         Some(Command::InstallAutostart {
             room,
             lobby,
