@@ -37,9 +37,10 @@ export function openControlPanel() {
 }
 
 /**
- * The render heartbeat: tells the shell this page just rendered (after each
- * snapshot and once a second). The shell's watchdog keeps systemd's
- * supervision fed only while these arrive. It writes nothing.
+ * The render heartbeat: tells the shell this page just painted (after each
+ * snapshot and once a second; the first is the start-up time). The shell's
+ * watchdog keeps systemd's supervision fed only while these arrive. It
+ * writes nothing.
  */
 export function reportRender() {
   return tauri.core.invoke('report_render').catch(() => {});

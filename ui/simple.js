@@ -71,7 +71,7 @@ function tick() {
     text = '';
   }
   if ($('#clock').textContent !== text) $('#clock').textContent = text;
-  requestAnimationFrame(reportRender);
+  requestAnimationFrame(() => requestAnimationFrame(reportRender));
 }
 
 async function start() {

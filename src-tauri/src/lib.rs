@@ -7,16 +7,21 @@ pub mod commands;
 pub mod control;
 mod control_cli;
 pub mod display;
+pub mod error;
 mod instance;
 pub mod kiosk;
+mod locks;
 mod logging;
+mod memory;
 mod photo_cli;
 pub mod photos;
 pub mod recovery;
 pub mod screen;
+mod serve_cli;
 pub mod supervise;
 pub mod sync;
 pub mod usb;
+pub mod webkit;
 
 use std::os::unix::net::UnixListener;
 
@@ -35,7 +40,7 @@ pub fn app_builder<R: Runtime>(
     kiosk: Kiosk,
     control: control::Control,
 ) -> Builder<R> {
-    use commands::control as c;
+    use commands::{control as c, photos as p};
     builder
         .manage(kiosk)
         .manage(control)
@@ -54,10 +59,10 @@ pub fn app_builder<R: Runtime>(
             c::undo,
             c::add_announcement,
             c::remove_announcement,
-            c::set_photo_hidden,
-            c::set_photo_approved,
-            c::set_approve_mode,
-            c::upload_photo,
+            p::set_photo_hidden,
+            p::set_photo_approved,
+            p::set_approve_mode,
+            p::upload_photo,
             c::sync_now,
             c::set_active_source,
             c::rollback,
@@ -69,12 +74,14 @@ pub struct Services {
     pub sync: sync::SyncSettings,
     pub library: Option<kiosk_core::photos::library::Library>,
     pub usb: Option<usb::UsbSettings>,
-    /// Serve the feed (`ADDR`, token).
-    pub feed: Option<(String, String)>,
+    /// Serve the feed.
+    pub feed: Option<serve_cli::FeedService>,
     /// Open the display window (not for `summit-kiosk control` alone).
     pub display: bool,
     /// Open the control panel at start.
     pub control: bool,
+    /// How the web engine renders (see `webkit::prepare`).
+    pub engine: kiosk_core::webview::EngineChoice,
     /// Whether, and when, the screen may blank.
     pub blanking: kiosk_core::blanking::BlankingPolicy,
     /// Where the screen settings found at start are kept until restored.
@@ -101,25 +108,17 @@ pub fn run_display(
         feed,
         display: open_display,
         control: open_control,
+        engine,
         blanking,
         data_dir,
     } = services;
     let kiosk = match feed {
-        Some((addr, token)) => {
-            let published = kiosk_core::feed::Published::new(0, Vec::new());
-            let server =
-                kiosk_core::feed::serve(&addr, &token, published.clone()).map_err(|e| {
-                    tauri::Error::Io(std::io::Error::other(format!(
-                        "cannot serve the feed on {addr}: {e}"
-                    )))
-                })?;
-            tracing::info!(addr = %server.addr, "followers can use http://{}/feed.json?token=…", server.addr);
-            kiosk.with_feed(published)
-        }
+        Some(feed) => kiosk.with_feed(feed.start().map_err(tauri::Error::Io)?),
         None => kiosk,
     };
     let app = app_builder(Builder::default(), kiosk, control)
         .setup(move |app| {
+            webkit::before_first_webview(&engine);
             if let Some(library) = library {
                 app.manage(photos::PhotoServer {
                     renditions: library.renditions.clone(),
@@ -133,6 +132,7 @@ pub fn run_display(
             let handle = app.handle().clone();
             if open_display {
                 let window = display::open(&handle, &options)?;
+                webkit::configure(&window, &engine);
                 recovery::watch(&window);
                 screen::start_blanking_control(handle.clone(), blanking, data_dir.clone());
             }

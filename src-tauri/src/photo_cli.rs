@@ -1,5 +1,6 @@
-//! The photo commands: `photo render`, `photos list`, `photos ingest`, and the
-//! hidden `photo-worker` the kiosk starts for each photo.
+//! The photo commands: `photo render`, `photos list`, `photos ingest`. Each
+//! photo is decoded by the `summit-kiosk-photo-worker` binary (see
+//! `kiosk_core::photos::worker`), never in this WebKit-linked process.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,8 +9,7 @@ use std::time::Duration;
 
 use kiosk_core::config::Config;
 use kiosk_core::photos::library::{Folder, Library};
-use kiosk_core::photos::worker::{self, Destination, Reply, WorkerCommand, WorkerLimits};
-use kiosk_core::photos::RenderOptions;
+use kiosk_core::photos::worker::{self, Destination, WorkerCommand, WorkerLimits};
 use kiosk_core::store::Store;
 use kiosk_core::Error;
 
@@ -17,7 +17,12 @@ use kiosk_core::Error;
 /// uploads and what USB bundles bring go through the same ingest as the
 /// configured folder.
 pub fn inbox(data_dir: &Path, origin: &str) -> PathBuf {
-    data_dir.join("photos").join(origin)
+    inboxes(data_dir).join(origin)
+}
+
+/// The inboxes' folder: one sub-folder per origin.
+pub fn inboxes(data_dir: &Path) -> PathBuf {
+    data_dir.join("photos")
 }
 
 pub fn renditions_dir(data_dir: &Path) -> PathBuf {
@@ -32,9 +37,9 @@ pub fn worker_limits(config: &Config) -> WorkerLimits {
 }
 
 fn worker_command() -> kiosk_core::Result<WorkerCommand> {
-    WorkerCommand::current_exe().map_err(|e| Error::Config {
-        path: PathBuf::from("summit-kiosk"),
-        message: format!("cannot find this program to start the photo worker: {e}"),
+    WorkerCommand::locate().map_err(|e| Error::Config {
+        path: PathBuf::from(worker::WORKER_BIN),
+        message: e.to_string(),
     })
 }
 
@@ -62,7 +67,7 @@ pub fn library(
             origin: "demo".into(),
         });
     }
-    for origin in ["upload", "usb"] {
+    for origin in ["upload", "usb", kiosk_core::photos::UNSIGNED_USB_ORIGIN] {
         folders.push(Folder {
             path: inbox(data_dir, origin),
             origin: origin.into(),
@@ -87,13 +92,12 @@ pub fn cmd_photo_render(
     config: Option<&Path>,
 ) -> kiosk_core::Result<ExitCode> {
     let config = Config::load(config)?;
-    // One file, one thread: the worker is a forked child of this process.
-    match worker::run_forked(
+    match worker::run(
+        &worker_command()?,
         input,
         &[long_edge],
         &Destination::File(output.to_path_buf()),
         worker_limits(&config),
-        &worker_command()?,
     ) {
         Ok(done) => {
             let r = &done.renditions[0];
@@ -192,28 +196,4 @@ pub fn cmd_photos_ingest(
         println!("  quarantined {path}: {reason}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The worker: limit this process, ingest one file, print one JSON reply.
-pub fn photo_worker(
-    input: &Path,
-    long_edges: Vec<u32>,
-    destination: Destination,
-    memory_mb: u64,
-    cpu_secs: u64,
-) -> ExitCode {
-    worker::limit_self(memory_mb, cpu_secs);
-    let options = RenderOptions {
-        long_edges,
-        ..RenderOptions::default()
-    };
-    let reply = match worker::ingest(input, &options, &destination) {
-        Ok(done) => Reply::Ok(done),
-        Err(e) => Reply::Error(e),
-    };
-    println!(
-        "{}",
-        serde_json::to_string(&reply).expect("a reply serializes")
-    );
-    ExitCode::SUCCESS
 }

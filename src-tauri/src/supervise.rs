@@ -66,10 +66,12 @@ impl Supervisor {
             );
         }
         if notices.ready {
+            // `cargo xtask bench` reads the start-up time from this line.
             tracing::info!(
                 since_start_ms = crate::STARTED.elapsed().as_millis() as u64,
-                "the display rendered its first snapshot"
+                "first snapshot rendered by the window"
             );
+            crate::memory::start_trimming();
         }
         if !self.supervised {
             return;

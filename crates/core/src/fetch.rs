@@ -121,8 +121,20 @@ pub fn server_date(url: &str, limits: &FetchLimits) -> Result<jiff::Timestamp> {
         .map_err(|e| fail(url, format!("its Date header {date:?} is not a date: {e}")))
 }
 
-/// GET `url`, conditionally on `known`.
+/// GET `url`, conditionally on `known`; a `?token=` in it is sent as
+/// `Authorization: Bearer` and errors name the URL without it.
 pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetched> {
+    fetch_source(&crate::sync::UrlSource::parse(url), known, limits)
+}
+
+/// GET `source`, conditionally on `known`, with its token as a bearer
+/// token; errors name the source by its name (no credentials).
+pub fn fetch_source(
+    source: &crate::sync::UrlSource,
+    known: &Validator,
+    limits: &FetchLimits,
+) -> Result<Fetched> {
+    let url = source.name.as_str();
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return Err(fail(
@@ -130,7 +142,10 @@ pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetch
             "only http:// and https:// addresses can be fetched",
         ));
     }
-    let mut request = agent(limits).get(url);
+    let mut request = agent(limits).get(&source.url);
+    if let Some(token) = &source.token {
+        request = request.header("Authorization", &format!("Bearer {}", token.expose()));
+    }
     if let Some(etag) = &known.etag {
         request = request.header("If-None-Match", etag);
     }

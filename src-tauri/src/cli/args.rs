@@ -90,12 +90,16 @@ pub struct GuiArgs {
     #[arg(long)]
     pub control: bool,
     /// Publish this kiosk's schedule, local changes and announcements as a
-    /// feed for other kiosks (`ADDR:PORT`); needs --serve-token or serve_token.
+    /// feed for other kiosks (`ADDR:PORT`); needs a token: --serve-token-file,
+    /// serve_token_file, or the environment variable SUMMIT_KIOSK_SERVE_TOKEN.
     #[arg(long, value_name = "ADDR")]
     pub serve: Option<String>,
-    /// The bearer token followers must present.
-    #[arg(long, value_name = "TOKEN", env = "SUMMIT_KIOSK_SERVE_TOKEN")]
-    pub serve_token: Option<String>,
+    /// A private file (mode 0600) holding the bearer token followers present.
+    #[arg(long, value_name = "FILE")]
+    pub serve_token_file: Option<PathBuf>,
+    /// Sign the served feed with this minisign secret key (`bundle keygen`).
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign_key: Option<PathBuf>,
     /// Let the screensaver and power saving run (by default they are off
     /// while the kiosk shows).
     #[arg(long)]
@@ -156,18 +160,9 @@ pub enum Command {
     /// Publish the schedule (with local changes) and announcements of this
     /// data folder's store as a feed: over HTTP (--listen) and/or as a file a
     /// static web server serves (--write).
-    Serve {
-        #[arg(long, value_name = "ADDR")]
-        listen: Option<String>,
-        #[arg(long, value_name = "TOKEN", env = "SUMMIT_KIOSK_SERVE_TOKEN")]
-        token: Option<String>,
-        #[arg(long, value_name = "FILE")]
-        write: Option<PathBuf>,
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
-    },
+    /// The token: --token-file, SUMMIT_KIOSK_SERVE_TOKEN, or the config's
+    /// serve_token_file / serve_token.
+    Serve(ServeArgs),
     /// A technician's self-check, one line per check: display and monitors,
     /// screen blanking, fonts, the store's integrity, the venue's zone and
     /// room, each source's sync state, the clock against the sources' Date
@@ -212,15 +207,30 @@ pub enum Command {
         #[arg(long)]
         no_enable: bool,
     },
-    /// The photo worker (started by the kiosk itself, one per photo).
-    #[command(hide = true)]
-    PhotoWorker(WorkerArgs),
     /// Write the man pages and shell completions into DIR (for packaging).
     #[command(hide = true)]
     GenerateAssets {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// A private file (mode 0600) holding the bearer token.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Sign the feed with this minisign secret key (`bundle keygen`).
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign_key: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -307,22 +317,6 @@ pub struct RenderArgs {
 }
 
 #[derive(Args, Debug)]
-pub struct WorkerArgs {
-    #[arg(long)]
-    pub input: PathBuf,
-    #[arg(long = "long-edge", required = true)]
-    pub long_edges: Vec<u32>,
-    #[arg(long, conflicts_with = "output", required_unless_present = "output")]
-    pub out_dir: Option<PathBuf>,
-    #[arg(long)]
-    pub output: Option<PathBuf>,
-    #[arg(long, default_value_t = 1024)]
-    pub memory_mb: u64,
-    #[arg(long, default_value_t = 31)]
-    pub cpu_secs: u64,
-}
-
-#[derive(Args, Debug)]
 pub struct NowArgs {
     /// A schedule file in any supported format, or an http(s) URL. Without
     /// it (or --demo), what the store of the data folder holds, local
@@ -377,7 +371,9 @@ impl GuiArgs {
             photo_wall: self.photo_wall,
             control: self.control,
             serve: self.serve,
-            serve_token: self.serve_token,
+            serve_token: crate::serve_cli::token_from_env(),
+            serve_token_file: self.serve_token_file,
+            sign_key: self.sign_key,
             allow_blanking: self.allow_blanking,
             blank_outside_event_hours: self.blank_outside_event_hours,
         }

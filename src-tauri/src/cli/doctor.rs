@@ -87,8 +87,16 @@ fn checks(config_path: Option<PathBuf>, data_dir: Option<PathBuf>) -> Vec<Check>
     let store_ok = integrity.level == Level::Ok;
     checks.push(integrity);
     let now = Timestamp::now();
+    // Sources as the kiosk reads them (a token file must be readable).
+    let mut sources = Vec::new();
+    for configured in &config.sources {
+        match Source::from_config(configured) {
+            Ok(source) => sources.push(source),
+            Err(e) => checks.push(Check::new("source", Level::Fail, e.to_string())),
+        }
+    }
     let (schedule, states) = if store_ok {
-        read_store(&store_path, &config.sources)
+        read_store(&store_path, &sources)
     } else {
         (None, Vec::new())
     };
@@ -102,7 +110,7 @@ fn checks(config_path: Option<PathBuf>, data_dir: Option<PathBuf>) -> Vec<Check>
     for state in &states {
         checks.push(doctor::source(state, now, offline_after));
     }
-    checks.extend(clock_checks(&config.sources));
+    checks.extend(clock_checks(&sources));
     checks.push(doctor::disk_free(&data_dir));
     checks.push(doctor::photo_cache(&crate::photo_cli::renditions_dir(
         &data_dir,
@@ -113,7 +121,7 @@ fn checks(config_path: Option<PathBuf>, data_dir: Option<PathBuf>) -> Vec<Check>
 
 fn read_store(
     path: &Path,
-    sources: &[String],
+    sources: &[Source],
 ) -> (
     Option<kiosk_core::model::Schedule>,
     Vec<kiosk_core::sync::SyncState>,
@@ -123,7 +131,7 @@ fn read_store(
             let schedule = store.effective_schedule().ok().flatten();
             let states = sources
                 .iter()
-                .filter_map(|s| store.sync_state(&Source::parse(s).name()).ok())
+                .filter_map(|s| store.sync_state(&s.name()).ok())
                 .collect();
             (schedule, states)
         }
@@ -234,20 +242,21 @@ fn fonts() -> Check {
 }
 
 /// The clock against each URL source's `Date` header.
-fn clock_checks(sources: &[String]) -> Vec<Check> {
+fn clock_checks(sources: &[Source]) -> Vec<Check> {
     let limits = FetchLimits {
         total: std::time::Duration::from_secs(10),
         ..FetchLimits::default()
     };
     sources
         .iter()
-        .filter_map(|s| match Source::parse(s) {
+        .filter_map(|s| match s {
             Source::Url(url) => Some(url),
             Source::File(_) => None,
         })
         .map(|url| {
-            let date = kiosk_core::fetch::server_date(&url, &limits);
-            doctor::clock(&url, Timestamp::now(), date)
+            // Without the token: a server that refuses us still dates its answer.
+            let date = kiosk_core::fetch::server_date(&url.url, &limits);
+            doctor::clock(&url.name, Timestamp::now(), date)
         })
         .collect()
 }

@@ -27,8 +27,11 @@ pub enum Mode {
 
 pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
     let config = Config::load(args.config.as_deref())?;
+    // Before logging starts its thread: this may set WebKit's environment.
+    let engine = crate::webkit::prepare(&config.webview);
     let s = Settings::resolve(config, args.into_flags())?;
     let _log_guard = crate::logging::init(&s.log_level, Some(&s.data_dir), s.log_keep_days);
+    crate::webkit::log(&engine);
     let (start, clock) = s.clock();
 
     // Validate before anything opens: a bad file is the venue tech's to fix now.
@@ -38,7 +41,7 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
             super::load_schedule(source, s.venue_timezone.clone())?
                 .1
                 .schedule,
-            source.clone(),
+            Source::parse(source).name(),
         )),
         StartSchedule::Store => None,
     };
@@ -72,7 +75,13 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
     } else {
         Store::open(&s.data_dir.join("store.sqlite"))?
     };
-    let sources: Vec<Source> = s.sources.iter().map(|x| Source::parse(x)).collect();
+    let sources = s
+        .sources
+        .iter()
+        .map(Source::from_config)
+        .collect::<kiosk_core::Result<Vec<Source>>>()?;
+    let feed = crate::serve_cli::feed_service(&s)?;
+    let trust = crate::serve_cli::follower_trust(&s.trusted_keys, !sources.is_empty())?;
     let library = photo_cli::library(&s.config, &s.data_dir, s.photos.clone(), s.is_demo())?;
     let playlist = Playlist {
         interval_ms: s.photo_interval.as_millis() as u64,
@@ -80,6 +89,7 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         edges: library.long_edges.clone(),
         ..Playlist::default()
     };
+    let pin_backoff = store.pin_backoff()?;
     let kiosk = Kiosk::new(store, clock, s.selection.clone())?
         .with_sources(sources.iter().map(Source::name).collect(), s.offline_after)?
         .with_wall(s.photo_wall, playlist)?
@@ -90,10 +100,12 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         s.config.control_idle_lock_secs,
         &crate::bundle_cli::host_name(),
         photo_cli::inbox(&s.data_dir, "upload"),
-    );
+    )
+    .with_backoff(pin_backoff);
     let sync = SyncSettings {
         sources,
         poll_interval: s.poll_interval,
+        trust,
         options: ImportOptions {
             venue_timezone: s.venue_timezone.clone(),
         },
@@ -117,9 +129,10 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         sync,
         library: Some(library),
         usb,
-        feed: s.serve.clone(),
+        feed,
         display: mode == Mode::Display,
         control: s.control,
+        engine,
         blanking: s.blanking,
         data_dir: s.data_dir.clone(),
     };

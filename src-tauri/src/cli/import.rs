@@ -16,7 +16,8 @@ pub fn cmd_import(
     let (_, validated) =
         super::load_schedule(source, venue_timezone.or(config.venue_timezone.clone()))?;
     let mut store = Store::open(&super::store_path(&data_dir))?;
-    let revision = store.replace_schedule(&validated.schedule, source)?;
+    let name = kiosk_core::sync::Source::parse(source).name();
+    let revision = store.replace_schedule(&validated.schedule, &name)?;
     println!(
         "Imported {} ({} sessions, {} warnings) into {} as revision {revision}.",
         validated.schedule.conference.name,

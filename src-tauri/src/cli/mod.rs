@@ -18,17 +18,17 @@ use clap::Parser;
 
 use kiosk_core::draft::Validated;
 use kiosk_core::import::{self as importer, Format, ImportOptions};
-use kiosk_core::photos::worker::Destination;
 use kiosk_core::Error;
 
-pub use args::Cli;
 use args::{BundleCommand, Command, PhotoCommand, PhotosCommand};
+pub use args::{Cli, ServeArgs};
 use gui::Mode;
 
 use crate::photo_cli;
 
 pub fn main() -> ExitCode {
     std::sync::LazyLock::force(&crate::STARTED);
+    crate::memory::limit_arenas();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Now(args)) => now::cmd_now(args),
@@ -75,29 +75,9 @@ pub fn main() -> ExitCode {
             config,
             data_dir,
         })) => photo_cli::cmd_photos_ingest(folder, config, data_dir),
-        Some(Command::PhotoWorker(a)) => {
-            let destination = match (a.out_dir, a.output) {
-                (Some(dir), _) => Destination::Cache(dir),
-                (None, Some(file)) => Destination::File(file),
-                (None, None) => unreachable!("clap requires one"),
-            };
-            Ok(photo_cli::photo_worker(
-                &a.input,
-                a.long_edges,
-                destination,
-                a.memory_mb,
-                a.cpu_secs,
-            ))
-        }
         Some(Command::Control(args)) => gui::run_gui(args, Mode::ControlOnly),
         Some(Command::SetPin { config }) => crate::control_cli::cmd_set_pin(config),
-        Some(Command::Serve {
-            listen,
-            token,
-            write,
-            config,
-            data_dir,
-        }) => crate::control_cli::cmd_serve(listen, token, write, config, data_dir),
+        Some(Command::Serve(args)) => crate::serve_cli::cmd_serve(args),
         Some(Command::Doctor { place, json }) => {
             doctor::cmd_doctor(place.config, place.data_dir, json)
         }
@@ -144,8 +124,9 @@ fn load_schedule(
 ) -> kiosk_core::Result<(Format, Validated)> {
     let options = ImportOptions { venue_timezone };
     let (format, validated) = importer::load_source(source, &options)?;
+    let name = kiosk_core::sync::Source::parse(source).name();
     for w in &validated.warnings {
-        tracing::warn!("{source}: {w}");
+        tracing::warn!("{name}: {w}");
     }
     Ok((format, validated))
 }

@@ -1,37 +1,23 @@
 //! IPC commands, `verb_noun`, each a few lines over kiosk-core. Every command
-//! is listed in build.rs (`AppManifest::commands`) and granted per window in
-//! `src-tauri/capabilities/`.
+//! is listed once in `src-tauri/commands.rs` (which build.rs gives to
+//! `AppManifest::commands`) and granted per window in `src-tauri/capabilities/`.
+//! Errors cross as `{code, message}` ([`crate::error`]).
 
 pub mod control;
+pub mod photos;
 
-use serde::Serialize;
 use tauri::State;
 
+use crate::error::Result;
 use crate::kiosk::Kiosk;
 use crate::supervise::Supervisor;
 use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::DisplaySnapshot;
 
-/// Errors cross IPC as `{code, message}`: a sentence for people, a code for tests.
-#[derive(Debug, Serialize)]
-pub struct IpcError {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl From<kiosk_core::Error> for IpcError {
-    fn from(e: kiosk_core::Error) -> Self {
-        IpcError {
-            code: e.code(),
-            message: e.to_string(),
-        }
-    }
-}
-
 /// What the display shows now. A window that (re)loads asks once; after that
 /// the shell pushes `snapshot-changed`.
-#[tauri::command]
-pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot, IpcError> {
+#[tauri::command(async)]
+pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot> {
     static FIRST: std::sync::Once = std::sync::Once::new();
     FIRST.call_once(|| {
         tracing::info!(
@@ -45,14 +31,15 @@ pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot, IpcError
 /// The photos the wall rotates through (names only: the window loads the
 /// renditions from the `photo:` scheme). After this the shell pushes
 /// `photos-changed`.
-#[tauri::command]
-pub fn get_photos(kiosk: State<'_, Kiosk>) -> Playlist {
-    kiosk.playlist()
+#[tauri::command(async)]
+pub fn get_photos(kiosk: State<'_, Kiosk>) -> Result<Playlist> {
+    Ok(kiosk.playlist())
 }
 
-/// The display's render heartbeat, after each render and once a second from
-/// an animation frame. It records an instant for the watchdog and touches
-/// nothing else (granted to the display: it writes nothing, invariant 5).
+/// The display's render heartbeat, after each painted render and once a
+/// second. It records an instant (the first is the start-up time in the
+/// log) and feeds the systemd watchdog; it writes nothing (granted to the
+/// display, invariant 5).
 /// A plain (not async) command runs on the main thread, so a frozen main
 /// loop stops the heartbeat as surely as a frozen page.
 #[tauri::command]

@@ -41,7 +41,7 @@ pub use announcement::{
     current_announcement, next_announcement_change, Announcement, AnnouncementView, Priority,
     MAX_ANNOUNCEMENT_CHARS,
 };
-pub use delay::{plan_delay, DelayPlan, Shift, MAX_DELAY_MINUTES, MIN_ABSORB_MINUTES};
+pub use delay::{plan_delay, plan_edit, DelayPlan, Shift, MAX_DELAY_MINUTES, MIN_ABSORB_MINUTES};
 
 /// One local change to the schedule. Stored as JSON tagged by `kind`
 /// (`{"kind": "delay", "room": "main", "from": "…", "minutes": 10}`).
@@ -335,7 +335,7 @@ struct Change {
     add: Option<Session>,
 }
 
-fn find<'a>(schedule: &'a Schedule, id: &str) -> Result<&'a Session, EditError> {
+pub(crate) fn find<'a>(schedule: &'a Schedule, id: &str) -> Result<&'a Session, EditError> {
     schedule.session(id).ok_or_else(|| EditError::NoSession {
         session: id.to_string(),
     })

@@ -135,4 +135,6 @@ pub(super) const MIGRATIONS: &[&str] = &[
         revision INTEGER PRIMARY KEY REFERENCES revisions(revision),
         schedule TEXT NOT NULL
     );",
+    // 5: PIN back-off, feed versions published and accepted (security.rs).
+    super::security::MIGRATION,
 ];

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod bundle;
+mod control;
 mod edits;
 mod errors;
 mod feed;
@@ -14,8 +15,10 @@ mod now_next;
 mod photos;
 mod pin;
 mod properties;
+mod secrets;
 mod settings;
 mod store;
 mod sync;
 mod unattended;
 mod wall_clock;
+mod webview;

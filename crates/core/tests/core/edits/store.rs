@@ -9,7 +9,7 @@ fn a_delay_survives_a_reimport() {
     let path = dir.path().join("store.sqlite");
     {
         let mut store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 4);
+        assert_eq!(store.schema_version().unwrap(), 5);
         store.apply(&schedule(MORNING), "feed").unwrap();
         let recorded = store
             .record_edit(delay("R1", "10:05", 10), ORIGIN, at("10:05"))
@@ -304,12 +304,13 @@ fn a_version_3_store_is_migrated_and_keeps_its_schedule() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP TABLE edits; DROP TABLE announcements; DROP TABLE audit; DROP TABLE revision_schedules;
+         DROP TABLE pin_backoff; DROP TABLE feed_published; DROP TABLE feed_accepted;
          PRAGMA user_version = 3;",
     )
     .unwrap();
     drop(conn);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), 5);
     assert_eq!(
         store.effective_schedule().unwrap().unwrap(),
         schedule(MORNING)
