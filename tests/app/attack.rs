@@ -199,7 +199,7 @@ fn raise_own_file_limit() {
 
 #[test]
 fn every_attack_of_issue_11_leaves_the_kiosk_serving_and_on_screen() {
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let mut leader = start_leader(&screen, 1024);
     let addr = leader.addr;
     let baseline = leader.settled_rss();

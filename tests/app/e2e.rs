@@ -128,7 +128,7 @@ pub(crate) fn panel_config(dir: &std::path::Path, extra: &str) -> std::path::Pat
 #[tokio::test(flavor = "multi_thread")]
 async fn the_room_screen_shows_what_now_prints_at_1080p() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let started = Instant::now();
@@ -214,7 +214,7 @@ async fn assert_room_fits(c: &Client) {
 #[tokio::test(flavor = "multi_thread")]
 async fn room_and_lobby_screens_at_4k() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(3840, 2160);
+    let screen = Screen::start(3840, 2160);
     let driver = Driver::start(&screen);
     for (args, name) in [
         (vec!["--room", "Main hall"], "room-2160p.png"),
@@ -257,7 +257,7 @@ async fn room_and_lobby_screens_at_4k() {
 #[tokio::test(flavor = "multi_thread")]
 async fn at_600x_the_screen_moves_to_each_talk_as_it_starts() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1280, 720);
+    let screen = Screen::start(1280, 720);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let c = driver
@@ -330,7 +330,7 @@ fn minutes_between(a: &str, b: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_and_any_script_text_shows_as_text() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let unicode = fixture("unicode.json");
     for (at, expect_title, shot) in [
@@ -406,7 +406,7 @@ pub(crate) use kiosk_rig::kiosk_log as log_text;
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_launch_brings_the_first_to_the_front() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1280, 720);
+    let screen = Screen::start(1280, 720);
     let data = data_dir();
     let dir = data.path().to_str().unwrap();
     let mut first = spawn_kiosk(&screen, &["--demo", "--data-dir", dir]);
@@ -436,7 +436,7 @@ async fn a_second_launch_brings_the_first_to_the_front() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_display_comes_back_when_the_web_process_dies() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1280, 720);
+    let screen = Screen::start(1280, 720);
     let data = data_dir();
     let kiosk = spawn_kiosk(
         &screen,
@@ -466,7 +466,7 @@ async fn the_display_comes_back_when_the_web_process_dies() {
 }
 
 /// WebKit web processes started by `pid`.
-fn web_processes(pid: u32) -> Vec<u32> {
+pub(crate) fn web_processes(pid: u32) -> Vec<u32> {
     crate::support::descendants(pid)
         .into_iter()
         .filter(|p| {
@@ -479,7 +479,7 @@ fn web_processes(pid: u32) -> Vec<u32> {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_room_state_reads_right() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let demo = demo_file();
     for (at, state, label, title, shot) in [
@@ -565,7 +565,7 @@ async fn each_room_state_reads_right() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_to_the_sqlite_source_shows_on_screen() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1280, 720);
+    let screen = Screen::start(1280, 720);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let file = data.path().join("programme.sqlite");
@@ -636,7 +636,7 @@ async fn a_failing_url_source_leaves_the_screen_and_shows_a_badge() {
             }
         });
     }
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let c = driver
@@ -749,7 +749,7 @@ fn new_photo(source: &str, comment: &str) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_photo_dropped_in_the_folder_appears_on_the_wall() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let photos = tempfile::tempdir().unwrap();
@@ -871,7 +871,7 @@ pub(crate) async fn wait_js(c: &Client, script: &str, limit: Duration, what: &st
 #[tokio::test(flavor = "multi_thread")]
 async fn the_control_panel_delays_a_room_and_the_display_follows() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let config = panel_config(data.path(), "");
@@ -1152,7 +1152,7 @@ pub(crate) async fn unlock_panel(c: &Client, pin: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let (driver_a, driver_b) = (Driver::start(&screen), Driver::start(&screen));
     let (data_a, data_b) = (data_dir(), data_dir());
     let config = data_a.path().join("config.toml");

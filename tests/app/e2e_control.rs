@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::e2e::{click, js, open_tab, switch_to_page, unlock_panel, wait_js};
 use crate::e2e::{data_dir, first_render, panel_config, save_screenshot, PANEL_PIN, SERIAL, T};
-use crate::support::{demo_file, Driver};
+use crate::support::{demo_file, Driver, Screen};
 
 /// The kiosk of the main hall at `T`, its panel open (locked), the PIN set,
 /// its data in `data`; `extra` says where the schedule comes from.
@@ -36,7 +36,7 @@ async fn every_control_panel_tab_at_1080p_and_4k() {
 
 async fn every_tab(size: (u32, u32), name: &str) {
     let shot = |tab: &str| format!("control-tab-{tab}-{name}.png");
-    let screen = crate::support::screen(size.0, size.1);
+    let screen = Screen::start(size.0, size.1);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let schedule = demo_file();
@@ -120,7 +120,7 @@ async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_organizer_picks_a_day_marks_a_late_start_and_sees_it() {
     let _one = SERIAL.lock().await;
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let schedule = demo_file();

@@ -12,7 +12,7 @@ use kiosk_core::model::Schedule;
 use kiosk_core::store::Store;
 
 use crate::e2e::{data_dir, js, log_text, save_screenshot, wait_for_title, wait_js, SERIAL, T};
-use crate::support::Driver;
+use crate::support::{Driver, Screen};
 
 const TOKEN: &str = "e2e-signed-feed-token-01";
 const SESSION: &str = "d1-cloudprovider";
@@ -83,7 +83,7 @@ async fn a_follower_with_the_key_keeps_its_screen_against_forged_feeds() {
     )
     .unwrap();
 
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let c = driver
         .launch(&[

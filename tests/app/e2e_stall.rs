@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::e2e::{data_dir, first_render, js, panel_config, switch_to_page};
 use crate::e2e::{unlock_panel, wait_js, PANEL_PIN, SERIAL, T};
-use crate::support::{demo_file, kiosk, Driver, BIN};
+use crate::support::{demo_file, kiosk, Driver, Screen, BIN};
 
 /// 16 photos of 64 MiB (the bundle format's largest) make 1 GiB.
 const PHOTOS: usize = 16;
@@ -122,7 +122,7 @@ async fn a_1_gib_usb_bundle_stalls_neither_the_display_nor_the_panel() {
             mounts.to_str().unwrap()
         ),
     );
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let bin = std::env::var("SUMMIT_STALL_BIN").unwrap_or_else(|_| BIN.to_string());

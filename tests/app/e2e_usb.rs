@@ -7,7 +7,7 @@ use fantoccini::Client;
 use serde_json::Value;
 
 use crate::e2e::{data_dir, first_render, log_text, read, save_screenshot, wait_for_title};
-use crate::support::{demo_file, kiosk, Driver};
+use crate::support::{demo_file, kiosk, Driver, Screen};
 
 const T: &str = "2020-02-26T10:20:00-05:00";
 
@@ -127,7 +127,7 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
         ),
     )
     .unwrap();
-    let screen = crate::support::screen(1920, 1080);
+    let screen = Screen::start(1920, 1080);
     let driver = Driver::start(&screen);
     let data = data_dir();
     let demo = demo_file();

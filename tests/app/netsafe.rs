@@ -14,7 +14,7 @@ use kiosk_core::sync::{check_with, Checked, FeedPolicy, Source, SyncState};
 
 use crate::attack::{start_leader, token_file, TOKEN};
 use crate::support::{
-    demo_file, kiosk, kiosk_on, screen, spawn, wait_until, with_umask, Group, BIN,
+    demo_file, kiosk, kiosk_on, spawn, wait_until, with_umask, Group, Screen, BIN,
 };
 
 /// Every file under `dir` (not following links).
@@ -71,7 +71,7 @@ fn query<T: rusqlite::types::FromSql>(store: &Path, sql: &str) -> Option<T> {
 #[test]
 fn the_token_is_in_no_file_table_log_or_output_of_either_kiosk() {
     let wrong = "wrong-token-that-must-not-show-7c1d";
-    let screen = screen(1280, 720);
+    let screen = Screen::start(1280, 720);
     let leader = start_leader(&screen, 4096);
     let follower_data = tempfile::tempdir().unwrap();
     let stderr = std::fs::File::create(follower_data.path().join("stderr.log")).unwrap();
@@ -151,7 +151,7 @@ fn mode(path: &Path) -> u32 {
 
 #[test]
 fn the_data_folder_is_private_after_the_first_start_under_umask_022_and_000() {
-    let screen = screen(1280, 720);
+    let screen = Screen::start(1280, 720);
     for umask in [0o022, 0o000] {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
@@ -398,7 +398,7 @@ fn an_environment_token_is_not_in_help_ps_or_child_processes() {
         );
         assert!(!text.contains(token), "{args:?}: {text}");
     }
-    let screen = screen(1280, 720);
+    let screen = Screen::start(1280, 720);
     let data = tempfile::tempdir().unwrap();
     let port = crate::support::free_port();
     let kiosk = spawn(

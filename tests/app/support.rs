@@ -3,7 +3,7 @@
 //! process groups, waits) as the tests use it: a failure is a panic.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_summit-kiosk");
@@ -168,7 +168,7 @@ pub fn bad_schedules(dir: &Path) -> Vec<(PathBuf, &'static str)> {
 }
 
 pub use kiosk_rig::process::descendants;
-pub use kiosk_rig::{Group, Screen, NO_CONFIG_HOME};
+pub use kiosk_rig::{Group, NO_CONFIG_HOME};
 
 /// Start `cmd` in a process group of its own, stopped (with everything it
 /// started) when the [`Group`] is dropped.
@@ -176,23 +176,67 @@ pub fn spawn(cmd: &mut Command) -> Group {
     Group::spawn(cmd).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// A virtual screen with a window manager (fullscreen requests need one).
-pub fn screen(width: u32, height: u32) -> Screen {
-    Screen::start(width, height).unwrap_or_else(|e| panic!("a virtual screen: {e}"))
+/// A child process, and the process group it leads, stopped when dropped
+/// as a [`Group`] is (tauri-driver's WebKitWebDriver would otherwise
+/// outlive it). For a child spawned by the test itself (`.0` is the child).
+pub struct Guard(pub Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        kiosk_rig::process::stop_group(&mut self.0);
+    }
 }
 
-/// The kiosk binary on `screen`, started as in the tests: with no config or
-/// log filter of the machine's, its output dropped; [`spawn`] it.
+/// A virtual screen with a window manager (fullscreen requests need one):
+/// the rig's [`kiosk_rig::Screen`] (which it derefs to), failing as a test
+/// does, with its display at hand as `display`.
+pub struct Screen {
+    pub display: String,
+    rig: kiosk_rig::Screen,
+}
+
+impl Screen {
+    pub fn start(width: u32, height: u32) -> Screen {
+        Screen::from(kiosk_rig::Screen::start(width, height))
+    }
+
+    /// On display `:n`, chosen by the caller (a display that appears while
+    /// a kiosk waits for it).
+    pub fn start_on(n: u32, width: u32, height: u32) -> Screen {
+        Screen::from(kiosk_rig::Screen::start_on(n, width, height))
+    }
+
+    fn from(rig: kiosk_rig::Result<kiosk_rig::Screen>) -> Screen {
+        let rig = rig.unwrap_or_else(|e| panic!("a virtual screen: {e}"));
+        Screen {
+            display: rig.display().to_string(),
+            rig,
+        }
+    }
+}
+
+impl std::ops::Deref for Screen {
+    type Target = kiosk_rig::Screen;
+
+    fn deref(&self) -> &kiosk_rig::Screen {
+        &self.rig
+    }
+}
+
+/// The kiosk binary on `screen`, started as in the tests: in its own process
+/// group (its WebKit processes stop with it), with no config or log filter
+/// of the machine's, its output dropped.
 pub fn kiosk_on(screen: &Screen) -> Command {
+    use std::os::unix::process::CommandExt;
     let mut cmd = screen.command(BIN);
     cmd.env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(Stdio::null())
+        .process_group(0);
     cmd
 }
-
 /// Start `cmd` with `umask` (as a shell's `umask` would before it).
 pub fn with_umask(cmd: &mut Command, umask: u32) -> &mut Command {
     use std::os::unix::process::CommandExt;
@@ -236,14 +280,18 @@ pub fn wait_until(limit: Duration, ready: impl FnMut() -> bool, what: &str) {
 
 /// tauri-driver on a free port, with its WebKitWebDriver, on `screen`.
 pub struct Driver {
-    driver: kiosk_rig::TauriDriver,
+    /// Where WebDriver clients connect.
+    pub url: String,
+    _driver: kiosk_rig::TauriDriver,
 }
 
 impl Driver {
     pub fn start(screen: &Screen) -> Driver {
         photo_worker();
+        let driver = kiosk_rig::TauriDriver::start(screen).unwrap_or_else(|e| panic!("{e}"));
         Driver {
-            driver: kiosk_rig::TauriDriver::start(screen).unwrap_or_else(|e| panic!("{e}")),
+            url: driver.url().to_string(),
+            _driver: driver,
         }
     }
 
@@ -263,7 +311,7 @@ impl Driver {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         fantoccini::ClientBuilder::new(connector)
             .capabilities(caps)
-            .connect(self.driver.url())
+            .connect(&self.url)
             .await
             .expect("a WebDriver session on the kiosk")
     }

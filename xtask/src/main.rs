@@ -24,6 +24,10 @@ const TEST_PACKAGES: &[&str] = &[
     "fonts-noto-cjk",
     // Node, to type-check the control panel's modules with TypeScript.
     "nodejs",
+    // `xset q`: the screensaver while the kiosk runs; `systemd-analyze
+    // verify` for the unit (no systemd as init needed).
+    "x11-xserver-utils",
+    "systemd",
 ];
 
 /// The TypeScript the app's tests run (`tsc --checkJs` over `ui/control`),
@@ -32,6 +36,7 @@ const TYPESCRIPT: &str = "typescript@5.9.3";
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+mod deb;
 mod feed_bench;
 mod fuzz;
 mod mem_bench;
@@ -45,7 +50,7 @@ fn main() -> ExitCode {
         Some("test") => test(rest),
         Some("bench") => bench(rest),
         Some("soak") => soak(),
-        Some("deb") => deb(),
+        Some("deb") => deb::deb(),
         Some("fuzz") => fuzz::fuzz(rest),
         _ => {
             eprintln!(
@@ -290,17 +295,6 @@ fn test(args: &[String]) -> Result {
         root().join("target/e2e-screenshots").display()
     );
     Ok(())
-}
-
-fn deb() -> Result {
-    ensure_packages(BUILD_PACKAGES)?;
-    run(Command::new("npx").current_dir(root()).args([
-        "--yes",
-        "@tauri-apps/cli@2",
-        "build",
-        "--bundles",
-        "deb",
-    ]))
 }
 
 /// The photo wall's soak alone (also part of `bench`).

@@ -104,6 +104,16 @@ pub fn free_port() -> Result<u16> {
         })
 }
 
+/// A display number no X server holds now (neither socket nor lock file),
+/// for a display that is to appear later ([`Screen::start_on`]); picked
+/// from this process's id so that parallel test runs spread out.
+pub fn free_display() -> Option<u32> {
+    (300 + std::process::id() % 300..1000).find(|n| {
+        !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+    })
+}
+
 /// Everything a kiosk with data folder `data` has logged (its log files,
 /// oldest first, without colour codes), or nothing before it logs.
 pub fn kiosk_log(data: &Path) -> String {

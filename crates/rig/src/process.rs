@@ -48,28 +48,48 @@ impl Group {
 
     /// Send `signal` (a name: `TERM`, `KILL`, …) to the whole group.
     pub fn signal(&self, signal: &str) {
-        // The `kill` program, not libc: the rig stays on std. `--`: a
-        // negative pid (a group) is no option.
-        let _ = Command::new("kill")
-            .args(["-s", signal, "--", &format!("-{}", self.pid())])
-            .stderr(std::process::Stdio::null())
-            .status();
+        signal_group(self.pid(), signal);
     }
 }
 
 impl Drop for Group {
     fn drop(&mut self) {
-        self.signal("TERM");
-        // The leader is not reaped while we wait (a zombie keeps the group's
-        // id), so the SIGKILL cannot reach a group that took its number.
-        let pid = self.pid();
-        let _ = wait_until(GRACE, "the group's leader to exit", || {
-            matches!(state(pid), None | Some('Z'))
-        });
-        self.signal("KILL");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        stop_group(&mut self.child);
     }
+}
+
+/// Send `signal` to the process group led by `leader`, and to `leader`.
+fn signal_group(leader: u32, signal: &str) {
+    // The `kill` program, not libc: the rig stays on std. `--`: a negative
+    // pid (a group) is no option. The leader by its own pid too: a child
+    // that was not started in a group of its own still gets the signal.
+    let _ = Command::new("kill")
+        .args([
+            "-s",
+            signal,
+            "--",
+            &format!("-{leader}"),
+            &leader.to_string(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .status();
+}
+
+/// Stop `leader`, started as the leader of its own process group, and its
+/// whole group: SIGTERM to the group, the leader given [`GRACE`] to exit,
+/// then SIGKILL to whatever of the group is left; the leader reaped. What
+/// [`Group`] does when dropped, for a child spawned some other way.
+pub fn stop_group(leader: &mut Child) {
+    let pid = leader.id();
+    signal_group(pid, "TERM");
+    // The leader is not reaped while we wait (a zombie keeps the group's
+    // id), so the SIGKILL cannot reach a group that took its number.
+    let _ = wait_until(GRACE, "the group's leader to exit", || {
+        matches!(state(pid), None | Some('Z'))
+    });
+    signal_group(pid, "KILL");
+    let _ = leader.kill();
+    let _ = leader.wait();
 }
 
 /// A process's state letter (`R`, `S`, `Z`, …), or `None` once it is gone.

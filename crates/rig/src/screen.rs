@@ -25,17 +25,29 @@ pub struct Screen {
 }
 
 impl Screen {
+    /// On a display number no one holds, which Xvfb picks itself.
     pub fn start(width: u32, height: u32) -> Result<Screen> {
+        Screen::launch(None, width, height)
+    }
+
+    /// On display `:number`, chosen by the caller (a display that appears
+    /// while a kiosk waits for it); not tried again if it is taken.
+    pub fn start_on(number: u32, width: u32, height: u32) -> Result<Screen> {
+        Screen::launch(Some(number), width, height)
+    }
+
+    fn launch(number: Option<u32>, width: u32, height: u32) -> Result<Screen> {
         let xvfb = need("Xvfb", "xvfb")?;
         let wm = need("matchbox-window-manager", "matchbox-window-manager")?;
         need("xprop", "x11-utils")?;
         // Other users of the machine start and kill X servers too (stale
         // lock files, a display taken between Xvfb's check and its bind):
         // a screen whose window manager cannot take it is tried again anew.
+        let attempts = if number.is_some() { 1 } else { ATTEMPTS };
         let mut attempt = 1;
         loop {
-            match Screen::try_start(&xvfb, &wm, width, height) {
-                Err(e @ (Error::Exited { .. } | Error::Failed { .. })) if attempt < ATTEMPTS => {
+            match Screen::try_start(&xvfb, &wm, number, width, height) {
+                Err(e @ (Error::Exited { .. } | Error::Failed { .. })) if attempt < attempts => {
                     eprintln!("kiosk-rig: a virtual screen, attempt {attempt}: {e}; trying again");
                     attempt += 1;
                 }
@@ -44,24 +56,47 @@ impl Screen {
         }
     }
 
-    fn try_start(xvfb_bin: &Path, wm_bin: &Path, width: u32, height: u32) -> Result<Screen> {
-        // Xvfb picks a display no one holds (lock files and sockets alike)
-        // and writes its number once it accepts connections.
+    fn try_start(
+        xvfb_bin: &Path,
+        wm_bin: &Path,
+        number: Option<u32>,
+        width: u32,
+        height: u32,
+    ) -> Result<Screen> {
+        // Unless told which, Xvfb picks a display no one holds (lock files
+        // and sockets alike) and writes its number once it accepts
+        // connections.
+        let place = match number {
+            Some(n) => vec![format!(":{n}")],
+            None => vec!["-displayfd".to_string(), "1".to_string()],
+        };
         let mut xvfb = Group::spawn(
             Command::new(xvfb_bin)
-                .args(["-displayfd", "1", "-screen", "0"])
+                .args(&place)
+                .args(["-screen", "0"])
                 .arg(format!("{width}x{height}x24"))
                 .args(["-nolisten", "tcp"])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null()),
         )?;
-        let mut line = String::new();
-        let stdout = xvfb.child().stdout.take().expect("Xvfb's stdout is piped");
-        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
-        let number: u32 = line.trim().parse().map_err(|_| Error::Failed {
-            what: "Xvfb".into(),
-            detail: format!("it named no display ({line:?}; exit: {:?})", xvfb.exited()),
-        })?;
+        let number = match number {
+            Some(n) => {
+                let socket = format!("/tmp/.X11-unix/X{n}");
+                wait_until(COME_UP, &format!("Xvfb to open {socket}"), || {
+                    Path::new(&socket).exists()
+                })?;
+                n
+            }
+            None => {
+                let mut line = String::new();
+                let stdout = xvfb.child().stdout.take().expect("Xvfb's stdout is piped");
+                let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+                line.trim().parse().map_err(|_| Error::Failed {
+                    what: "Xvfb".into(),
+                    detail: format!("it named no display ({line:?}; exit: {:?})", xvfb.exited()),
+                })?
+            }
+        };
         let display = format!(":{number}");
         let mut wm = Group::spawn(
             Command::new(wm_bin)
@@ -196,6 +231,12 @@ impl TauriDriver {
                 when: "before it listened",
             });
         }
+        // tauri-driver proxies to WebKitWebDriver, which it starts itself: a
+        // session asked for before that one listens fails with a cut-off
+        // answer (seen under load as `IncompleteMessage`).
+        wait_until(COME_UP, "WebKitWebDriver to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", native)).is_ok()
+        })?;
         Ok(TauriDriver {
             url: format!("http://127.0.0.1:{port}"),
             _process: process,

@@ -133,7 +133,17 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         display: mode == Mode::Display,
         control: s.control,
         engine,
+        blanking: s.blanking,
+        data_dir: s.data_dir.clone(),
     };
+    if mode == Mode::Display {
+        // GTK panics without a display: wait for one instead (logged).
+        crate::supervise::catch_stop_signals();
+        if crate::screen::wait_for_display().is_none() {
+            crate::supervise::stopping();
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     // The window system failing is the shell's error, not the store's: it
     // belongs in the shell's own error type once it has one.
     crate::run_display(kiosk, control, options, services, listener).map_err(|e| Error::Store {

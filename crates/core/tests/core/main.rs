@@ -20,5 +20,6 @@ mod secrets;
 mod settings;
 mod store;
 mod sync;
+mod unattended;
 mod wall_clock;
 mod webview;
