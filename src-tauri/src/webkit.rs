@@ -52,9 +52,23 @@ pub fn configure<R: Runtime>(window: &WebviewWindow<R>, choice: &EngineChoice) {
     let gpu = choice.gpu;
     let result = window.with_webview(move |webview| {
         use webkit2gtk::{
-            CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+            CacheModel, HardwareAccelerationPolicy, LoadEvent, SettingsExt, WebContextExt,
+            WebViewExt,
         };
         let view = webview.inner();
+        // Start-up's steps inside WebKit: the web process answers (the
+        // load is committed) and the page has loaded, once each.
+        static COMMITTED: std::sync::Once = std::sync::Once::new();
+        static FINISHED: std::sync::Once = std::sync::Once::new();
+        view.connect_load_changed(|_, event| match event {
+            LoadEvent::Committed => COMMITTED.call_once(|| {
+                crate::startup::mark("the web process has the page (load committed)")
+            }),
+            LoadEvent::Finished => {
+                FINISHED.call_once(|| crate::startup::mark("the page has loaded"))
+            }
+            _ => {}
+        });
         if let Some(context) = view.context() {
             context.set_cache_model(CacheModel::DocumentViewer);
         }

@@ -32,6 +32,11 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
     let s = Settings::resolve(config, args.into_flags())?;
     let _log_guard = crate::logging::init(&s.log_level, Some(&s.data_dir), s.log_keep_days);
     crate::webkit::log(&engine);
+    tracing::info!(
+        before_main_ms = crate::startup::before_main_ms(),
+        since_start_ms = crate::startup::since_start_ms(),
+        "start-up: config read, logging on"
+    );
     let (start, clock) = s.clock();
 
     // Validate before anything opens: a bad file is the venue tech's to fix now.
@@ -124,6 +129,7 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         s.config.bundle.enabled.then(|| {
             crate::bundle_cli::usb_settings(&s.config, &s.data_dir, s.venue_timezone.clone())
         });
+    crate::startup::mark("store open, schedule and photos read");
     tracing::info!(?options, data_dir = %s.data_dir.display(), speed = s.speed, at = %start, "starting the display");
     let services = crate::Services {
         sync,
