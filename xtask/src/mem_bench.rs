@@ -19,7 +19,7 @@ const STARTS: usize = 6;
 const RENDERED: &str = "first snapshot rendered by the window";
 
 /// A child process killed (with its process group) when dropped.
-struct Running(Child);
+pub(crate) struct Running(pub(crate) Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -37,7 +37,7 @@ impl Drop for Running {
     }
 }
 
-fn spawn(cmd: &mut Command) -> Result<Running> {
+pub(crate) fn spawn(cmd: &mut Command) -> Result<Running> {
     use std::os::unix::process::CommandExt;
     cmd.process_group(0)
         .spawn()
@@ -65,7 +65,7 @@ fn kiosk(binary: &Path, screen: &VirtualScreen, work: &Path, args: &[&str]) -> R
 }
 
 /// The kiosk's log (the file, without colour codes).
-fn log_text(data: &Path) -> String {
+pub(crate) fn log_text(data: &Path) -> String {
     std::fs::read_dir(data.join("logs"))
         .into_iter()
         .flatten()
@@ -74,7 +74,11 @@ fn log_text(data: &Path) -> String {
         .collect()
 }
 
-fn wait_for(limit: Duration, what: &str, mut ready: impl FnMut() -> bool) -> Result<Duration> {
+pub(crate) fn wait_for(
+    limit: Duration,
+    what: &str,
+    mut ready: impl FnMut() -> bool,
+) -> Result<Duration> {
     let started = Instant::now();
     while started.elapsed() < limit {
         if ready() {
@@ -229,7 +233,7 @@ setInterval(async () => {
     Ok(path)
 }
 
-fn first_demo_photo(i: usize) -> Result<PathBuf> {
+pub(crate) fn first_demo_photo(i: usize) -> Result<PathBuf> {
     let mut all: Vec<PathBuf> = std::fs::read_dir(crate::root().join("assets/demo/photos"))
         .map_err(|e| e.to_string())?
         .flatten()
@@ -551,7 +555,7 @@ pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
     Ok(())
 }
 
-fn now_rfc3339() -> Result<String> {
+pub(crate) fn now_rfc3339() -> Result<String> {
     let out = Command::new("date")
         .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
         .output()
