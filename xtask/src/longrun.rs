@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::mem_bench::{first_demo_photo, log_text, now_rfc3339, spawn, wait_for};
+use crate::mem_bench::{event_inputs, log_text, spawn, wait_for};
 use crate::{cargo, proc_kib, process_tree, run, Result, VirtualScreen};
 
 /// The flapping source is up this long, then down as long.
@@ -143,28 +143,7 @@ fn sample(pid: u32) -> Sample {
 /// `cargo xtask bench longrun`.
 pub fn longrun(kiosk_bin: &Path, work: &Path) -> Result {
     let secs = 3 * 24 * 3600 / SPEED;
-    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
-    let feed = work.join("feed.json");
-    let start = now_rfc3339()?;
-    let _leader = spawn(
-        cargo()
-            .args(["run", "--quiet", "--release", "-p", "kiosk-core"])
-            .args(["--example", "event_feed", "--"])
-            .arg(&feed)
-            .args([&start, &SPEED.to_string(), &(secs + 60).to_string()])
-            .stdout(Stdio::null()),
-    )?;
-    wait_for(Duration::from_secs(600), "the event's feed", || {
-        feed.is_file()
-    })?;
-    let photos = work.join("photos");
-    for i in 0..3 {
-        crate::photo_bench::distinct_copies(
-            &first_demo_photo(i)?,
-            &photos.join(format!("set-{i}")),
-            4,
-        )?;
-    }
+    let (_leader, feed, photos, start) = event_inputs(work, SPEED, secs + 60)?;
     let (up, stop) = (
         Arc::new(AtomicBool::new(true)),
         Arc::new(AtomicBool::new(false)),

@@ -233,7 +233,7 @@ setInterval(async () => {
     Ok(path)
 }
 
-pub(crate) fn first_demo_photo(i: usize) -> Result<PathBuf> {
+fn first_demo_photo(i: usize) -> Result<PathBuf> {
     let mut all: Vec<PathBuf> = std::fs::read_dir(crate::root().join("assets/demo/photos"))
         .map_err(|e| e.to_string())?
         .flatten()
@@ -464,39 +464,7 @@ pub fn soak(kiosk_bin: &Path, work: &Path, changes: u64) -> Result {
 pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
     let speed = 600.0;
     let secs = (3.0 * 24.0 * 3600.0 / speed) as u64;
-    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
-    let feed = work.join("feed.json");
-    let start = now_rfc3339()?;
-    let mut leader = spawn(
-        crate::cargo()
-            .args([
-                "run",
-                "--quiet",
-                "--release",
-                "-p",
-                "kiosk-core",
-                "--example",
-                "event_feed",
-                "--",
-            ])
-            .arg(&feed)
-            .args([&start, &speed.to_string(), &(secs + 30).to_string()])
-            .stdout(Stdio::null()),
-    )?;
-    wait_for(Duration::from_secs(600), "the event's feed", || {
-        feed.is_file()
-    })?;
-    let photos = work.join("photos");
-    for (i, source) in [
-        first_demo_photo(0)?,
-        first_demo_photo(1)?,
-        first_demo_photo(2)?,
-    ]
-    .iter()
-    .enumerate()
-    {
-        crate::photo_bench::distinct_copies(source, &photos.join(format!("set-{i}")), 4)?;
-    }
+    let (mut leader, feed, photos, start) = event_inputs(work, speed as u64, secs + 30)?;
     let screen = VirtualScreen::start(1920, 1080)?;
     let (feed_arg, photos_arg) = (feed.display().to_string(), photos.display().to_string());
     let app = kiosk(
@@ -555,7 +523,40 @@ pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
     Ok(())
 }
 
-pub(crate) fn now_rfc3339() -> Result<String> {
+/// The event's inputs, shared with `longrun`: the feed a leader writes
+/// (a delay and an announcement every 15 s, for `run_secs`), started now at
+/// `speed`, and 12 distinct photos. (leader, feed file, photo folder, start)
+pub(crate) fn event_inputs(
+    work: &Path,
+    speed: u64,
+    run_secs: u64,
+) -> Result<(Running, PathBuf, PathBuf, String)> {
+    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
+    let feed = work.join("feed.json");
+    let start = now_rfc3339()?;
+    let leader = spawn(
+        crate::cargo()
+            .args(["run", "--quiet", "--release", "-p", "kiosk-core"])
+            .args(["--example", "event_feed", "--"])
+            .arg(&feed)
+            .args([&start, &speed.to_string(), &run_secs.to_string()])
+            .stdout(Stdio::null()),
+    )?;
+    wait_for(Duration::from_secs(600), "the event's feed", || {
+        feed.is_file()
+    })?;
+    let photos = work.join("photos");
+    for i in 0..3 {
+        crate::photo_bench::distinct_copies(
+            &first_demo_photo(i)?,
+            &photos.join(format!("set-{i}")),
+            4,
+        )?;
+    }
+    Ok((leader, feed, photos, start))
+}
+
+fn now_rfc3339() -> Result<String> {
     let out = Command::new("date")
         .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
         .output()
