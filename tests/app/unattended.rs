@@ -27,13 +27,13 @@ fn free_display() -> u32 {
 }
 
 /// Plays systemd: receives the kiosk's notify datagrams, with arrival times.
-struct Notify {
-    path: PathBuf,
+pub(crate) struct Notify {
+    pub(crate) path: PathBuf,
     got: Arc<Mutex<Vec<(Instant, String)>>>,
 }
 
 impl Notify {
-    fn listen(dir: &Path) -> Notify {
+    pub(crate) fn listen(dir: &Path) -> Notify {
         let path = dir.join("notify.sock");
         let socket = UnixDatagram::bind(&path).unwrap();
         let got = Arc::new(Mutex::new(Vec::new()));
@@ -48,7 +48,7 @@ impl Notify {
         Notify { path, got }
     }
 
-    fn messages(&self) -> Vec<(Instant, String)> {
+    pub(crate) fn messages(&self) -> Vec<(Instant, String)> {
         self.got.lock().unwrap().clone()
     }
 
@@ -170,7 +170,7 @@ impl Kiosk {
 /// One look at the X screen: what share of it is the theme's accent (the
 /// talk's label and progress bar), its median and mean brightness.
 #[derive(Debug, Clone, Copy)]
-struct Frame {
+pub(crate) struct Frame {
     at: Instant,
     median: f64,
     mean: f64,
@@ -181,14 +181,14 @@ fn luma(r: u8, g: u8, b: u8) -> f64 {
     0.2126 * r as f64 + 0.7152 * g as f64 + 0.0722 * b as f64
 }
 
-struct Camera {
+pub(crate) struct Camera {
     conn: x11rb::rust_connection::RustConnection,
     root: u32,
     size: (u16, u16),
 }
 
 impl Camera {
-    fn on(display: &str) -> Camera {
+    pub(crate) fn on(display: &str) -> Camera {
         let (conn, n) = x11rb::connect(Some(display)).expect("connect to the test's X screen");
         let screen = &conn.setup().roots[n];
         let (root, size) = (
@@ -198,7 +198,7 @@ impl Camera {
         Camera { conn, root, size }
     }
 
-    fn frame(&self) -> Frame {
+    pub(crate) fn frame(&self) -> Frame {
         let at = Instant::now();
         let image = self
             .conn
@@ -256,7 +256,7 @@ impl Camera {
 }
 
 /// The talk's screen is up: its accent (label, progress bar) is visible.
-fn showing(frame: &Frame) -> bool {
+pub(crate) fn showing(frame: &Frame) -> bool {
     frame.accent > 0.001
 }
 

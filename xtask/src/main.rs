@@ -39,6 +39,7 @@ type Result<T = ()> = std::result::Result<T, String>;
 mod deb;
 mod feed_bench;
 mod fuzz;
+mod longrun;
 mod mem_bench;
 mod photo_bench;
 
@@ -57,8 +58,9 @@ fn main() -> ExitCode {
                 "usage: cargo xtask <command>\n\n  demo [ARGS]  install what is missing, open the kiosk on the embedded demo\n  \
                  test [ARGS]  install the test tools, run every test (core, integration, end-to-end)\n  \
                  bench [PART] measure, against baselines run in the same command: sync; feed (1,000 followers, direct and via nginx); photos (vs vipsthumbnail and djpeg);\n  \
-                 \x20            memory (vs Chromium) and start-up; soak (5,000 photo changes); event (3 days at --speed 600).\n  \
-                 \x20            PART is one of sync, feed, photos, memory, soak, event (default: all, about 30 minutes);\n  \
+                 \x20            memory (vs Chromium) and start-up; soak (5,000 photo changes); event (3 days at --speed 600);\n  \
+                 \x20            longrun (the event supervised as systemd would, a source flapping); killloop (200 kill -9 during imports).\n  \
+                 \x20            PART is one of sync, feed, photos, memory, soak, event, longrun, killloop (default: all, about an hour);\n  \
                  \x20            --no-build measures the release binaries as they are\n  \
                  soak         only the photo wall's 5,000-change memory soak\n  \
                  deb          build the Debian package\n  \
@@ -321,7 +323,9 @@ fn scratch(what: &str) -> Result<PathBuf> {
 /// baseline run in the same command, for the build that ships: no
 /// environment variable is set for the kiosk.
 fn bench(parts: &[String]) -> Result {
-    const PARTS: [&str; 6] = ["sync", "feed", "photos", "memory", "soak", "event"];
+    const PARTS: [&str; 8] = [
+        "sync", "feed", "photos", "memory", "soak", "event", "longrun", "killloop",
+    ];
     // `--no-build`: measure the release binaries already built (re-runs).
     let build = !parts.iter().any(|p| p == "--no-build");
     let parts: Vec<&String> = parts.iter().filter(|p| *p != "--no-build").collect();
@@ -383,6 +387,12 @@ fn bench(parts: &[String]) -> Result {
         }
         if wanted("event") {
             mem_bench::event(&kiosk, &work.join("event"))?;
+        }
+        if wanted("longrun") {
+            longrun::longrun(&kiosk, &work.join("longrun"))?;
+        }
+        if wanted("killloop") {
+            longrun::killloop(&kiosk)?;
         }
         Ok(())
     })();

@@ -10,7 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use kiosk_rig::process::{pss_kib, pss_tree_kib, tree};
-use kiosk_rig::{kiosk_log as log_text, Group, Screen, FIRST_RENDER_LOG as RENDERED};
+pub(crate) use kiosk_rig::kiosk_log as log_text;
+use kiosk_rig::{ Group, Screen, FIRST_RENDER_LOG as RENDERED};
 
 use crate::Result;
 
@@ -19,11 +20,11 @@ const SETTLE: Duration = Duration::from_secs(60);
 /// Start-ups timed; the first (cold caches) is left out of the median.
 const STARTS: usize = 6;
 
-fn spawn(cmd: &mut Command) -> Result<Group> {
+pub(crate) fn spawn(cmd: &mut Command) -> Result<Group> {
     Group::spawn(cmd).map_err(|e| e.to_string())
 }
 
-fn screen(width: u32, height: u32) -> Result<Screen> {
+pub(crate) fn screen(width: u32, height: u32) -> Result<Screen> {
     Screen::start(width, height).map_err(|e| e.to_string())
 }
 
@@ -46,7 +47,7 @@ fn kiosk(binary: &Path, screen: &Screen, work: &Path, args: &[&str]) -> Result<G
     )
 }
 
-fn wait_for(limit: Duration, what: &str, ready: impl FnMut() -> bool) -> Result<Duration> {
+pub(crate) fn wait_for(limit: Duration, what: &str, ready: impl FnMut() -> bool) -> Result<Duration> {
     kiosk_rig::wait_until(limit, what, ready).map_err(|e| e.to_string())
 }
 
@@ -431,39 +432,7 @@ pub fn soak(kiosk_bin: &Path, work: &Path, changes: u64) -> Result {
 pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
     let speed = 600.0;
     let secs = (3.0 * 24.0 * 3600.0 / speed) as u64;
-    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
-    let feed = work.join("feed.json");
-    let start = now_rfc3339()?;
-    let leader = spawn(
-        crate::cargo()
-            .args([
-                "run",
-                "--quiet",
-                "--release",
-                "-p",
-                "kiosk-core",
-                "--example",
-                "event_feed",
-                "--",
-            ])
-            .arg(&feed)
-            .args([&start, &speed.to_string(), &(secs + 30).to_string()])
-            .stdout(Stdio::null()),
-    )?;
-    wait_for(Duration::from_secs(600), "the event's feed", || {
-        feed.is_file()
-    })?;
-    let photos = work.join("photos");
-    for (i, source) in [
-        first_demo_photo(0)?,
-        first_demo_photo(1)?,
-        first_demo_photo(2)?,
-    ]
-    .iter()
-    .enumerate()
-    {
-        crate::photo_bench::distinct_copies(source, &photos.join(format!("set-{i}")), 4)?;
-    }
+    let (mut leader, feed, photos, start) = event_inputs(work, speed as u64, secs + 30)?;
     let screen = screen(1920, 1080)?;
     let (feed_arg, photos_arg) = (feed.display().to_string(), photos.display().to_string());
     let app = kiosk(
@@ -520,6 +489,39 @@ pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
         growth(peak)
     );
     Ok(())
+}
+
+/// The event's inputs, shared with `longrun`: the feed a leader writes
+/// (a delay and an announcement every 15 s, for `run_secs`), started now at
+/// `speed`, and 12 distinct photos. (leader, feed file, photo folder, start)
+pub(crate) fn event_inputs(
+    work: &Path,
+    speed: u64,
+    run_secs: u64,
+) -> Result<(Group, PathBuf, PathBuf, String)> {
+    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
+    let feed = work.join("feed.json");
+    let start = now_rfc3339()?;
+    let leader = spawn(
+        crate::cargo()
+            .args(["run", "--quiet", "--release", "-p", "kiosk-core"])
+            .args(["--example", "event_feed", "--"])
+            .arg(&feed)
+            .args([&start, &speed.to_string(), &run_secs.to_string()])
+            .stdout(Stdio::null()),
+    )?;
+    wait_for(Duration::from_secs(600), "the event's feed", || {
+        feed.is_file()
+    })?;
+    let photos = work.join("photos");
+    for i in 0..3 {
+        crate::photo_bench::distinct_copies(
+            &first_demo_photo(i)?,
+            &photos.join(format!("set-{i}")),
+            4,
+        )?;
+    }
+    Ok((leader, feed, photos, start))
 }
 
 fn now_rfc3339() -> Result<String> {
