@@ -8,7 +8,7 @@ mod attack;
 mod bundle;
 #[path = "app/cli.rs"]
 mod cli;
-#[path = "app/e2e.rs"]
+#[path = "app/e2e/mod.rs"]
 mod e2e;
 #[path = "app/e2e_control.rs"]
 mod e2e_control;
@@ -24,7 +24,7 @@ mod ipc;
 mod ipc_control;
 #[path = "app/netsafe.rs"]
 mod netsafe;
-#[path = "app/photos.rs"]
+#[path = "app/photos/mod.rs"]
 mod photos;
 #[path = "app/support.rs"]
 mod support;

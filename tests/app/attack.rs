@@ -6,17 +6,16 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::{demo_file, kiosk_on, wait_until, with_file_limit, Guard, Screen};
+use crate::support::{demo_file, kiosk_on, spawn, wait_until, with_file_limit, Group, Screen};
 
 pub(crate) const TOKEN: &str = "attack-test-token-5f1c2a";
 const T: &str = "2020-02-26T10:20:00-05:00";
 
 /// A kiosk serving its feed, its stderr captured in its data folder.
 pub(crate) struct Leader {
-    pub child: Guard,
+    pub child: Group,
     pub addr: SocketAddr,
     pub data: tempfile::TempDir,
 }
@@ -48,7 +47,7 @@ pub(crate) fn start_leader(screen: &Screen, files: u64) -> Leader {
         .stderr(stderr);
     with_file_limit(&mut cmd, files);
     let leader = Leader {
-        child: Guard(cmd.spawn().expect("start the kiosk")),
+        child: spawn(&mut cmd),
         addr,
         data,
     };
@@ -59,7 +58,7 @@ pub(crate) fn start_leader(screen: &Screen, files: u64) -> Leader {
     );
     wait_until(
         Duration::from_secs(60),
-        || window_exists(&screen.display),
+        || window_exists(screen),
         "the kiosk's window",
     );
     leader
@@ -90,40 +89,30 @@ fn status_line(s: &mut TcpStream) -> String {
 }
 
 /// Whether the kiosk's window is on the X screen.
-pub(crate) fn window_exists(display: &str) -> bool {
-    Command::new("xwininfo")
-        .args(["-root", "-tree", "-display", display])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("\"Summit Kiosk\""))
-        .expect("xwininfo (x11-utils): run `cargo xtask test`, which installs it")
+pub(crate) fn window_exists(screen: &Screen) -> bool {
+    screen
+        .has_window("Summit Kiosk")
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
+    kiosk_rig::process::rss_kib(pid).unwrap_or(0)
 }
 
 impl Leader {
     fn pid(&self) -> u32 {
-        self.child.0.id()
+        self.child.pid()
     }
 
     /// After `attack`: alive, window up, memory within 50 MB of
     /// `baseline_kib`, a follower answered 200 within a second.
     fn still_fine(&mut self, screen: &Screen, baseline_kib: u64, attack: &str) {
         assert!(
-            self.child.0.try_wait().unwrap().is_none(),
+            self.child.exited().is_none(),
             "{attack}: the kiosk died; its stderr:\n{}",
             self.stderr()
         );
-        assert!(
-            window_exists(&screen.display),
-            "{attack}: the window is gone"
-        );
+        assert!(window_exists(screen), "{attack}: the window is gone");
         let since = Instant::now();
         assert_eq!(
             follower_status(self.addr).as_deref(),
@@ -143,6 +132,31 @@ impl Leader {
             rss < baseline_kib + 50 * 1024,
             "{attack}: RSS {rss} KiB, from {baseline_kib} KiB"
         );
+    }
+
+    /// Its RSS once it has painted its first snapshot and stopped growing
+    /// (two readings half a second apart within 1 MiB).
+    fn settled_rss(&self) -> u64 {
+        kiosk_rig::wait_for_log(
+            &self.data.path().join("kiosk"),
+            kiosk_rig::FIRST_RENDER_LOG,
+            Duration::from_secs(60),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut last = rss_kib(self.pid());
+        kiosk_rig::poll_until(
+            Duration::from_secs(30),
+            Duration::from_millis(500),
+            "the kiosk's memory to settle",
+            || {
+                let now = rss_kib(self.pid());
+                let steady = now.abs_diff(last) < 1024;
+                last = now;
+                steady
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        last
     }
 
     pub(crate) fn stderr(&self) -> String {
@@ -188,8 +202,7 @@ fn every_attack_of_issue_11_leaves_the_kiosk_serving_and_on_screen() {
     let screen = Screen::start(1920, 1080);
     let mut leader = start_leader(&screen, 1024);
     let addr = leader.addr;
-    std::thread::sleep(Duration::from_secs(3));
-    let baseline = rss_kib(leader.pid());
+    let baseline = leader.settled_rss();
 
     // A huge Content-Length, without the token: 413 at once, nothing allocated.
     assert_eq!(
@@ -257,8 +270,10 @@ fn every_attack_of_issue_11_leaves_the_kiosk_serving_and_on_screen() {
     leader.still_fine(&screen, baseline, "a 256 MiB header");
 
     // Slowloris: 50 connections sending their heads at one byte a second.
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let slow: Vec<std::thread::JoinHandle<Option<Duration>>> = (0..50)
         .map(|_| {
+            let sent = sent.clone();
             std::thread::spawn(move || {
                 let mut s = connect(addr);
                 let since = Instant::now();
@@ -266,13 +281,19 @@ fn every_attack_of_issue_11_leaves_the_kiosk_serving_and_on_screen() {
                     if s.write_all(&[b]).is_err() {
                         return Some(since.elapsed());
                     }
+                    sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     std::thread::sleep(Duration::from_secs(1));
                 }
                 None
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_secs(2));
+    // Checked while every one of them is two bytes in.
+    wait_until(
+        Duration::from_secs(30),
+        || sent.load(std::sync::atomic::Ordering::Relaxed) >= 100,
+        "the slow heads to start",
+    );
     leader.still_fine(&screen, baseline, "slowloris (during)");
     for s in slow {
         let cut = s.join().unwrap().expect("a slow head is cut");

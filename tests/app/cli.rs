@@ -529,7 +529,7 @@ fn serve_writes_a_feed_file_a_static_server_can_serve() {
         .assert()
         .success();
     let feed = dir.path().join("feed.json");
-    let server = crate::support::Guard(
+    let server = crate::support::spawn(
         std::process::Command::new(crate::support::BIN)
             .args([
                 "serve",
@@ -540,14 +540,13 @@ fn serve_writes_a_feed_file_a_static_server_can_serve() {
             ])
             .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
+            .stderr(std::process::Stdio::null()),
     );
-    let since = std::time::Instant::now();
-    while !feed.exists() && since.elapsed() < std::time::Duration::from_secs(20) {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    crate::support::wait_until(
+        std::time::Duration::from_secs(20),
+        || feed.exists(),
+        "the feed file",
+    );
     drop(server);
     let bytes = std::fs::read(&feed).expect("the feed file is written");
     // Another kiosk reads it like any schedule.

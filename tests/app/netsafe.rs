@@ -13,7 +13,9 @@ use kiosk_core::import::ImportOptions;
 use kiosk_core::sync::{check_with, Checked, FeedPolicy, Source, SyncState};
 
 use crate::attack::{start_leader, token_file, TOKEN};
-use crate::support::{demo_file, kiosk, kiosk_on, wait_until, with_umask, Guard, Screen, BIN};
+use crate::support::{
+    demo_file, kiosk, kiosk_on, spawn, wait_until, with_umask, Group, Screen, BIN,
+};
 
 /// Every file under `dir` (not following links).
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -75,14 +77,12 @@ fn the_token_is_in_no_file_table_log_or_output_of_either_kiosk() {
     let stderr = std::fs::File::create(follower_data.path().join("stderr.log")).unwrap();
     let good = format!("http://{}/feed.json?token={TOKEN}", leader.addr);
     let bad = format!("http://{}/feed.json?x=1&token={wrong}", leader.addr);
-    let follower = Guard(
+    let follower = spawn(
         kiosk_on(&screen)
             .args(["--source", &good, "--source", &bad, "--poll-interval", "1"])
             .args(["--room", "Main hall", "--photo-wall", "off", "--data-dir"])
             .arg(follower_data.path().join("kiosk"))
-            .stderr(stderr)
-            .spawn()
-            .unwrap(),
+            .stderr(stderr),
     );
     let store = follower_data.path().join("kiosk/store.sqlite");
     wait_until(
@@ -100,6 +100,13 @@ fn the_token_is_in_no_file_table_log_or_output_of_either_kiosk() {
             .is_some_and(|e| e.contains("401"))
         },
         "the wrong token's refusal to be recorded",
+    );
+    // It logs a sync once the store has it: wait for the line, not the row.
+    let stderr = || std::fs::read_to_string(follower_data.path().join("stderr.log")).unwrap();
+    wait_until(
+        Duration::from_secs(30),
+        || stderr().contains("synced"),
+        "the follower to log its sync",
     );
     let sources = dump(&store);
     drop(follower);
@@ -132,11 +139,6 @@ fn the_token_is_in_no_file_table_log_or_output_of_either_kiosk() {
     }
     // The stores, their logs and both stderr captures at least.
     assert!(looked_at >= 6, "{looked_at} files");
-    let logs = std::fs::read_to_string(follower_data.path().join("stderr.log")).unwrap();
-    assert!(
-        logs.contains("synced"),
-        "the follower logged its syncs: {logs}"
-    );
 }
 
 fn mode(path: &Path) -> u32 {
@@ -168,16 +170,12 @@ fn the_data_folder_is_private_after_the_first_start_under_umask_022_and_000() {
         .arg(&config)
         .arg("--data-dir")
         .arg(&data)
-        .env("DISPLAY", &screen.display)
+        .env("DISPLAY", screen.display())
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
         with_umask(&mut cmd, umask);
-        let _kiosk = Guard(
-            std::os::unix::process::CommandExt::process_group(&mut cmd, 0)
-                .spawn()
-                .unwrap(),
-        );
+        let _kiosk = spawn(&mut cmd);
         let log_file = || {
             std::fs::read_dir(data.join("logs"))
                 .ok()?
@@ -227,9 +225,10 @@ fn the_data_folder_is_private_after_the_first_start_under_umask_022_and_000() {
 }
 
 /// `summit-kiosk serve --listen` on `port` over `data`; ready when it serves.
-fn serve(data: &Path, port: u16, extra: &[&str]) -> Guard {
+fn serve(data: &Path, port: u16, extra: &[&str]) -> Group {
     let token = token_file(data.parent().unwrap());
-    let child = Command::new(BIN)
+    let child = &mut Command::new(BIN);
+    child
         .args([
             "serve",
             "--listen",
@@ -242,10 +241,8 @@ fn serve(data: &Path, port: u16, extra: &[&str]) -> Guard {
         .args(extra)
         .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let guard = Guard(child);
+        .stderr(Stdio::null());
+    let guard = spawn(child);
     let addr = format!("127.0.0.1:{port}").parse().unwrap();
     wait_until(
         Duration::from_secs(30),
@@ -350,7 +347,7 @@ fn serve_write_makes_a_signed_file_a_web_server_can_read() {
         .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    let _serve = Guard(cmd.spawn().unwrap());
+    let _serve = spawn(&mut cmd);
     wait_until(Duration::from_secs(30), || file.exists(), "the feed file");
     // Private data folder, public feed file (umask 077 in the process).
     assert_eq!(mode(&file), 0o644);
@@ -404,14 +401,12 @@ fn an_environment_token_is_not_in_help_ps_or_child_processes() {
     let screen = Screen::start(1280, 720);
     let data = tempfile::tempdir().unwrap();
     let port = crate::support::free_port();
-    let kiosk = Guard(
+    let kiosk = spawn(
         kiosk_on(&screen)
             .args(["--schedule", &demo_file(), "--photo-wall", "off"])
             .args(["--serve", &format!("127.0.0.1:{port}"), "--data-dir"])
             .arg(data.path())
-            .env("SUMMIT_KIOSK_SERVE_TOKEN", token)
-            .spawn()
-            .unwrap(),
+            .env("SUMMIT_KIOSK_SERVE_TOKEN", token),
     );
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let served = || {
@@ -430,10 +425,10 @@ fn an_environment_token_is_not_in_help_ps_or_child_processes() {
     // Its web process is up once the window is.
     wait_until(
         Duration::from_secs(60),
-        || crate::attack::window_exists(&screen.display),
+        || crate::attack::window_exists(&screen),
         "the window",
     );
-    let pid = kiosk.0.id();
+    let pid = kiosk.pid();
     let children = crate::support::descendants(pid);
     assert!(!children.is_empty(), "WebKit's processes");
     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();

@@ -1,10 +1,10 @@
 //! Shared test parts: the real binary, fixtures, bad schedules, and the
-//! Xvfb + window manager + tauri-driver rig for end-to-end tests.
+//! end-to-end rig (`kiosk_rig`: Xvfb + window manager, tauri-driver,
+//! process groups, waits) as the tests use it: a failure is a panic.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_summit-kiosk");
 
@@ -37,7 +37,7 @@ pub fn kiosk() -> assert_cmd::Command {
     photo_worker();
     let mut cmd = assert_cmd::Command::new(BIN);
     cmd.env_remove("RUST_LOG")
-        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests");
+        .env("XDG_CONFIG_HOME", NO_CONFIG_HOME);
     cmd
 }
 
@@ -167,25 +167,60 @@ pub fn bad_schedules(dir: &Path) -> Vec<(PathBuf, &'static str)> {
         .collect()
 }
 
-/// A child process, and the process group it leads, killed when dropped
-/// (tauri-driver's WebKitWebDriver would otherwise outlive it).
+pub use kiosk_rig::process::descendants;
+pub use kiosk_rig::{Group, NO_CONFIG_HOME};
+
+/// Start `cmd` in a process group of its own, stopped (with everything it
+/// started) when the [`Group`] is dropped.
+pub fn spawn(cmd: &mut Command) -> Group {
+    Group::spawn(cmd).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A child process, and the process group it leads, stopped when dropped
+/// as a [`Group`] is (tauri-driver's WebKitWebDriver would otherwise
+/// outlive it). For a child spawned by the test itself (`.0` is the child).
 pub struct Guard(pub Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &format!("-{}", self.0.id())])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        kiosk_rig::process::stop_group(&mut self.0);
     }
 }
 
-/// Start `cmd` as the leader of a new process group.
-fn spawn_group(cmd: &mut Command) -> std::io::Result<Child> {
-    use std::os::unix::process::CommandExt;
-    cmd.process_group(0).spawn()
+/// A virtual screen with a window manager (fullscreen requests need one):
+/// the rig's [`kiosk_rig::Screen`] (which it derefs to), failing as a test
+/// does, with its display at hand as `display`.
+pub struct Screen {
+    pub display: String,
+    rig: kiosk_rig::Screen,
+}
+
+impl Screen {
+    pub fn start(width: u32, height: u32) -> Screen {
+        Screen::from(kiosk_rig::Screen::start(width, height))
+    }
+
+    /// On display `:n`, chosen by the caller (a display that appears while
+    /// a kiosk waits for it).
+    pub fn start_on(n: u32, width: u32, height: u32) -> Screen {
+        Screen::from(kiosk_rig::Screen::start_on(n, width, height))
+    }
+
+    fn from(rig: kiosk_rig::Result<kiosk_rig::Screen>) -> Screen {
+        let rig = rig.unwrap_or_else(|e| panic!("a virtual screen: {e}"));
+        Screen {
+            display: rig.display().to_string(),
+            rig,
+        }
+    }
+}
+
+impl std::ops::Deref for Screen {
+    type Target = kiosk_rig::Screen;
+
+    fn deref(&self) -> &kiosk_rig::Screen {
+        &self.rig
+    }
 }
 
 /// The kiosk binary on `screen`, started as in the tests: in its own process
@@ -193,38 +228,15 @@ fn spawn_group(cmd: &mut Command) -> std::io::Result<Child> {
 /// of the machine's, its output dropped.
 pub fn kiosk_on(screen: &Screen) -> Command {
     use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(BIN);
-    cmd.env("DISPLAY", &screen.display)
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
+    let mut cmd = screen.command(BIN);
+    cmd.env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0);
     cmd
 }
-
-/// Every process under `pid` (its children, theirs, …).
-pub fn descendants(pid: u32) -> Vec<u32> {
-    let mut all = Vec::new();
-    let mut stack = vec![pid];
-    while let Some(p) = stack.pop() {
-        for task in std::fs::read_dir(format!("/proc/{p}/task"))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let children =
-                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-            for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
-                all.push(child);
-                stack.push(child);
-            }
-        }
-    }
-    all
-}
-
 /// Start `cmd` with `umask` (as a shell's `umask` would before it).
 pub fn with_umask(cmd: &mut Command, umask: u32) -> &mut Command {
     use std::os::unix::process::CommandExt;
@@ -257,188 +269,29 @@ pub fn with_file_limit(cmd: &mut Command, files: u64) -> &mut Command {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    kiosk_rig::free_port().unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn need(tool: &str) {
-    let found = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
-        .unwrap_or(false);
-    assert!(
-        found,
-        "{tool} is not installed: run `cargo xtask test`, which installs the end-to-end tools"
-    );
-}
-
-/// A virtual screen with a window manager (fullscreen requests need one).
-pub struct Screen {
-    pub display: String,
-    _xvfb: Guard,
-    _wm: Guard,
-}
-
-impl Screen {
-    pub fn start(width: u32, height: u32) -> Screen {
-        Screen::launch(None, width, height)
-    }
-
-    /// On display `:n`, chosen by the caller (a display that appears while
-    /// a kiosk waits for it).
-    pub fn start_on(n: u32, width: u32, height: u32) -> Screen {
-        Screen::launch(Some(n), width, height)
-    }
-
-    fn launch(number: Option<u32>, width: u32, height: u32) -> Screen {
-        need("Xvfb");
-        need("matchbox-window-manager");
-        need("xprop");
-        // Xvfb picks a display no one holds (lock files and sockets alike)
-        // and writes its number once it accepts connections.
-        let place = match number {
-            Some(n) => vec![format!(":{n}")],
-            None => vec!["-displayfd".to_string(), "1".to_string()],
-        };
-        let mut xvfb = spawn_group(
-            Command::new("Xvfb")
-                .args(&place)
-                .args([
-                    "-screen",
-                    "0",
-                    &format!("{width}x{height}x24"),
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null()),
-        )
-        .expect("start Xvfb");
-        let number = match number {
-            Some(n) => {
-                let socket = format!("/tmp/.X11-unix/X{n}");
-                wait_until(
-                    Duration::from_secs(20),
-                    || Path::new(&socket).exists(),
-                    "Xvfb to open its socket",
-                );
-                n.to_string()
-            }
-            None => {
-                let mut number = String::new();
-                std::io::BufRead::read_line(
-                    &mut std::io::BufReader::new(xvfb.stdout.take().expect("Xvfb's stdout")),
-                    &mut number,
-                )
-                .expect("Xvfb says its display");
-                number
-            }
-        };
-        let xvfb = Guard(xvfb);
-        let display = format!(":{}", number.trim());
-        assert!(display.len() > 1, "Xvfb gave no display number");
-        let wm_log = tempfile::NamedTempFile::new().unwrap();
-        let wm = Command::new("matchbox-window-manager")
-            .args(["-use_titlebar", "no"])
-            .env("DISPLAY", &display)
-            .stdout(Stdio::null())
-            .stderr(wm_log.reopen().unwrap())
-            .spawn()
-            .expect("start matchbox-window-manager");
-        let mut wm = Guard(wm);
-        // A window opened before the manager owns the screen is never managed
-        // (no fullscreen): wait until it announces itself on the root window.
-        let start = Instant::now();
-        loop {
-            let owned = Command::new("xprop")
-                .args(["-display", &display, "-root", "_NET_SUPPORTING_WM_CHECK"])
-                .stderr(Stdio::null())
-                .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id"));
-            if owned {
-                break;
-            }
-            let exited = wm.0.try_wait().ok().flatten();
-            assert!(
-                exited.is_none() && start.elapsed() < Duration::from_secs(20),
-                "the window manager did not take {display} (exit: {exited:?}): {}",
-                std::fs::read_to_string(wm_log.path()).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Screen {
-            display,
-            _xvfb: xvfb,
-            _wm: wm,
-        }
-    }
-}
-
-pub fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool, what: &str) {
-    let start = Instant::now();
-    while !ready() {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
+pub fn wait_until(limit: Duration, ready: impl FnMut() -> bool, what: &str) {
+    if let Err(e) = kiosk_rig::wait_until(limit, &format!("waiting for {what}"), ready) {
+        panic!("timed out {e}");
     }
 }
 
 /// tauri-driver on a free port, with its WebKitWebDriver, on `screen`.
 pub struct Driver {
+    /// Where WebDriver clients connect.
     pub url: String,
-    _child: Guard,
+    _driver: kiosk_rig::TauriDriver,
 }
 
 impl Driver {
     pub fn start(screen: &Screen) -> Driver {
-        need("WebKitWebDriver");
         photo_worker();
-        let tauri_driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
-            let cargo_bin = std::env::var("CARGO_HOME")
-                .map(PathBuf::from)
-                .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"))
-                .join("bin/tauri-driver");
-            if cargo_bin.is_file() {
-                cargo_bin.display().to_string()
-            } else {
-                "tauri-driver".into()
-            }
-        });
-        let port = free_port();
-        let native = free_port();
-        let mut child = Command::new(&tauri_driver);
-        child
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("DISPLAY", &screen.display)
-            .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let child = spawn_group(&mut child).unwrap_or_else(|e| {
-            panic!("start {tauri_driver}: {e}; run `cargo xtask test` to install it")
-        });
-        let child = Guard(child);
-        wait_until(
-            Duration::from_secs(20),
-            || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
-            "tauri-driver to listen",
-        );
-        // tauri-driver proxies to WebKitWebDriver, which it starts itself: a
-        // session asked for before that one listens fails with a cut-off
-        // answer (seen under load as `IncompleteMessage`).
-        wait_until(
-            Duration::from_secs(20),
-            || std::net::TcpStream::connect(("127.0.0.1", native)).is_ok(),
-            "WebKitWebDriver to listen",
-        );
+        let driver = kiosk_rig::TauriDriver::start(screen).unwrap_or_else(|e| panic!("{e}"));
         Driver {
-            url: format!("http://127.0.0.1:{port}"),
-            _child: child,
+            url: driver.url().to_string(),
+            _driver: driver,
         }
     }
 

@@ -23,12 +23,7 @@ const DARK_BG: (u8, u8, u8) = (0x0a, 0x11, 0x20);
 
 /// A display number nothing holds now (for a display that appears later).
 fn free_display() -> u32 {
-    (300 + std::process::id() % 300..)
-        .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        })
-        .expect("a free display number")
+    kiosk_rig::free_display().expect("a free display number")
 }
 
 /// Plays systemd: receives the kiosk's notify datagrams, with arrival times.

@@ -10,10 +10,12 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
+
+use kiosk_rig::Group;
 
 use crate::Result;
 
@@ -37,8 +39,32 @@ struct Reply {
     etag: Option<String>,
 }
 
-/// One GET, on a new connection: status and ETag, body read and dropped.
-fn get(addr: SocketAddr, path: &str, mode: Mode, etag: Option<&str>) -> std::io::Result<Reply> {
+/// A request counted in `waiting` from when it is sent until its answer
+/// starts: a long-poll the leader holds.
+struct Waiting<'a>(&'a AtomicU64);
+
+impl<'a> Waiting<'a> {
+    fn start(count: &'a AtomicU64) -> Waiting<'a> {
+        count.fetch_add(1, Ordering::Relaxed);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// One GET, on a new connection: status and ETag, body read and dropped;
+/// counted in `waiting` while it waits for its answer.
+fn get(
+    addr: SocketAddr,
+    path: &str,
+    mode: Mode,
+    etag: Option<&str>,
+    waiting: Option<&AtomicU64>,
+) -> std::io::Result<Reply> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     s.set_read_timeout(Some(Duration::from_secs(15)))?;
     let mut request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n");
@@ -50,9 +76,11 @@ fn get(addr: SocketAddr, path: &str, mode: Mode, etag: Option<&str>) -> std::io:
     }
     request.push_str("\r\n");
     s.write_all(request.as_bytes())?;
+    let held = waiting.map(Waiting::start);
     let mut reader = BufReader::new(s);
     let mut line = String::new();
     reader.read_line(&mut line)?;
+    drop(held);
     let status = line
         .split_whitespace()
         .nth(1)
@@ -82,6 +110,10 @@ struct Run {
     mode: Mode,
     /// Followers that have the first version and are polling.
     ready: AtomicU64,
+    /// Followers that have had a 304 since: polling steadily.
+    steady: AtomicU64,
+    /// Requests sent and not answered yet (held by a long-polling leader).
+    waiting: AtomicU64,
     /// When a follower got a new version (after its first).
     got: Mutex<Vec<SystemTime>>,
     requests: AtomicU64,
@@ -92,12 +124,23 @@ struct Run {
 fn follower(run: Arc<Run>) {
     let mut failures = 0u32;
     let mut have: Option<String> = None;
+    let mut steady = false;
     while !run.stop.load(Ordering::Relaxed) {
         let started = Instant::now();
         run.requests.fetch_add(1, Ordering::Relaxed);
-        match get(run.addr, &run.path, run.mode, have.as_deref()) {
+        match get(
+            run.addr,
+            &run.path,
+            run.mode,
+            have.as_deref(),
+            Some(&run.waiting),
+        ) {
             Ok(r) if r.status == 200 || r.status == 304 => {
                 failures = 0;
+                if r.status == 304 && !steady {
+                    steady = true;
+                    run.steady.fetch_add(1, Ordering::Relaxed);
+                }
                 if r.status == 200 {
                     match &have {
                         None => {
@@ -129,6 +172,8 @@ fn start_followers(n: usize, addr: SocketAddr, path: &str, mode: Mode) -> Result
         path: path.to_string(),
         mode,
         ready: AtomicU64::new(0),
+        steady: AtomicU64::new(0),
+        waiting: AtomicU64::new(0),
         got: Mutex::new(Vec::new()),
         requests: AtomicU64::new(0),
         errors: AtomicU64::new(0),
@@ -141,17 +186,32 @@ fn start_followers(n: usize, addr: SocketAddr, path: &str, mode: Mode) -> Result
             .spawn(move || follower(run))
             .map_err(|e| format!("a follower thread: {e}"))?;
     }
-    let since = Instant::now();
-    while run.ready.load(Ordering::Relaxed) < n as u64 {
-        if since.elapsed() > Duration::from_secs(30) {
-            return Err(format!(
-                "only {} of {n} followers got the feed in 30 s",
-                run.ready.load(Ordering::Relaxed)
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    run.until(Duration::from_secs(30), "followers to get the feed", |r| {
+        r.ready.load(Ordering::Relaxed) >= n as u64
+    })?;
     Ok(run)
+}
+
+impl Run {
+    fn until(&self, limit: Duration, what: &str, ready: impl Fn(&Run) -> bool) -> Result {
+        kiosk_rig::wait_until(limit, what, || ready(self))
+            .map(drop)
+            .map_err(|e| {
+                format!(
+                    "{e} ({} ready, {} steady, {} waiting)",
+                    self.ready.load(Ordering::Relaxed),
+                    self.steady.load(Ordering::Relaxed),
+                    self.waiting.load(Ordering::Relaxed)
+                )
+            })
+    }
+
+    /// Wait (at most `DEADLINE`) until `n` followers got a new version.
+    fn until_got(&self, n: usize) {
+        let _ = kiosk_rig::poll_until(DEADLINE, Duration::from_millis(2), "", || {
+            self.got.lock().unwrap().len() >= n
+        });
+    }
 }
 
 /// Milliseconds from `t0` to each follower's receipt: p50, p99, max, count.
@@ -212,42 +272,25 @@ fn import(kiosk: &Path, work: &Path, data: &Path, n: usize) -> Result<SystemTime
         .ok_or_else(|| format!("no store in {}", data.display()))
 }
 
-/// A child process killed when dropped.
-struct Stopped(Child);
-
-impl Stopped {
-    /// Start `cmd` quietly.
-    fn spawn(cmd: &mut Command) -> Result<Stopped> {
-        cmd.stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map(Stopped)
-            .map_err(|e| format!("cannot start {cmd:?}: {e}"))
-    }
-}
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// Start `cmd` quietly, in a process group stopped when dropped.
+fn spawn(cmd: &mut Command) -> Result<Group> {
+    Group::spawn(cmd.stdout(Stdio::null()).stderr(Stdio::null())).map_err(|e| e.to_string())
 }
 
 fn free_addr() -> Result<SocketAddr> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
+    kiosk_rig::free_port()
+        .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
         .map_err(|e| e.to_string())
 }
 
 fn wait_for(addr: SocketAddr, path: &str, mode: Mode, what: &str) -> Result {
-    let since = Instant::now();
-    while !get(addr, path, mode, None).is_ok_and(|r| r.status == 200) {
-        if since.elapsed() > Duration::from_secs(30) {
-            return Err(format!("{what} never served {path}"));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Ok(())
+    kiosk_rig::wait_until(
+        Duration::from_secs(30),
+        &format!("{what} to serve {path}"),
+        || get(addr, path, mode, None, None).is_ok_and(|r| r.status == 200),
+    )
+    .map(drop)
+    .map_err(|e| e.to_string())
 }
 
 /// Seconds of CPU (user + system) a process has used.
@@ -264,7 +307,7 @@ fn cpu_secs(pid: u32) -> f64 {
 }
 
 fn status_field(pid: u32, field: &str) -> u64 {
-    crate::proc_kib(&format!("/proc/{pid}/status"), field).unwrap_or(0)
+    kiosk_rig::process::proc_field(pid, "status", field).unwrap_or(0)
 }
 
 /// Let this process open a socket per follower.
@@ -318,29 +361,28 @@ fn run(kiosk: &Path, work: &Path) -> Result {
         .status()
         .map_err(|e| e.to_string())?;
     let addr = free_addr()?;
-    let leader = Stopped::spawn(
+    let leader = spawn(
         Command::new(kiosk)
             .args(["serve", "--listen", &addr.to_string(), "--token-file"])
             .arg(&token)
             .arg("--data-dir")
             .arg(&data),
     )?;
-    let pid = leader.0.id();
+    let pid = leader.pid();
     wait_for(addr, "/feed.json", Mode::Leader, "the leader")?;
 
     // One follower, twenty changes: what a single screen sees.
     let one = start_followers(1, addr, "/feed.json", Mode::Leader)?;
     let mut single = Vec::new();
     for n in 1..=20 {
-        // Changes apart, as an organizer makes them: by then the follower
+        // Changes apart, as an organizer makes them: each once the follower
         // (one check a second) is waiting on the leader again.
-        std::thread::sleep(Duration::from_millis(1200));
+        one.until(Duration::from_secs(10), "the follower to ask again", |r| {
+            r.waiting.load(Ordering::Relaxed) == 1
+        })?;
         let before = one.got.lock().unwrap().len();
         let t0 = import(kiosk, work, &data, 100 + n)?;
-        let since = Instant::now();
-        while one.got.lock().unwrap().len() == before && since.elapsed() < DEADLINE {
-            std::thread::sleep(Duration::from_millis(2));
-        }
+        one.until_got(before + 1);
         if let Some(at) = one.got.lock().unwrap().get(before) {
             single.push(at.duration_since(t0).unwrap_or_default().as_secs_f64() * 1000.0);
         }
@@ -350,19 +392,18 @@ fn run(kiosk: &Path, work: &Path) -> Result {
 
     // A thousand followers, one change.
     let run = start_followers(FOLLOWERS, addr, "/feed.json", Mode::Leader)?;
-    // Every follower is held now (they re-ask at once after a held 304).
-    std::thread::sleep(Duration::from_secs(3));
-    let (rss, threads) = (status_field(pid, "VmRSS:"), status_field(pid, "Threads:"));
+    // Every follower held (they re-ask at once after a held 304).
+    run.until(Duration::from_secs(30), "every follower held", |r| {
+        r.waiting.load(Ordering::Relaxed) == FOLLOWERS as u64
+    })?;
+    let (rss, threads) = (status_field(pid, "VmRSS"), status_field(pid, "Threads"));
     let cpu_before = cpu_secs(pid);
     let held_since = Instant::now();
     std::thread::sleep(Duration::from_secs(5));
     let held_cpu = cpu_secs(pid) - cpu_before;
     let held_for = held_since.elapsed().as_secs_f64();
     let t0 = import(kiosk, work, &data, 1)?;
-    let since = Instant::now();
-    while (run.got.lock().unwrap().len() < FOLLOWERS) && since.elapsed() < DEADLINE {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    run.until_got(FOLLOWERS);
     let (p50, p99, max, got) = spread(&run, t0);
     let errors = run.errors.load(Ordering::Relaxed);
     run.stop.store(true, Ordering::Relaxed);
@@ -390,7 +431,7 @@ fn run(kiosk: &Path, work: &Path) -> Result {
 fn nginx(kiosk: &Path, work: &Path, data: &Path) -> Result {
     let www = work.join("www");
     std::fs::create_dir_all(&www).map_err(|e| e.to_string())?;
-    let writer = Stopped::spawn(
+    let writer = spawn(
         Command::new(kiosk)
             .args(["serve", "--write"])
             .arg(www.join("feed.json"))
@@ -399,7 +440,7 @@ fn nginx(kiosk: &Path, work: &Path, data: &Path) -> Result {
     )?;
     let addr = free_addr()?;
     let conf = nginx_conf(work, &www, addr)?;
-    let server = Stopped::spawn(
+    let server = spawn(
         Command::new("nginx")
             .arg("-p")
             .arg(work)
@@ -407,22 +448,23 @@ fn nginx(kiosk: &Path, work: &Path, data: &Path) -> Result {
             .arg(&conf),
     )?;
     wait_for(addr, "/feed.json", Mode::Static, "nginx")?;
-    let workers: Vec<u32> = crate::process_tree(server.0.id())
-        .into_iter()
-        .filter(|p| *p != server.0.id())
-        .collect();
+    let workers = kiosk_rig::process::descendants(server.pid());
     let run = start_followers(FOLLOWERS, addr, "/feed.json", Mode::Static)?;
-    std::thread::sleep(Duration::from_secs(2));
+    run.until(Duration::from_secs(30), "every follower polling", |r| {
+        r.steady.load(Ordering::Relaxed) == FOLLOWERS as u64
+    })?;
     let cpu = || workers.iter().map(|p| cpu_secs(*p)).sum::<f64>();
     let (cpu_before, requests_before) = (cpu(), run.requests.load(Ordering::Relaxed));
     let measured_since = Instant::now();
     let mut rtt = Vec::new();
     while measured_since.elapsed() < Duration::from_secs(5) {
-        let tag = get(addr, "/feed.json", Mode::Static, None)
+        let tag = get(addr, "/feed.json", Mode::Static, None, None)
             .ok()
             .and_then(|r| r.etag);
         let since = Instant::now();
-        if get(addr, "/feed.json", Mode::Static, tag.as_deref()).is_ok_and(|r| r.status == 304) {
+        if get(addr, "/feed.json", Mode::Static, tag.as_deref(), None)
+            .is_ok_and(|r| r.status == 304)
+        {
             rtt.push(since.elapsed().as_secs_f64() * 1e6);
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -431,10 +473,7 @@ fn nginx(kiosk: &Path, work: &Path, data: &Path) -> Result {
     let cpu_per_request = (cpu() - cpu_before) / requests.max(1) as f64;
     rtt.sort_by(f64::total_cmp);
     let t0 = import(kiosk, work, data, 2)?;
-    let since = Instant::now();
-    while (run.got.lock().unwrap().len() < FOLLOWERS) && since.elapsed() < DEADLINE {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    run.until_got(FOLLOWERS);
     let (p50, p99, max, got) = spread(&run, t0);
     run.stop.store(true, Ordering::Relaxed);
     drop((server, writer));

@@ -4,7 +4,9 @@
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use kiosk_rig::{cargo_bin, which};
 
 /// Building: WebKitGTK, and cmake + nasm for libjpeg-turbo (photo decoding).
 const BUILD_PACKAGES: &[&str] = &[
@@ -15,18 +17,11 @@ const BUILD_PACKAGES: &[&str] = &[
     "fonts-noto-core",
     "fonts-noto-color-emoji",
 ];
-/// End-to-end tests: a virtual screen, a window manager, WebKit's WebDriver,
-/// and CJK fonts for the any-script screenshots.
+/// End-to-end tests, besides the rig's screen and WebDriver packages
+/// (`kiosk_rig::SCREEN_PACKAGES`, `DRIVER_PACKAGES`): CJK fonts for the
+/// any-script screenshots.
 const TEST_PACKAGES: &[&str] = &[
-    "xvfb",
-    "matchbox-window-manager",
-    "webkit2gtk-driver",
     "fonts-noto-cjk",
-    // `import`, for screenshots of the X screen as a person sees it.
-    "imagemagick",
-    // `xprop` (the tests wait for the window manager to own the screen) and
-    // `xwininfo` (the attack tests check the kiosk's window is still there).
-    "x11-utils",
     // Node, to type-check the control panel's modules with TypeScript.
     "nodejs",
     // `xset q`: the screensaver while the kiosk runs; `systemd-analyze
@@ -226,30 +221,12 @@ fn ensure_packages(packages: &[&str]) -> Result {
     run(&mut install)
 }
 
-fn which(tool: &str) -> Option<PathBuf> {
-    env::var_os("PATH").and_then(|p| {
-        env::split_paths(&p)
-            .map(|d| d.join(tool))
-            .find(|f| f.is_file())
-    })
-}
-
-fn cargo_bin(tool: &str) -> PathBuf {
-    let home = env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env::var_os("HOME").unwrap_or_default()).join(".cargo"));
-    home.join("bin").join(tool)
-}
-
 fn ensure_tauri_driver() -> Result<PathBuf> {
-    if let Some(found) = which("tauri-driver") {
+    if let Some(found) = kiosk_rig::tauri_driver() {
         return Ok(found);
     }
-    let path = cargo_bin("tauri-driver");
-    if !path.is_file() {
-        run(cargo().args(["install", "tauri-driver", "--locked", "--version", "^2"]))?;
-    }
-    Ok(path)
+    run(cargo().args(["install", "tauri-driver", "--locked", "--version", "^2"]))?;
+    Ok(cargo_bin("tauri-driver"))
 }
 
 /// `target/ui-check/node_modules/.bin/tsc`, where the app's tests look for it.
@@ -284,6 +261,8 @@ fn demo(args: &[String]) -> Result {
 
 fn test(args: &[String]) -> Result {
     let mut packages = BUILD_PACKAGES.to_vec();
+    packages.extend_from_slice(kiosk_rig::SCREEN_PACKAGES);
+    packages.extend_from_slice(kiosk_rig::DRIVER_PACKAGES);
     packages.extend_from_slice(TEST_PACKAGES);
     ensure_packages(&packages)?;
     let driver = ensure_tauri_driver()?;
@@ -318,101 +297,10 @@ fn test(args: &[String]) -> Result {
     Ok(())
 }
 
-/// A process and its descendants (WebKit's web and network processes, the
-/// photo worker), by walking each thread's `children`.
-fn process_tree(pid: u32) -> Vec<u32> {
-    let mut all = Vec::new();
-    let mut stack = vec![pid];
-    while let Some(p) = stack.pop() {
-        all.push(p);
-        for task in std::fs::read_dir(format!("/proc/{p}/task"))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            if let Ok(children) = std::fs::read_to_string(task.path().join("children")) {
-                stack.extend(
-                    children
-                        .split_whitespace()
-                        .filter_map(|c| c.parse::<u32>().ok()),
-                );
-            }
-        }
-    }
-    all
-}
-
-/// A `Name:   123 kB` field of a /proc file, in KiB.
-fn proc_kib(path: &str, field: &str) -> Option<u64> {
-    std::fs::read_to_string(path)
-        .ok()?
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-}
-
-/// Proportional set size of a process and its descendants, in KiB.
-fn pss_tree_kib(pid: u32) -> u64 {
-    process_tree(pid)
-        .into_iter()
-        .filter_map(|p| proc_kib(&format!("/proc/{p}/smaps_rollup"), "Pss:"))
-        .sum()
-}
-
-/// A virtual screen (Xvfb) of the given size on a free display number,
-/// with a window manager; stopped when dropped.
-struct VirtualScreen {
-    display: String,
-    xvfb: std::process::Child,
-    wm: std::process::Child,
-}
-
-impl VirtualScreen {
-    fn start(width: u32, height: u32) -> Result<VirtualScreen> {
-        use std::io::BufRead;
-        // Xvfb picks a free display itself and writes its number to fd 1.
-        let mut xvfb = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0"])
-            .arg(format!("{width}x{height}x24"))
-            .args(["-nolisten", "tcp"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("Xvfb: {e}"))?;
-        let mut line = String::new();
-        let stdout = xvfb.stdout.take().expect("piped");
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map_err(|e| format!("Xvfb: {e}"))?;
-        let number: u32 = line.trim().parse().map_err(|_| {
-            let _ = xvfb.kill();
-            format!("Xvfb did not say which display it took ({line:?})")
-        })?;
-        let display = format!(":{number}");
-        let wm = Command::new("matchbox-window-manager")
-            .args(["-use_titlebar", "no"])
-            .env("DISPLAY", &display)
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("matchbox-window-manager: {e}"))?;
-        std::thread::sleep(Duration::from_millis(300));
-        Ok(VirtualScreen { display, xvfb, wm })
-    }
-}
-
-impl Drop for VirtualScreen {
-    fn drop(&mut self) {
-        for child in [&mut self.wm, &mut self.xvfb] {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 /// The photo wall's soak alone (also part of `bench`).
 fn soak() -> Result {
     let mut packages = BUILD_PACKAGES.to_vec();
-    packages.extend_from_slice(&["xvfb", "matchbox-window-manager"]);
+    packages.extend_from_slice(kiosk_rig::SCREEN_PACKAGES);
     ensure_packages(&packages)?;
     build_release()?;
     let work = scratch("soak")?;
@@ -445,14 +333,14 @@ fn bench(parts: &[String]) -> Result {
     }
     let wanted = |part: &str| parts.is_empty() || parts.iter().any(|p| *p == part);
     let mut packages = BUILD_PACKAGES.to_vec();
+    packages.extend_from_slice(kiosk_rig::SCREEN_PACKAGES);
     packages.extend_from_slice(&[
-        "xvfb",
-        "matchbox-window-manager",
         "libvips-tools",
         // djpeg: the decoder floor.
         "libjpeg-turbo-progs",
         // Real camera photos with their EXIF (see photo_bench::real_photos).
         photo_bench::REAL_PHOTOS_PACKAGE,
+        // `convert` makes the synthetic 24 MP photo.
         "imagemagick",
         // The baseline for memory.
         "chromium",

@@ -6,48 +6,30 @@
 //! with delays and announcements.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{pss_tree_kib, Result, VirtualScreen};
+use kiosk_rig::process::{pss_kib, pss_tree_kib, tree};
+use kiosk_rig::{kiosk_log as log_text, Group, Screen, FIRST_RENDER_LOG as RENDERED};
+
+use crate::Result;
 
 /// How long a display runs before its memory is read.
 const SETTLE: Duration = Duration::from_secs(60);
 /// Start-ups timed; the first (cold caches) is left out of the median.
 const STARTS: usize = 6;
-/// The log line the display's first painted snapshot writes.
-const RENDERED: &str = "first snapshot rendered by the window";
 
-/// A child process killed (with its process group) when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        // The whole process group (WebKit's or Chromium's children too):
-        // SIGTERM first, then make sure. `--`: a negative pid is no option.
-        for signal in ["TERM", "KILL"] {
-            let _ = Command::new("kill")
-                .args(["-s", signal, "--", &format!("-{}", self.0.id())])
-                .stderr(Stdio::null())
-                .status();
-            std::thread::sleep(Duration::from_millis(300));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+fn spawn(cmd: &mut Command) -> Result<Group> {
+    Group::spawn(cmd).map_err(|e| e.to_string())
 }
 
-fn spawn(cmd: &mut Command) -> Result<Running> {
-    use std::os::unix::process::CommandExt;
-    cmd.process_group(0)
-        .spawn()
-        .map(Running)
-        .map_err(|e| format!("cannot start {cmd:?}: {e}"))
+fn screen(width: u32, height: u32) -> Result<Screen> {
+    Screen::start(width, height).map_err(|e| e.to_string())
 }
 
 /// The kiosk on `screen`, as shipped: a fresh data folder and HOME, no
 /// config, no WebKit variables.
-fn kiosk(binary: &Path, screen: &VirtualScreen, work: &Path, args: &[&str]) -> Result<Running> {
+fn kiosk(binary: &Path, screen: &Screen, work: &Path, args: &[&str]) -> Result<Group> {
     let home = work.join("home");
     std::fs::create_dir_all(&home).map_err(|e| e.to_string())?;
     spawn(
@@ -58,39 +40,27 @@ fn kiosk(binary: &Path, screen: &VirtualScreen, work: &Path, args: &[&str]) -> R
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &home)
-            .env("DISPLAY", &screen.display)
+            .env("DISPLAY", screen.display())
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     )
 }
 
-/// The kiosk's log (the file, without colour codes).
-fn log_text(data: &Path) -> String {
-    std::fs::read_dir(data.join("logs"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .collect()
+fn wait_for(limit: Duration, what: &str, ready: impl FnMut() -> bool) -> Result<Duration> {
+    kiosk_rig::wait_until(limit, what, ready).map_err(|e| e.to_string())
 }
 
-fn wait_for(limit: Duration, what: &str, mut ready: impl FnMut() -> bool) -> Result<Duration> {
-    let started = Instant::now();
-    while started.elapsed() < limit {
-        if ready() {
-            return Ok(started.elapsed());
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    Err(format!("{what}: not after {} s", limit.as_secs()))
+/// [`wait_for`], looking every 5 ms: start-up is timed with it.
+fn time_until(limit: Duration, what: &str, ready: impl FnMut() -> bool) -> Result<Duration> {
+    kiosk_rig::poll_until(limit, Duration::from_millis(5), what, ready).map_err(|e| e.to_string())
 }
 
 /// PSS (MiB) of each process of a tree, by name, and the total.
 fn pss_by_process(root: u32) -> (Vec<(String, f64)>, f64) {
     let mut parts = Vec::new();
-    for pid in crate::process_tree(root) {
+    for pid in tree(root) {
         let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        if let Some(kib) = crate::proc_kib(&format!("/proc/{pid}/smaps_rollup"), "Pss:") {
+        if let Some(kib) = pss_kib(pid) {
             parts.push((name.trim().to_string(), kib as f64 / 1024.0));
         }
     }
@@ -241,7 +211,7 @@ fn first_demo_photo(i: usize) -> Result<PathBuf> {
 }
 
 /// Chromium in kiosk mode on `page`, kept off the network, with a fresh profile.
-fn chromium(screen: &VirtualScreen, page: &Path, profile: &Path) -> Result<Running> {
+fn chromium(screen: &Screen, page: &Path, profile: &Path) -> Result<Group> {
     spawn(
         Command::new("chromium")
             .args([
@@ -257,7 +227,7 @@ fn chromium(screen: &VirtualScreen, page: &Path, profile: &Path) -> Result<Runni
             ])
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg(format!("file://{}", page.display()))
-            .env("DISPLAY", &screen.display)
+            .env("DISPLAY", screen.display())
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     )
@@ -269,7 +239,7 @@ pub fn memory(kiosk_bin: &Path, work: &Path) -> Result {
     std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
     let page = chromium_page(kiosk_bin, &work.join("page"))?;
     for (w, h, goal) in [(1920u32, 1080u32, 205.0), (3840, 2160, 300.0)] {
-        let screen = VirtualScreen::start(w, h)?;
+        let screen = screen(w, h)?;
         let run = work.join(format!("kiosk-{w}"));
         let app = kiosk(kiosk_bin, &screen, &run, &["--demo", "--kiosk"])?;
         let data = run.join("data");
@@ -277,8 +247,8 @@ pub fn memory(kiosk_bin: &Path, work: &Path) -> Result {
             log_text(&data).contains(RENDERED)
         })?;
         std::thread::sleep(SETTLE);
-        let (parts, ours) = pss_by_process(app.0.id());
-        let main = breakdown(app.0.id());
+        let (parts, ours) = pss_by_process(app.pid());
+        let main = breakdown(app.pid());
         let engine = log_text(&data)
             .lines()
             .find(|l| l.contains("web engine:"))
@@ -293,7 +263,7 @@ pub fn memory(kiosk_bin: &Path, work: &Path) -> Result {
         drop(app);
         let browser = chromium(&screen, &page, &work.join(format!("chromium-{w}")))?;
         std::thread::sleep(SETTLE);
-        let (cparts, theirs) = pss_by_process(browser.0.id());
+        let (cparts, theirs) = pss_by_process(browser.pid());
         drop(browser);
         println!("memory: {w}x{h}, 60 s after start, PSS of each process tree:");
         println!(
@@ -324,7 +294,7 @@ pub fn memory(kiosk_bin: &Path, work: &Path) -> Result {
 
 /// Launch → first rendered snapshot (the page reports its first paint),
 /// timed from outside: [`STARTS`] launches, the first left out (cold).
-fn startup(kiosk_bin: &Path, screen: &VirtualScreen, work: &Path) -> Result {
+fn startup(kiosk_bin: &Path, screen: &Screen, work: &Path) -> Result {
     let mut times = Vec::new();
     let mut inside = Vec::new();
     for i in 0..STARTS {
@@ -332,10 +302,11 @@ fn startup(kiosk_bin: &Path, screen: &VirtualScreen, work: &Path) -> Result {
         let data = run.join("data");
         let started = Instant::now();
         let app = kiosk(kiosk_bin, screen, &run, &["--demo", "--kiosk"])?;
-        let took = wait_for(Duration::from_secs(60), "the first render", || {
+        time_until(Duration::from_secs(60), "the first render", || {
             log_text(&data).contains(RENDERED)
         })?;
-        let _ = started;
+        // From before the spawn: launching is part of starting.
+        let took = started.elapsed();
         let ms = log_text(&data)
             .lines()
             .find(|l| l.contains(RENDERED))
@@ -399,7 +370,7 @@ pub fn soak(kiosk_bin: &Path, work: &Path, changes: u64) -> Result {
     for (i, source) in sources.iter().enumerate() {
         crate::photo_bench::distinct_copies(source, &folder.join(format!("set-{i}")), 8)?;
     }
-    let screen = VirtualScreen::start(1920, 1080)?;
+    let screen = screen(1920, 1080)?;
     let speed = "20";
     let folder_arg = folder.display().to_string();
     let app = kiosk(
@@ -427,7 +398,7 @@ pub fn soak(kiosk_bin: &Path, work: &Path, changes: u64) -> Result {
         })
     };
     wait(200, Duration::from_secs(300))?;
-    let early = pss_tree_kib(app.0.id());
+    let early = pss_tree_kib(app.pid());
     let early_at = started.elapsed();
     let mut peak = early;
     let limit = Duration::from_secs(3600);
@@ -438,10 +409,10 @@ pub fn soak(kiosk_bin: &Path, work: &Path, changes: u64) -> Result {
                 photo_changes(&data)
             ));
         }
-        peak = peak.max(pss_tree_kib(app.0.id()));
+        peak = peak.max(pss_tree_kib(app.pid()));
         std::thread::sleep(Duration::from_secs(2));
     }
-    let late = pss_tree_kib(app.0.id());
+    let late = pss_tree_kib(app.pid());
     let secs = (started.elapsed() - early_at).as_secs_f64();
     println!(
         "soak: {changes} photo changes at 1920x1080 (--speed {speed}, 2 s interval): PSS after 200 {:.1} MiB, at the end {:.1} MiB ({:+.1}%, goal within 5%), peak {:.1} MiB; {:.1} changes/s",
@@ -463,7 +434,7 @@ pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
     std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
     let feed = work.join("feed.json");
     let start = now_rfc3339()?;
-    let mut leader = spawn(
+    let leader = spawn(
         crate::cargo()
             .args([
                 "run",
@@ -493,7 +464,7 @@ pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
     {
         crate::photo_bench::distinct_copies(source, &photos.join(format!("set-{i}")), 4)?;
     }
-    let screen = VirtualScreen::start(1920, 1080)?;
+    let screen = screen(1920, 1080)?;
     let (feed_arg, photos_arg) = (feed.display().to_string(), photos.display().to_string());
     let app = kiosk(
         kiosk_bin,
@@ -524,7 +495,7 @@ pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
     let (mut warm, mut peak, mut samples) = (None, 0u64, 0);
     while started.elapsed() < total {
         std::thread::sleep(Duration::from_secs(5));
-        let pss = pss_tree_kib(app.0.id());
+        let pss = pss_tree_kib(app.pid());
         samples += 1;
         if started.elapsed() >= total / 5 && warm.is_none() {
             warm = Some(pss);
@@ -533,10 +504,10 @@ pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
             peak = peak.max(pss);
         }
     }
-    let end = pss_tree_kib(app.0.id());
+    let end = pss_tree_kib(app.pid());
     let applied = log_text(&data).matches("schedule stored").count();
     drop(app);
-    leader.0.kill().ok();
+    drop(leader);
     let warm = warm.ok_or("no warm-up sample")?;
     let growth = |x: u64| (x as f64 / warm as f64 - 1.0) * 100.0;
     println!(

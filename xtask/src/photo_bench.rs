@@ -28,13 +28,6 @@ const REAL_PHOTO: &str = "/usr/share/backgrounds/mate/abstract/Elephants_5640x31
 /// An 8-megapixel (3840 × 2160) version of it, also with its EXIF.
 const REAL_PHOTO_8MP: &str = "/usr/share/backgrounds/mate/abstract/Elephants_3840x2160.jpg";
 
-/// Peak memory of `pid` and its descendants: the largest sum of their
-/// proportional set sizes (PSS) seen while polling. PSS splits pages shared
-/// between processes, so the sum is what the tree really holds.
-fn poll_peak(root: u32, peak: &mut u64) {
-    *peak = (*peak).max(crate::pss_tree_kib(root));
-}
-
 /// Run a command to its end: wall time and the peak PSS of its tree (KiB).
 fn measure(cmd: &mut Command) -> Result<(f64, f64)> {
     let started = Instant::now();
@@ -43,9 +36,10 @@ fn measure(cmd: &mut Command) -> Result<(f64, f64)> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    // Peak memory: the largest PSS of the tree seen while polling.
     let mut peak = 0;
     let status = loop {
-        poll_peak(child.id(), &mut peak);
+        peak = peak.max(kiosk_rig::process::pss_tree_kib(child.id()));
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
             break status;
         }
