@@ -1,7 +1,7 @@
 // The display window: renders the DisplaySnapshot the shell pushes. It never
 // decides what is on; it only shows it. Text goes in through textContent only.
 
-import { firstSnapshot, getSnapshot, onSnapshot, openControlPanel, options, reportRender } from './ipc.js';
+import { getSnapshot, onSnapshot, openControlPanel, options, reportRender } from './ipc.js';
 import { setMode, startWall } from './wall.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -184,10 +184,9 @@ function renderLobby(snap) {
   }
 }
 
-/** `ageMs`: how long ago the shell computed `snap` (for the clock). */
-function render(snap, ageMs = 0) {
+function render(snap) {
   current = snap;
-  receivedAt = performance.now() - ageMs;
+  receivedAt = performance.now();
   document.getElementById('app').dataset.state = snap.has_schedule ? 'ready' : 'empty';
   $('#splash').hidden = true;
   try {
@@ -286,9 +285,6 @@ function newer(snap) {
 }
 
 async function start() {
-  // The snapshot the window was made with: painted before any IPC.
-  const first = firstSnapshot();
-  if (first) render(first.snapshot, first.ageMs);
   // Listen first, then ask: a push that races the answer is not lost.
   await onSnapshot((snap) => { if (newer(snap)) render(snap); });
   try {

@@ -6,21 +6,6 @@ const tauri = window.__TAURI__;
 /** Options the shell set for this window: { kiosk, theme, monitor }. */
 export const options = window.__KIOSK_OPTIONS__ || { kiosk: false, theme: 'dark', monitor: null };
 
-/** A first snapshot older than this is not shown (the page was reloaded later). */
-const FIRST_SNAPSHOT_FRESH_MS = 10000;
-
-/**
- * The snapshot the shell put into the page when it made the window, so the
- * first paint waits for no IPC: { snapshot, ageMs }, or null when there is
- * none or it is stale (a reload after a web-process crash).
- */
-export function firstSnapshot() {
-  const first = window.__KIOSK_FIRST_SNAPSHOT__;
-  if (!first || !first.snapshot) return null;
-  const ageMs = Date.now() - first.made_ms;
-  return ageMs >= 0 && ageMs < FIRST_SNAPSHOT_FRESH_MS ? { snapshot: first.snapshot, ageMs } : null;
-}
-
 /** The snapshot the screen should show now (asked once, when the page loads). */
 export function getSnapshot() {
   return tauri.core.invoke('get_snapshot');

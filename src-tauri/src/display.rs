@@ -33,18 +33,11 @@ pub fn open<R: Runtime>(
     options: &WindowOptions,
 ) -> tauri::Result<WebviewWindow<R>> {
     // The theme's class on <html> before the page's own script runs, so its
-    // first paint is already in the theme's colours. The snapshot of this
-    // moment comes with it, so the first paint needs no IPC round trip; it
-    // carries when it was made, and a page loaded much later (after a web
-    // process crash) asks for a fresh one instead.
-    let made_ms = jiff::Timestamp::now().as_millisecond();
+    // first paint is already in the theme's colours.
     let init = format!(
         "window.__KIOSK_OPTIONS__ = Object.freeze({options});\n\
-         window.__KIOSK_FIRST_SNAPSHOT__ = {{ made_ms: {made_ms}, snapshot: {snapshot} }};\n\
          document.documentElement.classList.add('theme-' + window.__KIOSK_OPTIONS__.theme);",
-        options = serde_json::to_string(options).expect("window options serialize"),
-        snapshot =
-            serde_json::to_string(&app.state::<Kiosk>().snapshot()).expect("a snapshot serializes")
+        options = serde_json::to_string(options).expect("window options serialize")
     );
     let (r, g, b) = options.theme.background_rgb();
     let builder = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("index.html".into()))

@@ -121,39 +121,30 @@ pub fn run_display(
         .setup(move |app| {
             startup::mark("GTK and the app are up");
             webkit::before_first_webview(&engine);
-            let handle = app.handle().clone();
-            // What the first picture does not need starts after it
-            // (startup.rs): photo workers and syncs would take the cores
-            // the web process needs to paint.
             if let Some(library) = library {
                 app.manage(photos::PhotoServer {
                     renditions: library.renditions.clone(),
                     served: Default::default(),
                 });
-                let handle = handle.clone();
-                startup::after_first_render(move || photos::start(handle, library));
+                photos::start(app.handle().clone(), library);
             }
             if let Some(usb) = usb {
-                let handle = handle.clone();
-                startup::after_first_render(move || usb::start(handle, usb));
+                usb::start(app.handle().clone(), usb);
             }
-            let sync_handle = handle.clone();
-            startup::after_first_render(move || sync::start(sync_handle, sync));
+            let handle = app.handle().clone();
             if open_display {
                 let window = display::open(&handle, &options)?;
                 webkit::configure(&window, &engine);
                 startup::mark("display window created");
                 recovery::watch(&window);
                 screen::start_blanking_control(handle.clone(), blanking, data_dir.clone());
-                startup::release_at_the_latest();
-            } else {
-                startup::release("no display window");
             }
             supervise::stop_on_signals(handle.clone());
             if open_control || !open_display {
                 control::open(&handle, options.kiosk)?;
             }
             display::start_ticker(handle.clone());
+            sync::start(handle.clone(), sync);
             let kiosk_mode = options.kiosk;
             instance::serve(listener, move |ask| match ask {
                 instance::Ask::Focus => {

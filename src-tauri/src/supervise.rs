@@ -72,7 +72,6 @@ impl Supervisor {
                 "first snapshot rendered by the window"
             );
             crate::memory::start_trimming();
-            crate::startup::release("the first snapshot is on screen");
         }
         if !self.supervised {
             return;
