@@ -6,9 +6,11 @@ use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use kiosk_core::clock::Clock;
+use kiosk_core::config::QrConfig;
 use kiosk_core::config::WallPolicy;
-use kiosk_core::edits::Announcement;
+use kiosk_core::edits::{Announcement, Emergency, RoomStatus};
 use kiosk_core::feed::{Feed, Published};
+use kiosk_core::glance::{decorate, Glance};
 use kiosk_core::model::Schedule;
 use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::{display_snapshot, wall_mode, DisplaySnapshot, OfflineBadge, Selection};
@@ -18,6 +20,25 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What the screens show: the feed's content.
 type Shown = (Schedule, Vec<Announcement>);
+
+/// What the store holds for attendees' glance besides the schedule shown:
+/// the import under it (the planned times), room statuses, emergencies.
+#[derive(Debug, Default)]
+struct GlanceData {
+    imported: Option<Schedule>,
+    statuses: Vec<RoomStatus>,
+    emergencies: Vec<Emergency>,
+}
+
+impl GlanceData {
+    fn read(store: &Store) -> kiosk_core::Result<GlanceData> {
+        Ok(GlanceData {
+            imported: store.load()?,
+            statuses: store.room_statuses()?,
+            emergencies: store.emergencies()?,
+        })
+    }
+}
 
 pub struct Kiosk {
     store: Mutex<Store>,
@@ -54,6 +75,8 @@ pub struct Kiosk {
     /// What this kiosk publishes for followers, if it serves a feed.
     /// With what it last published, to publish a new version only on a change.
     published: RwLock<Option<(Arc<Published>, Option<Shown>)>>,
+    glance: RwLock<GlanceData>,
+    qr: QrConfig,
 }
 
 impl Kiosk {
@@ -65,6 +88,7 @@ impl Kiosk {
         let schedule = store.effective_schedule()?;
         let revision = store.revision()?;
         let announcements = store.announcements()?;
+        let glance = GlanceData::read(&store)?;
         Ok(Kiosk {
             store: Mutex::new(store),
             schedule: RwLock::new(schedule),
@@ -86,7 +110,15 @@ impl Kiosk {
             pokes: Mutex::new(HashMap::new()),
             preferred: RwLock::new(None),
             published: RwLock::new(None),
+            glance: RwLock::new(glance),
+            qr: QrConfig::default(),
         })
+    }
+
+    /// What the QR code beside a talk links to (the `[qr]` config).
+    pub fn with_qr(mut self, qr: QrConfig) -> Kiosk {
+        self.qr = qr;
+        self
     }
 
     /// Fullscreen kiosk mode (the control panel then opens on top).
@@ -373,6 +405,19 @@ impl Kiosk {
             let all: Vec<Announcement> = local.iter().chain(remote.iter()).cloned().collect();
             kiosk_core::snapshot::set_announcements(&mut snapshot, &all);
         }
+        {
+            let glance = self.glance.read().expect("glance lock poisoned");
+            decorate(
+                &mut snapshot,
+                &Glance {
+                    schedule: schedule.as_ref(),
+                    imported: glance.imported.as_ref(),
+                    qr: &self.qr,
+                    statuses: &glance.statuses,
+                    emergencies: &glance.emergencies,
+                },
+            );
+        }
         if let Some((text, until)) = &*self.toast.read().expect("toast lock poisoned") {
             if std::time::Instant::now() < *until {
                 snapshot.notice = Some(text.clone());
@@ -398,14 +443,16 @@ impl Kiosk {
     /// Show what the store holds now (after a change made straight to it,
     /// such as a USB bundle).
     pub fn reload_from_store(&self) -> kiosk_core::Result<()> {
-        let (schedule, revision, announcements) = {
+        let (schedule, revision, announcements, glance) = {
             let store = self.store.lock().expect("store lock poisoned");
             (
                 store.effective_schedule()?,
                 store.revision()?,
                 store.announcements()?,
+                GlanceData::read(&store)?,
             )
         };
+        *self.glance.write().expect("glance lock poisoned") = glance;
         *self.schedule.write().expect("schedule lock poisoned") = schedule;
         *self.revision.write().expect("revision lock poisoned") = revision;
         *self

@@ -113,13 +113,13 @@ pub fn parse(
                 title: x.title.clone(),
                 subtitle: x.subtitle.clone(),
                 abstract_text: x.abstract_text.clone(),
-                slides_url: x.slides_url.clone(),
                 room: x.room.clone(),
                 track: x.track.clone(),
                 kind: x.kind,
                 start: DraftTime::Instant(x.start),
                 end: DraftTime::Instant(x.end),
                 speakers: x.speakers.clone(),
+                info: x.info.clone(),
             })
             .collect(),
     };

@@ -15,10 +15,27 @@ use crate::config::WallPolicy;
 use crate::edits::{
     current_announcement, next_announcement_change, Announcement, AnnouncementView,
 };
+use crate::glance::{
+    badges, Badge, EmergencyView, LateView, LobbyLayout, PlannedView, QrView, RoomStatusView,
+};
 use crate::model::{Schedule, Session, SessionKind};
 
 /// Minutes before the end at which a talk's colour turns to "ending soon".
 pub const WARNING_MINUTES: i64 = 5;
+
+/// Speakers named on a card; more are counted (`+3 more`).
+pub const MAX_SPEAKERS_SHOWN: usize = 6;
+
+/// How large a title is set, by its length in characters, so a long one
+/// still fits its lines: `s` up to 55, `m` to 90, `l` to 140, else `xl`.
+pub fn title_size(title: &str) -> &'static str {
+    match title.chars().count() {
+        0..=55 => "s",
+        56..=90 => "m",
+        91..=140 => "l",
+        _ => "xl",
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -63,6 +80,14 @@ pub struct SessionView {
     pub weekday: Option<String>,
     /// Cancelled by the organizer: shown, marked as cancelled; never `current`.
     pub cancelled: bool,
+    /// Speakers beyond the first [`MAX_SPEAKERS_SHOWN`] (not in `speakers`).
+    pub more_speakers: usize,
+    /// `s`, `m`, `l` or `xl`: see [`title_size`].
+    pub title_size: &'static str,
+    /// Languages, recording, captions, sign language.
+    pub badges: Vec<Badge>,
+    /// The times first published, when the organizer's changes moved it.
+    pub planned: Option<PlannedView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,6 +112,12 @@ pub struct RoomSnapshot {
     /// Whole minutes until `next` starts, rounded up.
     pub next_starts_in_minutes: Option<i64>,
     pub next_change_at: Option<Timestamp>,
+    /// Behind the plan (organizer's delays, overruns): see [`crate::glance`].
+    pub late: Option<LateView>,
+    /// Beside the session on: its slides, page or stream.
+    pub qr: Option<QrView>,
+    /// "Filling up" or "full", as the organizer set it.
+    pub status: Option<RoomStatusView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -126,6 +157,10 @@ pub struct DisplaySnapshot {
     /// shell sets it with [`set_announcements`], which also brings
     /// `next_change_at` forward to the next start or expiry).
     pub announcement: Option<AnnouncementView>,
+    /// A full-screen emergency message over everything (see [`crate::glance::decorate`]).
+    pub emergency: Option<EmergencyView>,
+    /// The lobby's grid and page (lobby screens only).
+    pub lobby: Option<LobbyLayout>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -187,19 +222,21 @@ fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
             .strftime("%a")
             .to_string()
     });
+    let speakers: Vec<SpeakerView> = s
+        .speakers
+        .iter()
+        .filter_map(|id| schedule.speaker(id))
+        .map(|sp| SpeakerView {
+            name: sp.name.clone(),
+            affiliation: sp.affiliation.clone(),
+        })
+        .collect();
+    let more_speakers = speakers.len().saturating_sub(MAX_SPEAKERS_SHOWN);
     SessionView {
         id: s.id.clone(),
         title: s.title.clone(),
         subtitle: s.subtitle.clone(),
-        speakers: s
-            .speakers
-            .iter()
-            .filter_map(|id| schedule.speaker(id))
-            .map(|sp| SpeakerView {
-                name: sp.name.clone(),
-                affiliation: sp.affiliation.clone(),
-            })
-            .collect(),
+        speakers: speakers.into_iter().take(MAX_SPEAKERS_SHOWN).collect(),
         track: s
             .track
             .as_deref()
@@ -217,6 +254,10 @@ fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
         end_local: schedule.local_hm(s.end),
         weekday,
         cancelled: s.cancelled,
+        more_speakers,
+        title_size: title_size(&s.title),
+        badges: badges(&s.info),
+        planned: None,
     }
 }
 
@@ -311,6 +352,9 @@ pub fn room_snapshot(schedule: &Schedule, room_id: &str, at: Timestamp) -> RoomS
         after: after.map(|n| view(schedule, n, at)),
         next_starts_in_minutes: next.map(|n| minutes_ceil(n.start.duration_since(at))),
         next_change_at,
+        late: None,
+        qr: None,
+        status: None,
     }
 }
 
@@ -344,6 +388,8 @@ pub fn display_snapshot(
             offline: None,
             wall: WallMode::Off,
             announcement: None,
+            emergency: None,
+            lobby: None,
         };
     };
     let (view, room_ids, notice): (&'static str, Vec<&str>, Option<String>) = match selection {
@@ -393,6 +439,8 @@ pub fn display_snapshot(
         offline: None,
         wall: WallMode::Off,
         announcement: None,
+        emergency: None,
+        lobby: None,
     }
 }
 

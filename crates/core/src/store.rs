@@ -12,9 +12,11 @@ mod announcements;
 mod audit;
 mod bundles;
 mod edits;
+mod emergencies;
 mod migrations;
 mod photos;
 mod revisions;
+mod room_status;
 mod schedule;
 mod sync_state;
 

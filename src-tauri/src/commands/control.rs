@@ -333,7 +333,6 @@ impl EditInput {
                     title,
                     subtitle: None,
                     abstract_text: None,
-                    slides_url: None,
                     room,
                     track: None,
                     kind: kind_of_session,
@@ -341,6 +340,7 @@ impl EditInput {
                     end: at_ms(end_ms)?,
                     speakers,
                     cancelled: false,
+                    info: Default::default(),
                 },
             },
         })

@@ -29,6 +29,8 @@
 
 mod announcement;
 mod delay;
+mod emergency;
+mod room_status;
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +44,11 @@ pub use announcement::{
     MAX_ANNOUNCEMENT_CHARS,
 };
 pub use delay::{plan_delay, DelayPlan, Shift, MAX_DELAY_MINUTES, MIN_ABSORB_MINUTES};
+pub use emergency::{
+    current_emergency, next_emergency_change, Emergency, Pictogram, MAX_EMERGENCY_HEADLINE_CHARS,
+    MAX_EMERGENCY_TEXT_CHARS,
+};
+pub use room_status::{active_status, Occupancy, RoomStatus, RoomStatusRequest};
 
 /// One local change to the schedule. Stored as JSON tagged by `kind`
 /// (`{"kind": "delay", "room": "main", "from": "…", "minutes": 10}`).
@@ -112,6 +119,10 @@ pub enum EditError {
     DuplicateId { session: String },
     #[error("announcement {id:?}: {message}")]
     InvalidAnnouncement { id: String, message: String },
+    #[error("room status for {room:?}: {message}")]
+    InvalidRoomStatus { room: String, message: String },
+    #[error("emergency message {id:?}: {message}")]
+    InvalidEmergency { id: String, message: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -127,6 +138,8 @@ impl EditError {
             EditError::InvalidSession { .. } => "invalid_session",
             EditError::DuplicateId { .. } => "duplicate_id",
             EditError::InvalidAnnouncement { .. } => "invalid_announcement",
+            EditError::InvalidRoomStatus { .. } => "invalid_room_status",
+            EditError::InvalidEmergency { .. } => "invalid_emergency",
             EditError::Invalid(_) => "invalid_edit",
         }
     }

@@ -18,7 +18,7 @@ use crate::draft::{clean_opt, invalid, Draft, DraftConference, DraftSession, Pro
 use crate::error::{Error, Result};
 use crate::import::ImportOptions;
 use crate::limits;
-use crate::model::{Room, SessionKind, Speaker, Track};
+use crate::model::{Link, LinkKind, Room, SessionInfo, SessionKind, Speaker, Track};
 
 /// Time a whole read may take before it is interrupted.
 const TIME_BUDGET: Duration = Duration::from_secs(5);
@@ -421,7 +421,16 @@ fn session(
         track: clean_opt(s[6].clone()),
         subtitle: clean_opt(s[7].clone()),
         abstract_text: clean_opt(s[8].clone()),
-        slides_url: clean_opt(s[9].clone()),
+        info: SessionInfo {
+            links: clean_opt(s[9].clone())
+                .map(|url| Link {
+                    kind: LinkKind::Slides,
+                    url,
+                })
+                .into_iter()
+                .collect(),
+            ..SessionInfo::default()
+        },
         start,
         end,
     }
@@ -488,7 +497,7 @@ pub fn write_exchange(schedule: &crate::model::Schedule, path: &Path) -> Result<
                 s.track,
                 s.subtitle,
                 s.abstract_text,
-                s.slides_url
+                s.info.link(LinkKind::Slides)
             ],
         )
         .map_err(sql_err)?;

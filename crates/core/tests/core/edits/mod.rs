@@ -108,7 +108,6 @@ fn schedule(text: &str) -> Schedule {
             title: words[2].to_uppercase(),
             subtitle: None,
             abstract_text: None,
-            slides_url: None,
             room: room.clone(),
             track: None,
             kind: kind(words[1]),
@@ -116,6 +115,7 @@ fn schedule(text: &str) -> Schedule {
             end,
             speakers: vec![],
             cancelled: false,
+            info: Default::default(),
         });
     }
     Schedule::new(

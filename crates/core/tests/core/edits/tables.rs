@@ -208,7 +208,6 @@ fn skip_cancel_move_change_and_add() {
         title: "New".into(),
         subtitle: None,
         abstract_text: None,
-        slides_url: None,
         room: room.into(),
         track: None,
         kind: SessionKind::Talk,
@@ -216,6 +215,7 @@ fn skip_cancel_move_change_and_add() {
         end: at(to),
         speakers: vec!["ann".into()],
         cancelled: false,
+        info: Default::default(),
     };
     let table: &[(&str, Vec<Edit>, &str)] = &[
         (MORNING, vec![Edit::Skip { session: id("b") }], "R1 10:00-10:30 talk a; 10:45-11:15 talk c"),
