@@ -2,17 +2,31 @@
 //! real command set on the mock runtime, and end-to-end tests of the real
 //! window under Xvfb through tauri-driver.
 
+#[path = "app/attack.rs"]
+mod attack;
 #[path = "app/bundle.rs"]
 mod bundle;
 #[path = "app/cli.rs"]
 mod cli;
 #[path = "app/e2e.rs"]
 mod e2e;
+#[path = "app/e2e_control.rs"]
+mod e2e_control;
+#[path = "app/e2e_feed.rs"]
+mod e2e_feed;
+#[path = "app/e2e_stall.rs"]
+mod e2e_stall;
 #[path = "app/e2e_usb.rs"]
 mod e2e_usb;
 #[path = "app/ipc.rs"]
 mod ipc;
+#[path = "app/ipc_control.rs"]
+mod ipc_control;
+#[path = "app/netsafe.rs"]
+mod netsafe;
 #[path = "app/photos.rs"]
 mod photos;
 #[path = "app/support.rs"]
 mod support;
+#[path = "app/ui.rs"]
+mod ui;

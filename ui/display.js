@@ -61,14 +61,6 @@ function when(session) {
   return session.weekday ? `${session.weekday} ${session.start_local}` : session.start_local;
 }
 
-function minutes(n) {
-  if (n >= 120) {
-    const h = Math.floor(n / 60), m = n % 60;
-    return m ? `${h} h ${m} min` : `${h} h`;
-  }
-  return `${n} min`;
-}
-
 const KIND_LABEL = { talk: 'Now', social: 'Now', break: 'Break', working_session: 'Working session' };
 
 function renderCard(node, session) {
@@ -107,7 +99,7 @@ function renderRoom(snap) {
     progress.hidden = false;
     $('.left', progress).textContent = cur.kind === 'break'
       ? `until ${cur.end_local}`
-      : `${minutes(cur.minutes_left)} left`;
+      : `${cur.left_text} left`;
     renderCard($('#next'), room.next);
     renderCard($('#after'), room.after);
   } else {
@@ -121,7 +113,7 @@ function renderRoom(snap) {
       const label = room.state === 'day_over' ? 'Next day' : room.state === 'not_started' ? 'First up' : 'Next';
       $('#hero-label').textContent = label;
       $('#hero-time').textContent = `at ${when(next)}` +
-        (room.next_starts_in_minutes <= 180 ? ` · in ${minutes(room.next_starts_in_minutes)}` : '');
+        (room.next_starts_in_text ? ` · ${room.next_starts_in_text}` : '');
       fillTrack($('#hero-track'), next.track);
       setTitle(title, next.title);
       fillSpeakers($('#now-speakers'), next.speakers);
@@ -157,7 +149,7 @@ function renderLobby(snap) {
       card.classList.toggle('ending-soon', cur.ending_soon);
       const meta = el('div', 'meta');
       meta.append(el('span', 'label', KIND_LABEL[cur.kind] || 'Now'));
-      meta.append(el('span', 'time', cur.kind === 'break' ? `until ${cur.end_local}` : `${minutes(cur.minutes_left)} left`));
+      meta.append(el('span', 'time', cur.kind === 'break' ? `until ${cur.end_local}` : `${cur.left_text} left`));
       nowBox.append(meta);
       const t = el('div', 'title');
       setTitle(t, cur.title);

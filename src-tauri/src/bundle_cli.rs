@@ -72,10 +72,11 @@ pub fn cmd_check_bundle(
     let import = ImportOptions {
         venue_timezone: venue_timezone.or(config.venue_timezone.clone()),
     };
+    let policy = config.bundle_policy();
     let checked = match bundle::check(
         Path::new(dir),
-        &config.bundle.policy(),
-        &config.bundle.trusted_keys,
+        &policy,
+        &config.all_trusted_keys(),
         None,
         &import,
     ) {
@@ -104,7 +105,7 @@ pub fn cmd_check_bundle(
     println!("  signature   {signature}");
     println!(
         "  policy      {:?}, require newer: {}",
-        config.bundle.policy, config.bundle.require_newer
+        policy.mode, policy.require_newer
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -125,12 +126,12 @@ pub fn usb_settings(
     UsbSettings {
         mount_roots: config.bundle.mount_roots.clone(),
         bundle: Settings {
-            policy: config.bundle.policy(),
-            trusted_keys: config.bundle.trusted_keys.clone(),
+            policy: config.bundle_policy(),
+            trusted_keys: config.all_trusted_keys(),
             import: ImportOptions { venue_timezone },
             staging_root: data_dir.join("staging"),
         },
-        photo_inbox: crate::photo_cli::inbox(data_dir, "usb"),
+        photo_inboxes: crate::photo_cli::inboxes(data_dir),
         host: host_name(),
     }
 }

@@ -10,9 +10,14 @@ use std::sync::Mutex;
 use jiff::{SignedDuration, Timestamp};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
-use kiosk_core::pin::{Lock, LockPolicy};
+use kiosk_core::control::{
+    control_view, lock_view, ControlState, PanelInput, SourceInput, POLL_MS,
+};
+use kiosk_core::pin::{Lock, LockPolicy, PinBackoff};
+use kiosk_core::store::Store;
 
-use crate::commands::IpcError;
+use crate::error::{Error, Result};
+use crate::kiosk::Kiosk;
 
 pub const LABEL: &str = "control";
 /// Pushed to the control window after any change it should show.
@@ -44,19 +49,24 @@ impl Control {
         }
     }
 
+    /// Carry on the wrong-PIN streak stored before a restart.
+    pub fn with_backoff(self, backoff: PinBackoff) -> Control {
+        let lock = self.lock().clone();
+        let policy = *lock.policy();
+        *self.lock() = Lock::with_backoff(lock.hash().map(str::to_string), policy, backoff);
+        self
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Lock> {
-        self.lock.lock().unwrap_or_else(|p| p.into_inner())
+        crate::locks::lock(&self.lock)
     }
 
     /// Refuse unless unlocked; counts as activity (the idle lock restarts).
-    pub fn require_unlocked(&self) -> Result<(), IpcError> {
+    pub fn require_unlocked(&self) -> Result<()> {
         if self.lock().touch(Timestamp::now()) {
             Ok(())
         } else {
-            Err(IpcError {
-                code: "locked",
-                message: "The control panel is locked: enter the PIN.".into(),
-            })
+            Err(Error::Locked)
         }
     }
 
@@ -69,15 +79,24 @@ impl Control {
         self.lock().retry_after(Timestamp::now())
     }
 
-    pub fn unlock(&self, pin: &str) -> Result<(), IpcError> {
+    /// Try `pin`; the streak of wrong tries goes to `store`, so a restart
+    /// does not reset the wait.
+    pub fn unlock(&self, pin: &str, store: &Mutex<Store>) -> Result<()> {
         let now = Timestamp::now();
-        self.lock().unlock(pin, now).map_err(|e| {
+        let (tried, backoff) = {
+            let mut lock = self.lock();
+            let tried = lock.unlock(pin, now);
+            (tried, lock.backoff())
+        };
+        if let Err(e) = crate::locks::lock(store).save_pin_backoff(&backoff) {
+            tracing::error!("cannot store the PIN back-off: {e}");
+        }
+        tried.map_err(|e| {
             tracing::warn!(code = e.code(), "control panel: unlock refused");
             let wait = e
                 .retry_after()
                 .map(|t| t.duration_since(now).as_secs().max(1));
-            IpcError {
-                code: e.code(),
+            Error::Unlock {
                 message: match (&e, wait) {
                     (kiosk_core::pin::UnlockError::NoPin(m), _) => {
                         format!("{m}. Run `summit-kiosk set-pin` on this kiosk, then restart it.")
@@ -88,6 +107,7 @@ impl Control {
                     (_, Some(secs)) => format!("Wrong PIN. Try again in {secs} s."),
                     (_, None) => "Wrong PIN.".into(),
                 },
+                source: e,
             }
         })?;
         tracing::info!("control panel unlocked");
@@ -96,6 +116,55 @@ impl Control {
 
     pub fn relock(&self) {
         self.lock().lock();
+    }
+}
+
+/// What `control_state` answers: the lock, and, unlocked, the panel's view
+/// built by kiosk-core from the kiosk's cached state.
+pub fn state(kiosk: &Kiosk, control: &Control, day: Option<&str>) -> ControlState {
+    let now = Timestamp::now();
+    let shown = kiosk.shown();
+    let conference = shown
+        .schedule()
+        .map_or_else(String::new, |s| s.conference.name.clone());
+    let (locked, retry_after) = {
+        let lock = control.lock();
+        (
+            !lock.is_unlocked(now),
+            lock.retry_after(now).map(|t| t.duration_since(now)),
+        )
+    };
+    let lock = lock_view(locked, retry_after, &conference);
+    if locked {
+        return ControlState {
+            lock,
+            view: None,
+            poll_ms: POLL_MS,
+        };
+    }
+    let sources = kiosk.source_views();
+    let edges = kiosk.photo_edges();
+    let view = control_view(&PanelInput {
+        now: kiosk.clock().now(),
+        records: &shown.records,
+        photos: &shown.photos,
+        approve_mode: kiosk.approve_mode(),
+        sources: sources
+            .iter()
+            .map(|s| SourceInput {
+                name: &s.state.source,
+                state: &s.state,
+                active: s.active,
+                next_check: s.next_check,
+            })
+            .collect(),
+        photo_edges: &edges,
+        day,
+    });
+    ControlState {
+        lock,
+        view: Some(view),
+        poll_ms: POLL_MS,
     }
 }
 

@@ -1,13 +1,10 @@
-//! `summit-kiosk set-pin` and `summit-kiosk serve`.
+//! `summit-kiosk set-pin`.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use kiosk_core::config::{default_config_path, Config};
-use kiosk_core::feed::{self, Feed, Published};
-use kiosk_core::store::Store;
 use kiosk_core::Error;
 
 /// Read a line without echoing it when the input is a terminal.
@@ -81,7 +78,11 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
         path: PathBuf::from("stdin"),
         source: e,
     };
-    let pin = read_secret("New PIN or passphrase (at least 4 characters): ").map_err(read_error)?;
+    let min = kiosk_core::pin::MIN_PIN_CHARS;
+    let pin = read_secret(&format!(
+        "New PIN or passphrase (at least {min} characters): "
+    ))
+    .map_err(read_error)?;
     if std::io::stdin().is_terminal() {
         let again = read_secret("Again: ").map_err(read_error)?;
         if again != pin {
@@ -89,8 +90,8 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
-    if pin.chars().count() < 4 {
-        eprintln!("summit-kiosk: error: a PIN needs at least 4 characters; nothing was changed");
+    if let Err(e) = kiosk_core::pin::check_pin(&pin) {
+        eprintln!("summit-kiosk: error: {e}; nothing was changed");
         return Ok(ExitCode::FAILURE);
     }
     let hash = kiosk_core::pin::hash_pin(&pin).map_err(|e| Error::Config {
@@ -108,83 +109,12 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(Error::io("create the folder", dir))?;
     }
-    let temp = path.with_extension("toml.tmp");
-    std::fs::write(&temp, updated)
-        .and_then(|_| std::fs::rename(&temp, &path))
+    // The config may hold the feed token: it keeps its mode (0600 if new).
+    kiosk_core::private::write_atomically(&path, updated.as_bytes(), 0o600)
         .map_err(Error::io("write", &path))?;
     println!(
         "The control panel's PIN is set (hashed with argon2id in {}). Restart the kiosk to use it.",
         path.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// The feed of what `store` shows now.
-fn feed_of(store: &Store) -> kiosk_core::Result<Option<Feed>> {
-    Ok(store
-        .effective_schedule()?
-        .map(|s| Feed::new(0, s, store.announcements().unwrap_or_default())))
-}
-
-pub fn cmd_serve(
-    listen: Option<String>,
-    token: Option<String>,
-    write: Option<PathBuf>,
-    config: Option<PathBuf>,
-    data_dir: Option<PathBuf>,
-) -> kiosk_core::Result<ExitCode> {
-    let _log = crate::logging::init("info", None, 1);
-    let config = Config::load(config.as_deref())?;
-    let data_dir = data_dir.unwrap_or_else(|| config.data_dir());
-    let listen = listen.or(config.serve_listen.clone());
-    let token = token.or(config.serve_token.clone());
-    if listen.is_none() && write.is_none() {
-        eprintln!("summit-kiosk: error: give --listen ADDR (with --token) and/or --write FILE");
-        return Ok(ExitCode::from(2));
-    }
-    let store = Store::open(&data_dir.join("store.sqlite"))?;
-    let published = Published::new(0, Vec::new());
-    if let Some(addr) = &listen {
-        let Some(token) = &token else {
-            eprintln!("summit-kiosk: error: --listen needs --token (or serve_token in the config)");
-            return Ok(ExitCode::from(2));
-        };
-        let server = feed::serve(addr, token, published.clone()).map_err(|e| Error::Config {
-            path: PathBuf::from(addr),
-            message: format!("cannot serve the feed: {e}"),
-        })?;
-        println!(
-            "Serving http://{}/feed.json (bearer token required)",
-            server.addr
-        );
-    }
-    let mut last = Vec::new();
-    let mut version = 0;
-    loop {
-        match feed_of(&store) {
-            Ok(Some(feed)) => {
-                let body = feed.to_bytes();
-                if body != last {
-                    version += 1;
-                    last = body;
-                    let stamped = Feed { version, ..feed }.to_bytes();
-                    published.set(version, stamped.clone());
-                    if let Some(file) = &write {
-                        write_atomically(file, &stamped)?;
-                    }
-                    tracing::info!(version, "feed published");
-                }
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!("cannot read the store: {e}"),
-        }
-        std::thread::sleep(Duration::from_millis(300));
-    }
-}
-
-fn write_atomically(file: &Path, bytes: &[u8]) -> kiosk_core::Result<()> {
-    let temp = file.with_extension("tmp");
-    std::fs::write(&temp, bytes)
-        .and_then(|_| std::fs::rename(&temp, file))
-        .map_err(Error::io("write", file))
 }

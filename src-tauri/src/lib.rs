@@ -7,11 +7,14 @@ pub mod commands;
 pub mod control;
 mod control_cli;
 pub mod display;
+pub mod error;
 mod instance;
 pub mod kiosk;
+mod locks;
 mod logging;
 mod photo_cli;
 pub mod photos;
+mod serve_cli;
 pub mod sync;
 pub mod usb;
 
@@ -32,7 +35,7 @@ pub fn app_builder<R: Runtime>(
     kiosk: Kiosk,
     control: control::Control,
 ) -> Builder<R> {
-    use commands::control as c;
+    use commands::{control as c, photos as p};
     builder
         .manage(kiosk)
         .manage(control)
@@ -49,10 +52,10 @@ pub fn app_builder<R: Runtime>(
             c::undo,
             c::add_announcement,
             c::remove_announcement,
-            c::set_photo_hidden,
-            c::set_photo_approved,
-            c::set_approve_mode,
-            c::upload_photo,
+            p::set_photo_hidden,
+            p::set_photo_approved,
+            p::set_approve_mode,
+            p::upload_photo,
             c::sync_now,
             c::set_active_source,
             c::rollback,
@@ -64,8 +67,8 @@ pub struct Services {
     pub sync: sync::SyncSettings,
     pub library: Option<kiosk_core::photos::library::Library>,
     pub usb: Option<usb::UsbSettings>,
-    /// Serve the feed (`ADDR`, token).
-    pub feed: Option<(String, String)>,
+    /// Serve the feed.
+    pub feed: Option<serve_cli::FeedService>,
     /// Open the display window (not for `summit-kiosk control` alone).
     pub display: bool,
     /// Open the control panel at start.
@@ -94,17 +97,7 @@ pub fn run_display(
         control: open_control,
     } = services;
     let kiosk = match feed {
-        Some((addr, token)) => {
-            let published = kiosk_core::feed::Published::new(0, Vec::new());
-            let server =
-                kiosk_core::feed::serve(&addr, &token, published.clone()).map_err(|e| {
-                    tauri::Error::Io(std::io::Error::other(format!(
-                        "cannot serve the feed on {addr}: {e}"
-                    )))
-                })?;
-            tracing::info!(addr = %server.addr, "followers can use http://{}/feed.json?token=…", server.addr);
-            kiosk.with_feed(published)
-        }
+        Some(feed) => kiosk.with_feed(feed.start().map_err(tauri::Error::Io)?),
         None => kiosk,
     };
     let app = app_builder(Builder::default(), kiosk, control)

@@ -17,7 +17,12 @@ use kiosk_core::Error;
 /// uploads and what USB bundles bring go through the same ingest as the
 /// configured folder.
 pub fn inbox(data_dir: &Path, origin: &str) -> PathBuf {
-    data_dir.join("photos").join(origin)
+    inboxes(data_dir).join(origin)
+}
+
+/// The inboxes' folder: one sub-folder per origin.
+pub fn inboxes(data_dir: &Path) -> PathBuf {
+    data_dir.join("photos")
 }
 
 pub fn renditions_dir(data_dir: &Path) -> PathBuf {
@@ -62,7 +67,7 @@ pub fn library(
             origin: "demo".into(),
         });
     }
-    for origin in ["upload", "usb"] {
+    for origin in ["upload", "usb", kiosk_core::photos::UNSIGNED_USB_ORIGIN] {
         folders.push(Folder {
             path: inbox(data_dir, origin),
             origin: origin.into(),

@@ -79,12 +79,15 @@ fn run<R: Runtime>(app: AppHandle<R>, library: Library) {
                         "photo library updated"
                     );
                 }
-                match kiosk.refresh_playlist() {
-                    Ok(true) => {
-                        push_playlist(&app, &kiosk);
-                        crate::control::changed(&app);
+                match kiosk.refresh_photos() {
+                    Ok(wall_changed) => {
+                        if wall_changed {
+                            push_playlist(&app, &kiosk);
+                        }
+                        if wall_changed || report.changed() {
+                            crate::control::changed(&app);
+                        }
                     }
-                    Ok(false) => {}
                     Err(e) => tracing::error!("cannot read the photos from the store: {e}"),
                 }
                 if report.unsettled > 0 {

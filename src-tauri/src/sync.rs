@@ -11,9 +11,10 @@ use std::time::Duration;
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 use tauri::{AppHandle, Manager, Runtime};
 
-use kiosk_core::fetch::{backoff, FetchLimits};
+use kiosk_core::feed::Trust;
+use kiosk_core::fetch::FetchLimits;
 use kiosk_core::import::ImportOptions;
-use kiosk_core::sync::{check, Checked, Source};
+use kiosk_core::sync::{check_with, next_check_in, Checked, FeedPolicy, Source};
 
 use crate::kiosk::Kiosk;
 
@@ -21,11 +22,11 @@ use crate::kiosk::Kiosk;
 pub struct SyncSettings {
     pub sources: Vec<Source>,
     pub poll_interval: Duration,
+    /// The organizer's keys: feeds must be signed by one.
+    pub trust: Trust,
     pub options: ImportOptions,
 }
 
-/// Longest wait after failures.
-const MAX_BACKOFF: Duration = Duration::from_secs(600);
 /// Quiet time before a burst of file events counts as one change.
 const DEBOUNCE: Duration = Duration::from_millis(250);
 
@@ -78,11 +79,16 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
         let kiosk = app.state::<Kiosk>();
         let mut state = kiosk.sync_state(&name);
         let now = kiosk.clock().now();
-        let mut retry_after = None;
+        let mut error = None;
+        let checking = std::time::Instant::now();
         // A parser that panics on some input must not stop this source's
         // syncing, let alone the kiosk: it is one more failed check.
         let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            check(&source, &state, &settings.options, &limits)
+            let feed = FeedPolicy {
+                trust: settings.trust.clone(),
+                newest: kiosk.feed_floor(&name)?,
+            };
+            check_with(&source, &state, &settings.options, &limits, &feed)
         }))
         .unwrap_or_else(|_| {
             Err(kiosk_core::Error::ImporterPanicked {
@@ -97,6 +103,7 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
                 validator,
                 fingerprint,
                 announcements,
+                accepted_version,
             }) => {
                 if let Some(announcements) = announcements {
                     kiosk.set_remote_announcements(announcements);
@@ -107,6 +114,11 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
                 match kiosk.apply_from(index, validated.schedule, &name) {
                     Ok(Some(summary)) => {
                         tracing::info!(source = %name, format = format.name(), %summary, revision = ?summary.revision, "synced");
+                        if let Some(version) = accepted_version {
+                            if let Err(e) = kiosk.raise_feed_floor(&name, version) {
+                                tracing::error!(source = %name, "cannot record the feed version taken: {e}");
+                            }
+                        }
                         state.succeeded(now);
                         state.validator = validator;
                         state.fingerprint = fingerprint;
@@ -122,28 +134,24 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
             }
             Err(e) => {
                 tracing::warn!(source = %name, "sync failed; the schedule on screen stays: {e}");
-                if let kiosk_core::Error::Fetch {
-                    retry_after: asked, ..
-                } = &e
-                {
-                    retry_after = *asked;
-                }
                 state.failed(now, &e.to_string());
+                error = Some(e);
             }
         }
         let failures = state.failures;
         if let Err(e) = kiosk.record_sync(state) {
             tracing::error!(source = %name, "cannot record the sync state: {e}");
         }
-        let wait = match failures {
-            0 => settings.poll_interval,
-            n => backoff(
-                n - 1,
-                retry_after,
-                settings.poll_interval,
-                MAX_BACKOFF.max(settings.poll_interval),
-            ),
-        };
+        let wait = next_check_in(
+            failures,
+            error.as_ref(),
+            checking.elapsed(),
+            settings.poll_interval,
+        );
+        // In the kiosk's time, which runs `speed` times faster in rehearsals.
+        let ahead = jiff::SignedDuration::try_from(wait.mul_f64(kiosk.clock().speed()))
+            .unwrap_or(jiff::SignedDuration::ZERO);
+        kiosk.set_next_check(&name, kiosk.clock().now() + ahead);
         match rx.recv_timeout(wait) {
             Ok(()) => while rx.try_recv().is_ok() {},
             Err(mpsc::RecvTimeoutError::Timeout) => {}

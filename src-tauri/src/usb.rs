@@ -20,13 +20,19 @@ const SCAN_EVERY: Duration = Duration::from_secs(2);
 pub struct UsbSettings {
     pub mount_roots: Vec<PathBuf>,
     pub bundle: Settings,
-    /// Where a bundle's photos go: the photo library's USB folder.
-    pub photo_inbox: PathBuf,
+    /// The photo library's inboxes (`<photos>/<origin>`): a bundle's photos
+    /// go to the one its signature calls for.
+    pub photo_inboxes: PathBuf,
     /// This kiosk's name in reports.
     pub host: String,
 }
 
 pub fn start<R: Runtime>(app: AppHandle<R>, settings: UsbSettings) {
+    if let Some(text) = settings.bundle.unverified_notice() {
+        tracing::warn!("{text}");
+        app.state::<Kiosk>()
+            .show_notice(text.to_string(), Duration::from_secs(60));
+    }
     if let Err(e) = std::fs::create_dir_all(&settings.bundle.staging_root) {
         tracing::warn!("cannot make the staging folder: {e}; USB bundles are off");
         return;
@@ -46,7 +52,13 @@ fn run<R: Runtime>(app: AppHandle<R>, settings: UsbSettings) {
         let present: HashSet<PathBuf> = bundle::find_bundles(&settings.mount_roots)
             .into_iter()
             .collect();
-        handled.retain(|p| present.contains(p));
+        handled.retain(|p| {
+            let still = present.contains(p);
+            if !still {
+                tracing::info!(stick = %p.display(), "USB stick removed");
+            }
+            still
+        });
         for stick in present {
             if handled.insert(stick.clone()) {
                 handle(&app, &settings, &stick);
@@ -60,13 +72,14 @@ fn run<R: Runtime>(app: AppHandle<R>, settings: UsbSettings) {
 pub fn handle<R: Runtime>(app: &AppHandle<R>, settings: &UsbSettings, stick: &std::path::Path) {
     tracing::info!(stick = %stick.display(), "USB bundle found");
     let kiosk = app.state::<Kiosk>();
-    let outcome = {
-        let mut store = kiosk.store().lock().unwrap_or_else(|p| p.into_inner());
-        bundle::process(stick, &settings.bundle, &mut store, &SafeOpener)
-    };
+    // Staging and hashing (up to the bundle's size) happen outside the
+    // store's lock; only the checks and the final apply take it, briefly,
+    // so the panel and the screens never wait for the stick.
+    let outcome = bundle::process_shared(stick, &settings.bundle, kiosk.store(), &SafeOpener);
     let notice = match &outcome {
         Ok(ApplyOutcome::Applied(applied)) => {
-            let photos = take_photos(&applied.photos, &settings.photo_inbox, &applied.conference);
+            let inbox = settings.photo_inboxes.join(applied.photo_origin());
+            let photos = take_photos(&applied.photos, &inbox, &applied.conference);
             if let Err(e) = std::fs::remove_dir_all(&applied.staged_dir) {
                 tracing::warn!(dir = %applied.staged_dir.display(), "cannot remove the staging folder: {e}");
             }

@@ -469,14 +469,55 @@ fn set_pin_stores_an_argon2_hash_in_the_config_keeping_the_rest() {
     assert!(!text.contains("correct horse"), "never the PIN itself");
     assert!(kiosk_core::pin::verify_pin("correct horse", &hash).unwrap());
     assert!(!kiosk_core::pin::verify_pin("wrong horse", &hash).unwrap());
-    // Too short: refused, the config unchanged.
-    kiosk()
-        .args(["set-pin", "--config", config.to_str().unwrap()])
-        .write_stdin("12\n")
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("at least 4 characters"));
-    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+    // Too short (five digits, or five letters): refused, the config unchanged.
+    for short in ["12345", "abcde"] {
+        kiosk()
+            .args(["set-pin", "--config", config.to_str().unwrap()])
+            .write_stdin(format!("{short}\n"))
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains("at least 6 characters"));
+        assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+    }
+}
+
+/// The config may hold the feed token and the PIN hash: set-pin keeps its
+/// mode (a private one stays private) and makes a new one 0600, whatever
+/// the umask; six digits are enough.
+#[test]
+fn set_pin_keeps_the_configs_mode_and_makes_a_new_one_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (existing, umask) in [
+        (Some(0o600), 0o022),
+        (Some(0o640), 0o000),
+        (None, 0o000),
+        (None, 0o022),
+    ] {
+        let config = dir
+            .path()
+            .join(format!("config-{existing:?}-{umask:o}.toml"));
+        if let Some(m) = existing {
+            std::fs::write(&config, "serve_token = \"a-secret-token-1\"\n").unwrap();
+            std::fs::set_permissions(&config, std::fs::Permissions::from_mode(m)).unwrap();
+        }
+        let mut std_cmd = std::process::Command::new(crate::support::BIN);
+        std_cmd.env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests");
+        crate::support::with_umask(&mut std_cmd, umask);
+        assert_cmd::Command::from_std(std_cmd)
+            .args(["set-pin", "--config", config.to_str().unwrap()])
+            .write_stdin("246813\n")
+            .assert()
+            .success();
+        assert_eq!(
+            mode(&config),
+            existing.unwrap_or(0o600),
+            "{existing:?} under umask {umask:03o}"
+        );
+        let text = std::fs::read_to_string(&config).unwrap();
+        assert!(text.contains("control_pin_hash"), "{text}");
+    }
 }
 
 #[test]

@@ -12,9 +12,9 @@ use crate::support::{demo_file, kiosk, Driver, Screen};
 const T: &str = "2020-02-26T10:20:00-05:00";
 
 /// The kiosk looks at its mount roots every 2 s; a stick is handled within this.
-const STICK_SEEN: Duration = Duration::from_secs(10);
+pub(crate) const STICK_SEEN: Duration = Duration::from_secs(10);
 
-async fn notice(c: &Client) -> String {
+pub(crate) async fn notice(c: &Client) -> String {
     let v: Value = c
         .execute(
             "const n = document.querySelector('#notice'); return n.hidden ? '' : n.textContent",
@@ -26,7 +26,11 @@ async fn notice(c: &Client) -> String {
 }
 
 /// Wait until the notice satisfies `ready`; its text.
-async fn wait_for_notice(c: &Client, what: &str, ready: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn wait_for_notice(
+    c: &Client,
+    what: &str,
+    ready: impl Fn(&str) -> bool,
+) -> String {
     let since = Instant::now();
     loop {
         let text = notice(c).await;
@@ -74,7 +78,7 @@ fn report_path(stick: &Path) -> PathBuf {
 }
 
 /// Wait until the stick's report says `fragment`; the report.
-fn wait_for_report(stick: &Path, fragment: &str) -> String {
+pub(crate) fn wait_for_report(stick: &Path, fragment: &str) -> String {
     let path = report_path(stick);
     let since = Instant::now();
     loop {
@@ -94,9 +98,18 @@ fn wait_for_report(stick: &Path, fragment: &str) -> String {
     }
 }
 
-/// Long enough for the kiosk to see a stick gone (it scans every 2 s).
-async fn let_the_kiosk_see_it_gone() {
-    tokio::time::sleep(Duration::from_millis(4500)).await;
+/// Wait until the kiosk has seen a stick gone for the `n`-th time (it
+/// scans every 2 s and logs each removal).
+async fn wait_until_seen_gone(data: &Path, n: usize) {
+    let since = Instant::now();
+    while log_text(data).matches("USB stick removed").count() < n {
+        assert!(
+            since.elapsed() < STICK_SEEN,
+            "the kiosk did not see the stick go; log:\n{}",
+            log_text(data)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -139,7 +152,12 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
         old_title, "Native Cloud Deployment with Dask-Cloudprovider",
         "{first}"
     );
-    assert_eq!(notice(&c).await, "", "no notice before a stick");
+    // No trusted key: the screen says sticks are not verified.
+    let start = wait_for_notice(&c, "the notice at start", |t| !t.is_empty()).await;
+    assert!(
+        start.starts_with("USB sticks are not verified on this screen"),
+        "{start}"
+    );
 
     // A stick with a new title for the current talk appears (atomically).
     let new_title = "Cloud Deployment, as changed on the USB stick";
@@ -180,7 +198,7 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
     // Pulled out (kept aside to plug in again later).
     let aside = work.path().join("good-aside");
     std::fs::rename(&stick, &aside).unwrap();
-    let_the_kiosk_see_it_gone().await;
+    wait_until_seen_gone(data.path(), 1).await;
 
     // A damaged stick: a newer bundle whose schedule changed after it was
     // made (same size, one byte different).
@@ -217,7 +235,7 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
 
     // The damaged stick out, the first one back in: seen before, nothing new.
     std::fs::rename(&stick, work.path().join("bad-aside")).unwrap();
-    let_the_kiosk_see_it_gone().await;
+    wait_until_seen_gone(data.path(), 2).await;
     std::fs::rename(&aside, &stick).unwrap();
     let since = Instant::now();
     loop {

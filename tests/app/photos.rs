@@ -426,10 +426,10 @@ fn ingest_a_file_still_being_written_is_taken_when_complete() {
 
 #[test]
 fn ingest_a_link_inside_the_folder_is_fine() {
-    // BUG (see report): the scan accepts a link to a file inside the folder,
-    // but the library hands the link's own path to the worker, whose
-    // read_photo opens with O_NOFOLLOW: quarantined "Too many levels of
-    // symbolic links".
+    // A regression test: the scan accepted a link to a file inside the
+    // folder, but the library handed the link's own path to the worker,
+    // whose read_photo opens with O_NOFOLLOW: it was quarantined "Too many
+    // levels of symbolic links".
     let w = wall();
     std::fs::create_dir(w.folder.join("day1")).unwrap();
     w.write("day1/keynote.jpg", &good_photo());
@@ -447,9 +447,9 @@ fn ingest_a_link_inside_the_folder_is_fine() {
 
 #[test]
 fn ingest_gray_and_odd_sized_jpegs() {
-    // BUG (see report), two of them: a grayscale JPEG is quarantined
-    // "Unsupported color conversion request", and a JPEG whose rendition has
-    // an odd width or height crashes the worker (a panic in turbojpeg's
+    // A regression test for two bugs: a grayscale JPEG was quarantined
+    // "Unsupported color conversion request", and a JPEG whose rendition had
+    // an odd width or height crashed the worker (a panic in turbojpeg's
     // compress_yuv_planes: "exited with status 101").
     let w = wall();
     let gray: Vec<u8> = (0..400 * 200)

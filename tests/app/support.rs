@@ -162,6 +162,74 @@ fn spawn_group(cmd: &mut Command) -> std::io::Result<Child> {
     cmd.process_group(0).spawn()
 }
 
+/// The kiosk binary on `screen`, started as in the tests: in its own process
+/// group (its WebKit processes stop with it), with no config or log filter
+/// of the machine's, its output dropped.
+pub fn kiosk_on(screen: &Screen) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(BIN);
+    cmd.env("DISPLAY", &screen.display)
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0);
+    cmd
+}
+
+/// Every process under `pid` (its children, theirs, …).
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut all = Vec::new();
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        for task in std::fs::read_dir(format!("/proc/{p}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let children =
+                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                all.push(child);
+                stack.push(child);
+            }
+        }
+    }
+    all
+}
+
+/// Start `cmd` with `umask` (as a shell's `umask` would before it).
+pub fn with_umask(cmd: &mut Command, umask: u32) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: umask is async-signal-safe; nothing else runs in the child.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::umask(umask);
+            Ok(())
+        })
+    }
+}
+
+/// Start `cmd` with at most `files` open files (soft and hard), as
+/// `ulimit -n` would: the process cannot raise it.
+pub fn with_file_limit(cmd: &mut Command, files: u64) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs in the child.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: files,
+                rlim_max: files,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    }
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -191,47 +259,66 @@ impl Screen {
     pub fn start(width: u32, height: u32) -> Screen {
         need("Xvfb");
         need("matchbox-window-manager");
-        // A display number no other test run is likely to hold.
-        let mut n = 200 + (std::process::id() % 300);
-        while Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
-            n += 1;
-        }
-        let display = format!(":{n}");
-        let xvfb = spawn_group(
+        need("xprop");
+        // Xvfb picks a display no one holds (lock files and sockets alike)
+        // and writes its number once it accepts connections.
+        let mut xvfb = spawn_group(
             Command::new("Xvfb")
                 .args([
-                    &display,
+                    "-displayfd",
+                    "1",
                     "-screen",
                     "0",
                     &format!("{width}x{height}x24"),
                     "-nolisten",
                     "tcp",
                 ])
-                .stdout(Stdio::null())
+                .stdout(Stdio::piped())
                 .stderr(Stdio::null()),
         )
         .expect("start Xvfb");
+        let mut number = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(xvfb.stdout.take().expect("Xvfb's stdout")),
+            &mut number,
+        )
+        .expect("Xvfb says its display");
         let xvfb = Guard(xvfb);
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        wait_until(
-            Duration::from_secs(20),
-            || Path::new(&socket).exists(),
-            "Xvfb to open its socket",
-        );
+        let display = format!(":{}", number.trim());
+        assert!(display.len() > 1, "Xvfb gave no display number");
+        let wm_log = tempfile::NamedTempFile::new().unwrap();
         let wm = Command::new("matchbox-window-manager")
             .args(["-use_titlebar", "no"])
             .env("DISPLAY", &display)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(wm_log.reopen().unwrap())
             .spawn()
             .expect("start matchbox-window-manager");
-        std::thread::sleep(Duration::from_millis(300));
+        let mut wm = Guard(wm);
+        // A window opened before the manager owns the screen is never managed
+        // (no fullscreen): wait until it announces itself on the root window.
+        let start = Instant::now();
+        loop {
+            let owned = Command::new("xprop")
+                .args(["-display", &display, "-root", "_NET_SUPPORTING_WM_CHECK"])
+                .stderr(Stdio::null())
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("window id"));
+            if owned {
+                break;
+            }
+            let exited = wm.0.try_wait().ok().flatten();
+            assert!(
+                exited.is_none() && start.elapsed() < Duration::from_secs(20),
+                "the window manager did not take {display} (exit: {exited:?}): {}",
+                std::fs::read_to_string(wm_log.path()).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
         Screen {
             display,
             _xvfb: xvfb,
-            _wm: Guard(wm),
+            _wm: wm,
         }
     }
 }
@@ -296,11 +383,16 @@ impl Driver {
 
     /// Launch the app with `args` and open a WebDriver session on its window.
     pub async fn launch(&self, args: &[&str]) -> fantoccini::Client {
+        self.launch_bin(BIN, args).await
+    }
+
+    /// The same with another build of the app (to compare two builds).
+    pub async fn launch_bin(&self, bin: &str, args: &[&str]) -> fantoccini::Client {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({"application": BIN, "args": args}),
+            serde_json::json!({"application": bin, "args": args}),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         fantoccini::ClientBuilder::new(connector)

@@ -24,10 +24,20 @@ const TEST_PACKAGES: &[&str] = &[
     "fonts-noto-cjk",
     // `import`, for screenshots of the X screen as a person sees it.
     "imagemagick",
+    // `xprop` (the tests wait for the window manager to own the screen) and
+    // `xwininfo` (the attack tests check the kiosk's window is still there).
+    "x11-utils",
+    // Node, to type-check the control panel's modules with TypeScript.
+    "nodejs",
 ];
+
+/// The TypeScript the app's tests run (`tsc --checkJs` over `ui/control`),
+/// installed into the build folder, never globally.
+const TYPESCRIPT: &str = "typescript@5.9.3";
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+mod feed_bench;
 mod photo_bench;
 
 fn main() -> ExitCode {
@@ -216,6 +226,22 @@ fn ensure_tauri_driver() -> Result<PathBuf> {
     Ok(path)
 }
 
+/// `target/ui-check/node_modules/.bin/tsc`, where the app's tests look for it.
+fn ensure_typescript() -> Result {
+    let prefix = root().join("target/ui-check");
+    if prefix.join("node_modules/typescript/bin/tsc").is_file() {
+        return Ok(());
+    }
+    if which("npm").is_none() {
+        // Debian ships npm apart from nodejs (other builds of nodejs bring it).
+        ensure_packages(&["npm"])?;
+    }
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .arg(TYPESCRIPT))
+}
+
 fn demo(args: &[String]) -> Result {
     ensure_packages(BUILD_PACKAGES)?;
     run(cargo().args(["build", "--bin", "summit-kiosk"]))?;
@@ -234,7 +260,17 @@ fn test(args: &[String]) -> Result {
     packages.extend_from_slice(TEST_PACKAGES);
     ensure_packages(&packages)?;
     let driver = ensure_tauri_driver()?;
+    ensure_typescript()?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     // The end-to-end tests start their own Xvfb, window manager and
     // tauri-driver; they share the machine's two cores with the build, so the
     // test binaries run one at a time.
@@ -365,6 +401,8 @@ fn bench() -> Result {
         "matchbox-window-manager",
         "libvips-tools",
         "imagemagick",
+        // The feed bench serves `serve --write`'s file with it.
+        "nginx",
     ]);
     ensure_packages(&packages)?;
     // Sync: import time of a 5,000-session congress against its 200 ms
@@ -379,6 +417,7 @@ fn bench() -> Result {
         "sync_bench",
     ]))?;
     run(cargo().args(["build", "--release", "--bin", "summit-kiosk"]))?;
+    feed_bench::bench(&release_binary())?;
     let display = ":93";
     let _screen = VirtualScreen::start(display)?;
     let data = env::temp_dir().join(format!("summit-kiosk-bench-{}", std::process::id()));

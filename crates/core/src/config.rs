@@ -189,7 +189,9 @@ pub struct Config {
     pub schedule: Option<String>,
     /// Sources kept in sync while the kiosk runs, highest priority first: files
     /// (watched) or http(s) URLs (polled).
-    pub sources: Vec<String>,
+    /// Each a path or URL, or `{ url = "…", token_file = "…" }` (a `?token=`
+    /// in a URL is sent as a bearer token and never shown).
+    pub sources: Vec<crate::sync::SourceConfig>,
     /// Seconds between checks of each source (URLs are polled; files are
     /// also watched and re-read within a second of a change).
     pub poll_interval_secs: u64,
@@ -239,12 +241,21 @@ pub struct Config {
     /// feed other kiosks follow (`ADDR:PORT`, e.g. `0.0.0.0:8787`).
     pub serve_listen: Option<String>,
     /// The bearer token followers present (`Authorization: Bearer …` or
-    /// `?token=…` in their source URL). Required with `serve_listen`.
+    /// `?token=…` in their source URL). Required with `serve_listen`, here,
+    /// in `serve_token_file` or in `SUMMIT_KIOSK_SERVE_TOKEN`.
     pub serve_token: Option<String>,
     /// What the QR code beside a talk links to (`[qr]`).
     pub qr: QrConfig,
     /// Emergency messages prepared for the control panel.
     pub emergency_templates: Vec<EmergencyTemplate>,
+    /// A private file (mode 0600) holding the bearer token.
+    pub serve_token_file: Option<PathBuf>,
+    /// The organizer's minisign secret key (`bundle keygen`): the feed this
+    /// kiosk serves is signed with it.
+    pub sign_key: Option<PathBuf>,
+    /// The organizer's minisign public keys: followed feeds must be signed
+    /// by one, and so must USB bundles. `[bundle] trusted_keys` count too.
+    pub trusted_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -278,6 +289,9 @@ impl Default for Config {
             serve_token: None,
             qr: QrConfig::default(),
             emergency_templates: default_emergency_templates(),
+            serve_token_file: None,
+            sign_key: None,
+            trusted_keys: Vec::new(),
         }
     }
 }
@@ -323,6 +337,27 @@ impl Config {
         })?;
         config.qr.check(path)?;
         Ok(config)
+    }
+
+    /// Every trusted key: the top-level list and the `[bundle]` one.
+    pub fn all_trusted_keys(&self) -> Vec<String> {
+        let mut keys = self.trusted_keys.clone();
+        for key in &self.bundle.trusted_keys {
+            if !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+        keys
+    }
+
+    /// Which USB bundles are taken: with any trusted key configured, only
+    /// bundles signed by one, whatever `[bundle] policy` says.
+    pub fn bundle_policy(&self) -> crate::bundle::Policy {
+        let mut policy = self.bundle.policy();
+        if !self.all_trusted_keys().is_empty() {
+            policy.mode = crate::bundle::PolicyMode::Signed;
+        }
+        policy
     }
 
     pub fn data_dir(&self) -> PathBuf {

@@ -100,6 +100,12 @@ pub enum Error {
         /// What the server asked for in `Retry-After`.
         retry_after: Option<std::time::Duration>,
     },
+    #[error("{origin}: {source}")]
+    Feed {
+        origin: String,
+        #[source]
+        source: crate::feed::FeedError,
+    },
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -139,6 +145,13 @@ pub const ALL_CODES: &[&str] = &[
     "config",
     "time",
     "fetch",
+    "feed_unsigned",
+    "feed_untrusted_key",
+    "feed_bad_signature",
+    "feed_malformed",
+    "feed_expected",
+    "feed_replayed",
+    "feed_key",
 ];
 
 impl Error {
@@ -163,6 +176,7 @@ impl Error {
             Error::Config { .. } => "config",
             Error::Time(_) => "time",
             Error::Fetch { .. } => "fetch",
+            Error::Feed { source, .. } => source.code(),
         }
     }
 

@@ -90,8 +90,20 @@ fn describe(url: &str, e: ureq::Error, limits: &FetchLimits) -> Error {
     fail(url, message)
 }
 
-/// GET `url`, conditionally on `known`.
+/// GET `url`, conditionally on `known`; a `?token=` in it is sent as
+/// `Authorization: Bearer` and errors name the URL without it.
 pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetched> {
+    fetch_source(&crate::sync::UrlSource::parse(url), known, limits)
+}
+
+/// GET `source`, conditionally on `known`, with its token as a bearer
+/// token; errors name the source by its name (no credentials).
+pub fn fetch_source(
+    source: &crate::sync::UrlSource,
+    known: &Validator,
+    limits: &FetchLimits,
+) -> Result<Fetched> {
+    let url = source.name.as_str();
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return Err(fail(
@@ -110,7 +122,10 @@ pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetch
         .user_agent(concat!("summit-kiosk/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let mut request = agent.get(url);
+    let mut request = agent.get(&source.url);
+    if let Some(token) = &source.token {
+        request = request.header("Authorization", &format!("Bearer {}", token.expose()));
+    }
     if let Some(etag) = &known.etag {
         request = request.header("If-None-Match", etag);
     }

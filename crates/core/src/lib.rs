@@ -7,6 +7,7 @@
 pub mod bundle;
 pub mod clock;
 pub mod config;
+pub mod control;
 pub mod demo;
 pub mod draft;
 pub mod edits;
@@ -20,7 +21,9 @@ pub mod model;
 pub mod now_report;
 pub mod photos;
 pub mod pin;
+pub mod private;
 pub mod schedule_json;
+pub mod secret;
 pub mod settings;
 pub mod snapshot;
 pub mod store;

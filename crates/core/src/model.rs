@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// the day they started in.
 pub const DEFAULT_DAY_CHANGE: SignedDuration = SignedDuration::from_hours(4);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionKind {
     Talk,

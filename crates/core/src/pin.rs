@@ -13,8 +13,9 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use jiff::{SignedDuration, Timestamp};
 
-/// The shortest PIN accepted.
-pub const MIN_PIN_CHARS: usize = 4;
+/// The shortest PIN accepted (a digits-only PIN has at least this many
+/// digits: a million combinations, with the back-off below).
+pub const MIN_PIN_CHARS: usize = 6;
 /// The longest passphrase accepted (argon2 takes any length; this bounds work).
 pub const MAX_PIN_CHARS: usize = 128;
 
@@ -40,7 +41,8 @@ impl PinError {
     }
 }
 
-fn check_length(pin: &str) -> Result<(), PinError> {
+/// Whether `pin` may be set: [`MIN_PIN_CHARS`] to [`MAX_PIN_CHARS`] characters.
+pub fn check_pin(pin: &str) -> Result<(), PinError> {
     let chars = pin.chars().count();
     if chars < MIN_PIN_CHARS {
         return Err(PinError::TooShort);
@@ -61,7 +63,7 @@ pub fn hash_pin(pin: &str) -> Result<String, PinError> {
 /// [`hash_pin`] with an explicit cost (tests use a cheap one; verification
 /// reads the cost back from the PHC string).
 pub fn hash_pin_with(pin: &str, params: Params) -> Result<String, PinError> {
-    check_length(pin)?;
+    check_pin(pin)?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(pin.as_bytes(), &salt)
@@ -168,6 +170,16 @@ impl UnlockError {
     }
 }
 
+/// The wrong-PIN streak: kept in the store, so a restart (which an
+/// attacker may be able to force) does not reset it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PinBackoff {
+    /// Wrong tries in a row.
+    pub failures: u32,
+    /// No try is checked before this instant.
+    pub retry_after: Option<Timestamp>,
+}
+
 /// The control panel's lock: starts locked.
 #[derive(Debug, Clone)]
 pub struct Lock {
@@ -192,8 +204,30 @@ impl Lock {
         }
     }
 
+    /// A lock that carries on a stored wrong-PIN streak.
+    pub fn with_backoff(hash: Option<String>, policy: LockPolicy, backoff: PinBackoff) -> Lock {
+        Lock {
+            failures: backoff.failures,
+            retry_after: backoff.retry_after,
+            ..Lock::new(hash, policy)
+        }
+    }
+
+    /// The wrong-PIN streak, to store after each try.
+    pub fn backoff(&self) -> PinBackoff {
+        PinBackoff {
+            failures: self.failures,
+            retry_after: self.retry_after,
+        }
+    }
+
     pub fn policy(&self) -> &LockPolicy {
         &self.policy
+    }
+
+    /// The PIN's hash, as configured.
+    pub fn hash(&self) -> Option<&str> {
+        self.hash.as_deref()
     }
 
     /// Try a PIN at `now`. While a wait is on, refused without checking.

@@ -11,7 +11,9 @@ use jiff::Timestamp;
 use crate::clock::{AcceleratedClock, Clock, SystemClock};
 use crate::config::{Config, Theme, WallPolicy};
 use crate::error::{Error, Result};
+use crate::secret::{read_secret_file, Secret};
 use crate::snapshot::Selection;
+use crate::sync::SourceConfig;
 
 /// The room the demo shows when no room or lobby is asked for.
 pub const DEMO_ROOM: &str = "Main hall";
@@ -45,7 +47,10 @@ pub struct Flags {
     pub photo_wall: Option<WallPolicy>,
     pub control: bool,
     pub serve: Option<String>,
-    pub serve_token: Option<String>,
+    /// From `SUMMIT_KIOSK_SERVE_TOKEN` (never a flag: `ps` would show it).
+    pub serve_token: Option<Secret>,
+    pub serve_token_file: Option<PathBuf>,
+    pub sign_key: Option<PathBuf>,
 }
 
 /// Where the schedule shown at start comes from.
@@ -73,7 +78,7 @@ pub struct Settings {
     pub schedule: StartSchedule,
     pub venue_timezone: Option<String>,
     pub selection: Selection,
-    pub sources: Vec<String>,
+    pub sources: Vec<SourceConfig>,
     pub poll_interval: Duration,
     pub offline_after: Duration,
     pub kiosk: bool,
@@ -85,7 +90,31 @@ pub struct Settings {
     /// Open the control panel at start.
     pub control: bool,
     /// Serve the feed: the address and the bearer token.
-    pub serve: Option<(String, String)>,
+    pub serve: Option<(String, Secret)>,
+    /// Sign the served feed with this minisign secret key.
+    pub sign_key: Option<PathBuf>,
+    /// The organizer's public keys (`trusted_keys` and `[bundle] trusted_keys`).
+    pub trusted_keys: Vec<String>,
+}
+
+/// The feed's bearer token: `--serve-token-file`, else the environment's
+/// `SUMMIT_KIOSK_SERVE_TOKEN`, else `serve_token_file`, else `serve_token`.
+/// A token file must be private (mode 0600).
+pub fn serve_token(
+    file_flag: Option<PathBuf>,
+    from_env: Option<Secret>,
+    config: &Config,
+) -> Result<Option<Secret>> {
+    if let Some(file) = file_flag {
+        return read_secret_file(&file, "the feed token file").map(Some);
+    }
+    if let Some(token) = from_env.filter(|t| !t.expose().is_empty()) {
+        return Ok(Some(token));
+    }
+    if let Some(file) = &config.serve_token_file {
+        return read_secret_file(file, "serve_token_file").map(Some);
+    }
+    Ok(config.serve_token.as_deref().map(Secret::new))
 }
 
 impl Settings {
@@ -115,25 +144,29 @@ impl Settings {
             },
             _ => Selection::Lobby,
         };
-        let serve = match (
-            flags.serve.or(config.serve_listen.clone()),
-            flags.serve_token.or(config.serve_token.clone()),
-        ) {
-            (Some(addr), Some(token)) => Some((addr, token)),
-            (Some(addr), None) => {
-                return Err(Error::Config {
-                    path: flags.config_path.unwrap_or_else(|| "config".into()),
-                    message: format!(
-                        "serving the feed on {addr} needs a token: set serve_token or --serve-token"
-                    ),
-                })
-            }
-            (None, _) => None,
+        let serve = match flags.serve.or(config.serve_listen.clone()) {
+            Some(addr) => match serve_token(flags.serve_token_file, flags.serve_token, &config)? {
+                Some(token) => Some((addr, token)),
+                None => {
+                    return Err(Error::Config {
+                        path: flags.config_path.unwrap_or_else(|| "config".into()),
+                        message: format!(
+                            "serving the feed on {addr} needs a token: set serve_token_file \
+                             (a private file), SUMMIT_KIOSK_SERVE_TOKEN or --serve-token-file"
+                        ),
+                    })
+                }
+            },
+            None => None,
         };
         let sources = if flags.sources.is_empty() {
             config.sources.clone()
         } else {
-            flags.sources
+            flags
+                .sources
+                .iter()
+                .map(|s| SourceConfig::from(s.as_str()))
+                .collect()
         };
         Ok(Settings {
             data_dir: flags.data_dir.unwrap_or_else(|| config.data_dir()),
@@ -170,6 +203,8 @@ impl Settings {
             ),
             control: flags.control,
             serve,
+            sign_key: flags.sign_key.or(config.sign_key.clone()),
+            trusted_keys: config.all_trusted_keys(),
             config,
         })
     }

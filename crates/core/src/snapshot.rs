@@ -23,6 +23,21 @@ use crate::model::{Schedule, Session, SessionKind};
 /// Minutes before the end at which a talk's colour turns to "ending soon".
 pub const WARNING_MINUTES: i64 = 5;
 
+/// The screen counts down to the next session from this many minutes before it.
+pub const COUNTDOWN_MINUTES: i64 = 180;
+
+/// Minutes for people: `25 min`, `2 h`, `2 h 5 min` (hours from 120 minutes on).
+pub fn minutes_text(n: i64) -> String {
+    if n >= 120 {
+        match (n / 60, n % 60) {
+            (h, 0) => format!("{h} h"),
+            (h, m) => format!("{h} h {m} min"),
+        }
+    } else {
+        format!("{n} min")
+    }
+}
+
 /// Speakers named on a card; more are counted (`+3 more`).
 pub const MAX_SPEAKERS_SHOWN: usize = 6;
 
@@ -37,7 +52,7 @@ pub fn title_size(title: &str) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RoomState {
     NotStarted,
@@ -98,6 +113,8 @@ pub struct CurrentView {
     pub progress: f64,
     /// Whole minutes left, rounded up (a talk with 30 s left has 1 minute left).
     pub minutes_left: i64,
+    /// The same for people: `25 min`, `2 h 5 min`.
+    pub left_text: String,
     pub ending_soon: bool,
 }
 
@@ -111,6 +128,8 @@ pub struct RoomSnapshot {
     pub after: Option<SessionView>,
     /// Whole minutes until `next` starts, rounded up.
     pub next_starts_in_minutes: Option<i64>,
+    /// `in 25 min`, when `next` starts within [`COUNTDOWN_MINUTES`].
+    pub next_starts_in_text: Option<String>,
     pub next_change_at: Option<Timestamp>,
     /// Behind the plan (organizer's delays, overruns): see [`crate::glance`].
     pub late: Option<LateView>,
@@ -345,12 +364,17 @@ pub fn room_snapshot(schedule: &Schedule, room_id: &str, at: Timestamp) -> RoomS
                 session: view(schedule, c, at),
                 progress: (done / total).clamp(0.0, 1.0),
                 minutes_left: minutes_ceil(c.end.duration_since(at)),
+                left_text: minutes_text(minutes_ceil(c.end.duration_since(at))),
                 ending_soon: c.end.duration_since(at) <= warning,
             }
         }),
         next: next.map(|n| view(schedule, n, at)),
         after: after.map(|n| view(schedule, n, at)),
         next_starts_in_minutes: next.map(|n| minutes_ceil(n.start.duration_since(at))),
+        next_starts_in_text: next
+            .map(|n| minutes_ceil(n.start.duration_since(at)))
+            .filter(|m| *m <= COUNTDOWN_MINUTES)
+            .map(|m| format!("in {}", minutes_text(m))),
         next_change_at,
         late: None,
         qr: None,

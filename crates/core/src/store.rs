@@ -18,6 +18,7 @@ mod photos;
 mod revisions;
 mod room_status;
 mod schedule;
+mod security;
 mod sync_state;
 
 use std::path::Path;
@@ -43,9 +44,21 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(Error::io("create the store's folder", dir))?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::private::private_dir(dir)
+                .map_err(Error::io("create the store's folder", dir))?;
         }
+        // Private before SQLite opens it: a new WAL and SHM take its mode.
+        let private = |suffix: &str| {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let file = std::path::PathBuf::from(file);
+            crate::private::close_to_others(&file).map_err(Error::io("make private", &file))
+        };
+        crate::private::private_file(path)
+            .map_err(Error::io("create", path))
+            .and_then(|()| private("-wal"))
+            .and_then(|()| private("-shm"))?;
         let name = path.display().to_string();
         let conn = Connection::open_with_flags(
             path,
@@ -140,6 +153,11 @@ impl Store {
             tracing::info!(store = %self.name, version = index + 1, "store migrated");
         }
         Ok(())
+    }
+
+    /// The store's file (or `:memory:`), as its errors name it.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     pub fn schema_version(&self) -> Result<i64> {

@@ -10,14 +10,149 @@ use jiff::Timestamp;
 
 use crate::draft::Validated;
 use crate::error::Result;
+use crate::feed::Trust;
 use crate::fetch::{self, FetchLimits, Fetched, Validator};
 use crate::import::{self, Format, ImportOptions};
 use crate::model::Schedule;
+use crate::secret::Secret;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     File(PathBuf),
-    Url(String),
+    Url(UrlSource),
+}
+
+/// A source as the config writes it: a file path or URL, or a URL with the
+/// file holding its token (`{ url = "…", token_file = "…" }`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a file path or http(s) URL, or a table { url = \"…\", token_file = \"…\" }"
+)]
+pub enum SourceConfig {
+    Location(String),
+    WithToken(SourceWithToken),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceWithToken {
+    pub url: String,
+    /// A private file (mode 0600) holding the bearer token.
+    pub token_file: PathBuf,
+}
+
+impl From<&str> for SourceConfig {
+    fn from(text: &str) -> SourceConfig {
+        SourceConfig::Location(text.to_string())
+    }
+}
+
+impl SourceConfig {
+    /// The file or URL, as written (a URL may still carry `?token=`: use
+    /// [`Source::from_config`] for anything shown).
+    pub fn location(&self) -> &str {
+        match self {
+            SourceConfig::Location(text) => text,
+            SourceConfig::WithToken(w) => &w.url,
+        }
+    }
+}
+
+/// An http(s) source: what is fetched, the token sent with it, and the
+/// name it goes by everywhere else (store, log, control panel, errors).
+#[derive(Clone, PartialEq, Eq)]
+pub struct UrlSource {
+    /// The URL fetched, without `?token=`.
+    pub url: String,
+    /// Sent as `Authorization: Bearer`.
+    pub token: Option<Secret>,
+    /// `scheme://host[:port]/path`, no user or password, the values of
+    /// query parameters that look secret shown as `…`.
+    pub name: String,
+}
+
+/// Query parameters whose values are never shown in a source's name.
+const SECRET_PARAMETERS: [&str; 9] = [
+    "token",
+    "access_token",
+    "api_key",
+    "apikey",
+    "key",
+    "secret",
+    "password",
+    "auth",
+    "signature",
+];
+
+impl std::fmt::Debug for UrlSource {
+    // The URL may hold a password or a key: only the name is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UrlSource")
+            .field("name", &self.name)
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UrlSource {
+    /// Take a `?token=` out of `text` (into the bearer token) and name it
+    /// without credentials.
+    pub fn parse(text: &str) -> UrlSource {
+        let text = text.trim();
+        let Ok(mut url) = url::Url::parse(text) else {
+            // Not a URL the fetcher can use either; it fails there, named
+            // by what comes before any query or user part.
+            let name = text.split(['?', '#']).next().unwrap_or_default();
+            let name = match name.split_once("://") {
+                Some((scheme, rest)) => {
+                    format!(
+                        "{scheme}://{}",
+                        rest.rsplit_once('@').map_or(rest, |(_, h)| h)
+                    )
+                }
+                None => name.to_string(),
+            };
+            return UrlSource {
+                url: text.to_string(),
+                token: None,
+                name,
+            };
+        };
+        let mut token = None;
+        let mut kept = Vec::new();
+        for (key, value) in url.query_pairs() {
+            if key == "token" {
+                token = Some(Secret::new(value.into_owned()));
+            } else {
+                kept.push((key.into_owned(), value.into_owned()));
+            }
+        }
+        url.set_fragment(None);
+        if kept.is_empty() {
+            url.set_query(None);
+        } else {
+            url.query_pairs_mut().clear().extend_pairs(&kept);
+        }
+        let mut named = url.clone();
+        let _ = named.set_username("");
+        let _ = named.set_password(None);
+        if !kept.is_empty() {
+            let shown: Vec<(String, String)> = kept
+                .iter()
+                .map(|(k, v)| {
+                    let secret = SECRET_PARAMETERS.contains(&k.to_ascii_lowercase().as_str());
+                    (k.clone(), if secret { "…".into() } else { v.clone() })
+                })
+                .collect();
+            named.query_pairs_mut().clear().extend_pairs(&shown);
+        }
+        UrlSource {
+            url: url.to_string(),
+            token,
+            name: named.to_string(),
+        }
+    }
 }
 
 impl Source {
@@ -25,17 +160,38 @@ impl Source {
         let t = text.trim();
         let lower = t.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
-            Source::Url(t.to_string())
+            Source::Url(UrlSource::parse(t))
         } else {
             Source::File(PathBuf::from(t))
         }
     }
 
-    /// How the source is named in the store, logs and messages.
+    /// A source from the config; a token file is read (and must be private).
+    pub fn from_config(config: &SourceConfig) -> Result<Source> {
+        match config {
+            SourceConfig::Location(text) => Ok(Source::parse(text)),
+            SourceConfig::WithToken(w) => {
+                let Source::Url(mut url) = Source::parse(&w.url) else {
+                    return Err(crate::Error::Config {
+                        path: w.token_file.clone(),
+                        message: format!("a token_file goes with an http(s) url, not {:?}", w.url),
+                    });
+                };
+                url.token = Some(crate::secret::read_secret_file(
+                    &w.token_file,
+                    "the source's token file",
+                )?);
+                Ok(Source::Url(url))
+            }
+        }
+    }
+
+    /// How the source is named in the store, logs and messages (never with
+    /// a token or password).
     pub fn name(&self) -> String {
         match self {
             Source::File(p) => p.display().to_string(),
-            Source::Url(u) => u.clone(),
+            Source::Url(u) => u.name.clone(),
         }
     }
 }
@@ -140,7 +296,21 @@ pub enum Checked {
         /// From another kiosk's feed: the announcements it shows
         /// (`None` for every other format).
         announcements: Option<Vec<crate::edits::Announcement>>,
+        /// A signed feed's version, checked against [`FeedPolicy::newest`]:
+        /// once applied, the store remembers it so older ones are refused.
+        accepted_version: Option<u64>,
     },
+}
+
+/// What a follower asks of another kiosk's feed.
+#[derive(Debug, Clone, Default)]
+pub struct FeedPolicy {
+    /// The organizer's keys; with any, a feed must be signed by one, and a
+    /// plain-http source must be a signed feed (anyone on the network can
+    /// answer for it).
+    pub trust: Trust,
+    /// The newest version accepted from this source: an older one is a replay.
+    pub newest: Option<u64>,
 }
 
 /// Size and modification time of a file and of its SQLite WAL, if any: a
@@ -168,18 +338,34 @@ pub fn fingerprint(path: &Path) -> Option<String> {
     })
 }
 
-/// Check a source once against what the store knows of it.
+/// Check a source once against what the store knows of it, taking any feed.
 pub fn check(
     source: &Source,
     known: &SyncState,
     options: &ImportOptions,
     limits: &FetchLimits,
 ) -> Result<Checked> {
+    check_with(source, known, options, limits, &FeedPolicy::default())
+}
+
+/// Check a source once, holding a feed to `feed` (signature, replay).
+pub fn check_with(
+    source: &Source,
+    known: &SyncState,
+    options: &ImportOptions,
+    limits: &FetchLimits,
+    feed: &FeedPolicy,
+) -> Result<Checked> {
     match source {
         Source::File(path) => {
             let before = fingerprint(path);
             if before.is_some() && before == known.fingerprint {
                 return Ok(Checked::Unchanged);
+            }
+            if feed.trust.required() && file_is_feed(path) {
+                let bytes = crate::read_bounded(path, crate::limits::MAX_SCHEDULE_BYTES)?;
+                let origin = path.display().to_string();
+                return take_feed(&origin, &bytes, feed, Validator::default(), before);
             }
             let (format, validated) = import::load_file(path, options)?;
             Ok(Checked::Changed {
@@ -188,30 +374,126 @@ pub fn check(
                 validator: Validator::default(),
                 fingerprint: before,
                 announcements: None,
+                accepted_version: None,
             })
         }
-        Source::Url(url) => match fetch::fetch(url, &known.validator, limits)? {
+        Source::Url(url) => match fetch::fetch_source(url, &known.validator, limits)? {
             Fetched::NotModified => Ok(Checked::Unchanged),
             Fetched::Body {
                 bytes,
                 content_type,
                 validator,
             } => {
-                fetch::check_content_type(url, content_type.as_deref(), &bytes)?;
-                let (format, validated) = import::parse_bytes(url, &bytes, options)?;
-                let announcements = if format == import::Format::Feed {
-                    Some(crate::feed::parse(url, &bytes)?.1)
-                } else {
-                    None
-                };
+                let name = url.name.as_str();
+                fetch::check_content_type(name, content_type.as_deref(), &bytes)?;
+                if import::detect(&bytes) == Format::Feed {
+                    return take_feed(name, &bytes, feed, validator, None);
+                }
+                if feed.trust.required() && url.url.to_ascii_lowercase().starts_with("http://") {
+                    return Err(crate::Error::Feed {
+                        origin: name.to_string(),
+                        source: crate::feed::FeedError::NotAFeed,
+                    });
+                }
+                let (format, validated) = import::parse_bytes(name, &bytes, options)?;
                 Ok(Checked::Changed {
                     format,
                     validated: Box::new(validated),
                     validator,
                     fingerprint: None,
-                    announcements,
+                    announcements: None,
+                    accepted_version: None,
                 })
             }
         },
+    }
+}
+
+/// The longest wait after failures.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(600);
+
+/// How long a source waits before its next check, after `failures` failed
+/// checks in a row (the last one's `error`), the last check having taken
+/// `took`.
+///
+/// - Working: one check per `interval`, the time it took included, so a
+///   feed's long-poll that was held is asked again at once and a follower
+///   is always waiting on its leader for the next change.
+/// - A feed refused (unsigned, another key, a replay): again after
+///   `interval`. Someone else answers at the leader's address; the leader
+///   may win it back any moment, and a check costs little.
+/// - Any other failure: the jittered exponential back-off from `interval`
+///   up to [`MAX_BACKOFF`], or what the server asked in `Retry-After`.
+pub fn next_check_in(
+    failures: u32,
+    error: Option<&crate::Error>,
+    took: Duration,
+    interval: Duration,
+) -> Duration {
+    match (failures, error) {
+        (0, _) => interval.saturating_sub(took),
+        (_, Some(crate::Error::Feed { .. })) => interval,
+        (n, error) => {
+            let asked = match error {
+                Some(crate::Error::Fetch { retry_after, .. }) => *retry_after,
+                _ => None,
+            };
+            fetch::backoff(n - 1, asked, interval, MAX_BACKOFF.max(interval))
+        }
+    }
+}
+
+/// Whether a file starts like a feed (only its head is read).
+fn file_is_feed(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(512).read_to_end(&mut head))
+        .is_ok_and(|_| import::detect(&head) == Format::Feed)
+}
+
+/// A feed: its signature (with trusted keys), its version against the
+/// newest accepted, then its schedule and announcements validated.
+fn take_feed(
+    origin: &str,
+    bytes: &[u8],
+    policy: &FeedPolicy,
+    validator: Validator,
+    fingerprint: Option<String>,
+) -> Result<Checked> {
+    let opened = crate::feed::open(origin, bytes, &policy.trust)?;
+    let version = opened.feed.version;
+    if let (Some(_), Some(newest)) = (&opened.signed_by, policy.newest) {
+        if version < newest {
+            return Err(crate::Error::Feed {
+                origin: origin.to_string(),
+                source: crate::feed::FeedError::Replayed { version, newest },
+            });
+        }
+    }
+    let (validated, announcements) = crate::feed::validate_feed(origin, opened.feed)?;
+    Ok(Checked::Changed {
+        format: Format::Feed,
+        validated: Box::new(validated),
+        validator,
+        fingerprint,
+        announcements: Some(announcements),
+        accepted_version: opened.signed_by.map(|_| version),
+    })
+}
+/// May a schedule from source `index` (0 = highest priority) replace the one
+/// shown, which came from source `active`? Yes, unless the active source
+/// ranks higher and still works. The organizer's `preferred` source ranks
+/// above all; the others rank by their place in the configuration.
+pub fn may_replace(
+    index: usize,
+    active: Option<usize>,
+    preferred: Option<usize>,
+    active_works: bool,
+) -> bool {
+    let rank = |i: usize| if Some(i) == preferred { 0 } else { i + 1 };
+    match active {
+        Some(a) if rank(a) < rank(index) => !active_works,
+        _ => true,
     }
 }

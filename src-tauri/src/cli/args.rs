@@ -90,12 +90,16 @@ pub struct GuiArgs {
     #[arg(long)]
     pub control: bool,
     /// Publish this kiosk's schedule, local changes and announcements as a
-    /// feed for other kiosks (`ADDR:PORT`); needs --serve-token or serve_token.
+    /// feed for other kiosks (`ADDR:PORT`); needs a token: --serve-token-file,
+    /// serve_token_file, or the environment variable SUMMIT_KIOSK_SERVE_TOKEN.
     #[arg(long, value_name = "ADDR")]
     pub serve: Option<String>,
-    /// The bearer token followers must present.
-    #[arg(long, value_name = "TOKEN", env = "SUMMIT_KIOSK_SERVE_TOKEN")]
-    pub serve_token: Option<String>,
+    /// A private file (mode 0600) holding the bearer token followers present.
+    #[arg(long, value_name = "FILE")]
+    pub serve_token_file: Option<PathBuf>,
+    /// Sign the served feed with this minisign secret key (`bundle keygen`).
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign_key: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -149,21 +153,30 @@ pub enum Command {
     /// Publish the schedule (with local changes) and announcements of this
     /// data folder's store as a feed: over HTTP (--listen) and/or as a file a
     /// static web server serves (--write).
-    Serve {
-        #[arg(long, value_name = "ADDR")]
-        listen: Option<String>,
-        #[arg(long, value_name = "TOKEN", env = "SUMMIT_KIOSK_SERVE_TOKEN")]
-        token: Option<String>,
-        #[arg(long, value_name = "FILE")]
-        write: Option<PathBuf>,
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
-    },
+    /// The token: --token-file, SUMMIT_KIOSK_SERVE_TOKEN, or the config's
+    /// serve_token_file / serve_token.
+    Serve(ServeArgs),
     /// The photo worker (started by the kiosk itself, one per photo).
     #[command(hide = true)]
     PhotoWorker(WorkerArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// A private file (mode 0600) holding the bearer token.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Sign the feed with this minisign secret key (`bundle keygen`).
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign_key: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -309,7 +322,9 @@ impl GuiArgs {
             photo_wall: self.photo_wall,
             control: self.control,
             serve: self.serve,
-            serve_token: self.serve_token,
+            serve_token: crate::serve_cli::token_from_env(),
+            serve_token_file: self.serve_token_file,
+            sign_key: self.sign_key,
         }
     }
 }

@@ -9,7 +9,10 @@ pub fn cmd_check(source: &str, venue_timezone: Option<String>) -> kiosk_core::Re
     super::quiet_logging();
     let (format, Validated { schedule, warnings }) = super::load_schedule(source, venue_timezone)?;
     let s = &schedule;
-    println!("{source}: a valid schedule");
+    println!(
+        "{}: a valid schedule",
+        kiosk_core::sync::Source::parse(source).name()
+    );
     println!("  format      {}", format.name());
     println!("  conference  {}", s.conference.name);
     println!("  time zone   {}", s.conference.timezone);

@@ -38,7 +38,7 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
             super::load_schedule(source, s.venue_timezone.clone())?
                 .1
                 .schedule,
-            source.clone(),
+            Source::parse(source).name(),
         )),
         StartSchedule::Store => None,
     };
@@ -72,7 +72,13 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
     } else {
         Store::open(&s.data_dir.join("store.sqlite"))?
     };
-    let sources: Vec<Source> = s.sources.iter().map(|x| Source::parse(x)).collect();
+    let sources = s
+        .sources
+        .iter()
+        .map(Source::from_config)
+        .collect::<kiosk_core::Result<Vec<Source>>>()?;
+    let feed = crate::serve_cli::feed_service(&s)?;
+    let trust = crate::serve_cli::follower_trust(&s.trusted_keys, !sources.is_empty())?;
     let library = photo_cli::library(&s.config, &s.data_dir, s.photos.clone(), s.is_demo())?;
     let playlist = Playlist {
         interval_ms: s.photo_interval.as_millis() as u64,
@@ -80,6 +86,7 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         edges: library.long_edges.clone(),
         ..Playlist::default()
     };
+    let pin_backoff = store.pin_backoff()?;
     let kiosk = Kiosk::new(store, clock, s.selection.clone())?
         .with_sources(sources.iter().map(Source::name).collect(), s.offline_after)?
         .with_wall(s.photo_wall, playlist)?
@@ -91,10 +98,12 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         s.config.control_idle_lock_secs,
         &crate::bundle_cli::host_name(),
         photo_cli::inbox(&s.data_dir, "upload"),
-    );
+    )
+    .with_backoff(pin_backoff);
     let sync = SyncSettings {
         sources,
         poll_interval: s.poll_interval,
+        trust,
         options: ImportOptions {
             venue_timezone: s.venue_timezone.clone(),
         },
@@ -118,7 +127,7 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         sync,
         library: Some(library),
         usb,
-        feed: s.serve.clone(),
+        feed,
         display: mode == Mode::Display,
         control: s.control,
     };

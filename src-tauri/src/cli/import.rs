@@ -18,7 +18,8 @@ pub fn cmd_import(
     let (_, validated) =
         super::load_schedule(source, venue_timezone.or(config.venue_timezone.clone()))?;
     let mut store = Store::open(&data_dir.join("store.sqlite"))?;
-    let revision = store.replace_schedule(&validated.schedule, source)?;
+    let name = kiosk_core::sync::Source::parse(source).name();
+    let revision = store.replace_schedule(&validated.schedule, &name)?;
     println!(
         "Imported {} ({} sessions, {} warnings) into {} as revision {revision}.",
         validated.schedule.conference.name,

@@ -17,8 +17,8 @@ use kiosk_core::import::{self as importer, Format, ImportOptions};
 use kiosk_core::photos::worker::Destination;
 use kiosk_core::Error;
 
-pub use args::Cli;
 use args::{BundleCommand, Command, PhotoCommand, PhotosCommand};
+pub use args::{Cli, ServeArgs};
 use gui::Mode;
 
 use crate::photo_cli;
@@ -89,13 +89,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Control(args)) => gui::run_gui(args, Mode::ControlOnly),
         Some(Command::SetPin { config }) => crate::control_cli::cmd_set_pin(config),
-        Some(Command::Serve {
-            listen,
-            token,
-            write,
-            config,
-            data_dir,
-        }) => crate::control_cli::cmd_serve(listen, token, write, config, data_dir),
+        Some(Command::Serve(args)) => crate::serve_cli::cmd_serve(args),
         None => gui::run_gui(cli.gui, Mode::Display),
     };
     match result {
@@ -122,8 +116,9 @@ fn load_schedule(
 ) -> kiosk_core::Result<(Format, Validated)> {
     let options = ImportOptions { venue_timezone };
     let (format, validated) = importer::load_source(source, &options)?;
+    let name = kiosk_core::sync::Source::parse(source).name();
     for w in &validated.warnings {
-        tracing::warn!("{source}: {w}");
+        tracing::warn!("{name}: {w}");
     }
     Ok((format, validated))
 }

@@ -1,36 +1,22 @@
 //! IPC commands, `verb_noun`, each a few lines over kiosk-core. Every command
-//! is listed in build.rs (`AppManifest::commands`) and granted per window in
-//! `src-tauri/capabilities/`.
+//! is listed once in `src-tauri/commands.rs` (which build.rs gives to
+//! `AppManifest::commands`) and granted per window in `src-tauri/capabilities/`.
+//! Errors cross as `{code, message}` ([`crate::error`]).
 
 pub mod control;
+pub mod photos;
 
-use serde::Serialize;
 use tauri::State;
 
+use crate::error::Result;
 use crate::kiosk::Kiosk;
 use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::DisplaySnapshot;
 
-/// Errors cross IPC as `{code, message}`: a sentence for people, a code for tests.
-#[derive(Debug, Serialize)]
-pub struct IpcError {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl From<kiosk_core::Error> for IpcError {
-    fn from(e: kiosk_core::Error) -> Self {
-        IpcError {
-            code: e.code(),
-            message: e.to_string(),
-        }
-    }
-}
-
 /// What the display shows now. A window that (re)loads asks once; after that
 /// the shell pushes `snapshot-changed`.
-#[tauri::command]
-pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot, IpcError> {
+#[tauri::command(async)]
+pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot> {
     static FIRST: std::sync::Once = std::sync::Once::new();
     FIRST.call_once(|| {
         tracing::info!(
@@ -44,7 +30,7 @@ pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot, IpcError
 /// The photos the wall rotates through (names only: the window loads the
 /// renditions from the `photo:` scheme). After this the shell pushes
 /// `photos-changed`.
-#[tauri::command]
-pub fn get_photos(kiosk: State<'_, Kiosk>) -> Playlist {
-    kiosk.playlist()
+#[tauri::command(async)]
+pub fn get_photos(kiosk: State<'_, Kiosk>) -> Result<Playlist> {
+    Ok(kiosk.playlist())
 }

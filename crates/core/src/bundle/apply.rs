@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::check::{self, dry_run, Current, Policy};
+use super::check::{self, dry_run, CheckedBundle, Current, Policy};
 use super::files::Opener;
 use super::manifest::FileKind;
 use super::stage::{stage, StagedBundle};
@@ -29,6 +29,30 @@ pub struct Applied {
     pub photos: Vec<PathBuf>,
     /// The staged announcements file, if the bundle has one.
     pub announcements: Option<PathBuf>,
+    /// Signed by a trusted key.
+    pub signed: bool,
+}
+
+impl Settings {
+    /// What the screen says at start when sticks are taken unverified (no
+    /// trusted key, so anyone at the USB port can change the schedule).
+    pub fn unverified_notice(&self) -> Option<&'static str> {
+        (self.policy.mode != super::PolicyMode::Signed).then_some(
+            "USB sticks are not verified on this screen: set trusted_keys to the organizer's key",
+        )
+    }
+}
+
+impl Applied {
+    /// The photo library inbox its photos go to: an unsigned bundle's wait
+    /// for approval ([`crate::photos::UNSIGNED_USB_ORIGIN`]).
+    pub fn photo_origin(&self) -> &'static str {
+        if self.signed {
+            "usb"
+        } else {
+            crate::photos::UNSIGNED_USB_ORIGIN
+        }
+    }
 }
 
 /// What came of a bundle that was not refused.
@@ -56,6 +80,29 @@ pub struct Settings {
     pub staging_root: PathBuf,
 }
 
+/// The store, for the few short steps of [`process_shared`] that need it.
+/// A kiosk shares it behind a mutex with the screens and the control panel:
+/// those steps hold it briefly, never while a stick is read.
+pub trait StoreAccess {
+    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T;
+}
+
+impl StoreAccess for std::sync::Mutex<Store> {
+    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        // A panic elsewhere while holding it leaves no half-made change (one
+        // transaction per change): take it as it is.
+        f(&mut self
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+impl StoreAccess for std::cell::RefCell<&mut Store> {
+    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        f(&mut self.borrow_mut())
+    }
+}
+
 /// Apply a staged bundle: unless it was seen before, validate the staged
 /// schedule again, check the policy against the store, store the schedule
 /// (one transaction, a new revision if it changed) and record the bundle.
@@ -66,7 +113,8 @@ pub fn apply(
     store: &mut Store,
     origin: &str,
 ) -> Result<ApplyOutcome, BundleError> {
-    let result = apply_staged(&staged, store, origin);
+    let result = dry_run(&staged.dir, &staged.bundle.manifest, &staged.bundle.import)
+        .and_then(|validated| commit(&staged, validated, store, origin));
     if !matches!(result, Ok(ApplyOutcome::Applied(_))) {
         if let Err(e) = staged.remove() {
             tracing::warn!(dir = %staged.dir.display(), error = %e, "cannot remove the staging folder");
@@ -75,24 +123,39 @@ pub fn apply(
     result
 }
 
-fn apply_staged(
+/// `Some` if this bundle was applied or refused here before; else checks
+/// its policy against what the store holds.
+fn seen_or_refused(
+    bundle: &CheckedBundle,
+    store: &Store,
+) -> Result<Option<ApplyOutcome>, BundleError> {
+    let conference = &bundle.manifest.conference.id;
+    if store.bundle_seen(&bundle.id)? {
+        return Ok(Some(ApplyOutcome::AlreadySeen {
+            id: bundle.id.clone(),
+            conference: conference.clone(),
+            version: bundle.manifest.bundle_version,
+        }));
+    }
+    bundle.check_policy(Some(&Current::from_store(store, conference)?))?;
+    Ok(None)
+}
+
+/// The short part under the store: the checks again (the store may have
+/// changed while the bundle was staged), then the schedule and the record.
+fn commit(
     staged: &StagedBundle,
+    validated: crate::draft::Validated,
     store: &mut Store,
     origin: &str,
 ) -> Result<ApplyOutcome, BundleError> {
     let bundle = &staged.bundle;
+    if let Some(seen) = seen_or_refused(bundle, store)? {
+        return Ok(seen);
+    }
     let manifest = &bundle.manifest;
     let conference = manifest.conference.id.clone();
     let version = manifest.bundle_version;
-    if store.bundle_seen(&bundle.id)? {
-        return Ok(ApplyOutcome::AlreadySeen {
-            id: bundle.id.clone(),
-            conference,
-            version,
-        });
-    }
-    bundle.check_policy(Some(&Current::from_store(store, &conference)?))?;
-    let validated = dry_run(&staged.dir, manifest, &bundle.import)?;
     let source = format!("usb:{conference}@{version}");
     let summary = store.apply(&validated.schedule, &source)?;
     store.record_bundle(&bundle.id, &conference, version, origin, "applied")?;
@@ -106,21 +169,34 @@ fn apply_staged(
         staged_dir: staged.dir.clone(),
         photos: staged.paths(FileKind::Photo),
         announcements: staged.paths(FileKind::Announcements).into_iter().next(),
+        signed: matches!(bundle.signature, super::SignatureState::Trusted { .. }),
     }))
+}
+
+/// [`process_shared`] with a store of one's own.
+pub fn process(
+    stick: &std::path::Path,
+    settings: &Settings,
+    store: &mut Store,
+    opener: &dyn Opener,
+) -> Result<ApplyOutcome, BundleError> {
+    process_shared(stick, settings, &std::cell::RefCell::new(store), opener)
 }
 
 /// From a stick (its root or its bundle folder) to the store: read the
 /// manifest; stop if this bundle was seen before; check the policy and the
-/// files; stage; apply. A refusal that the same manifest would always get
+/// files; stage (copy and hash) and validate the schedule **without the
+/// store**; then, in a short step under it, check again and apply. A
+/// refusal that the same manifest would always get
 /// ([`BundleError::is_permanent`]) is recorded, so the stick is not checked
 /// again; a failure that may pass (a stick pulled out, a damaged file, a
 /// missing signature) is not, so the next insertion tries again. A refusal
 /// of the manifest itself is not recorded either: it is found before any
 /// file is read, and its conference and version cannot be trusted.
-pub fn process(
+pub fn process_shared(
     stick: &std::path::Path,
     settings: &Settings,
-    store: &mut Store,
+    store: &impl StoreAccess,
     opener: &dyn Opener,
 ) -> Result<ApplyOutcome, BundleError> {
     let bundle = check::read(
@@ -131,30 +207,39 @@ pub fn process(
     )?;
     let origin = bundle.dir.display().to_string();
     let result = (|| {
-        let conference = &bundle.manifest.conference.id;
-        if store.bundle_seen(&bundle.id)? {
-            return Ok(ApplyOutcome::AlreadySeen {
-                id: bundle.id.clone(),
-                conference: conference.clone(),
-                version: bundle.manifest.bundle_version,
-            });
+        if let Some(seen) = store.with_store(|s| seen_or_refused(&bundle, s))? {
+            return Ok(seen);
         }
-        bundle.check_policy(Some(&Current::from_store(store, conference)?))?;
         bundle.check_files()?;
         let staged = stage(&bundle, &settings.staging_root, opener)?;
-        apply(staged, store, &origin)
+        let validated = match dry_run(&staged.dir, &bundle.manifest, &bundle.import) {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = staged.remove();
+                return Err(e);
+            }
+        };
+        let outcome = store.with_store(|s| commit(&staged, validated, s, &origin));
+        if !matches!(outcome, Ok(ApplyOutcome::Applied(_))) {
+            if let Err(e) = staged.remove() {
+                tracing::warn!(dir = %staged.dir.display(), error = %e, "cannot remove the staging folder");
+            }
+        }
+        outcome
     })();
     if let Err(e) = &result {
         if e.is_permanent() {
             let outcome = format!("refused ({}): {e}", e.code());
             let manifest = &bundle.manifest;
-            let recorded = store.record_bundle(
-                &bundle.id,
-                &manifest.conference.id,
-                manifest.bundle_version,
-                &origin,
-                &outcome,
-            );
+            let recorded = store.with_store(|s| {
+                s.record_bundle(
+                    &bundle.id,
+                    &manifest.conference.id,
+                    manifest.bundle_version,
+                    &origin,
+                    &outcome,
+                )
+            });
             if let Err(store_error) = recorded {
                 tracing::warn!(bundle = %bundle.id, error = %store_error, "cannot record the refusal");
             }

@@ -60,7 +60,12 @@ impl Current {
     pub fn from_store(store: &Store, bundle_conference: &str) -> Result<Current, BundleError> {
         Ok(Current {
             conference_id: store.load()?.map(|s| s.conference.id),
-            latest_version: store.latest_bundle_version(bundle_conference)?,
+            // A version beyond the cap (applied before the cap existed)
+            // must not lock out every genuine stick after it.
+            latest_version: store.latest_bundle_version_up_to(
+                bundle_conference,
+                super::manifest::max_version(jiff::Timestamp::now()),
+            )?,
         })
     }
 }

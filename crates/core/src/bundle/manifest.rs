@@ -27,6 +27,15 @@ pub const MAX_NAME_BYTES: usize = 1_024;
 /// The extensions a photo may have (compared in lower case).
 pub const PHOTO_EXTENSIONS: [&str; 4] = ["jpg", "jpeg", "png", "webp"];
 
+/// How far ahead of now a bundle's version may be (one year, in seconds).
+pub const MAX_VERSION_AHEAD_SECS: u64 = 366 * 24 * 3600;
+
+/// The highest `bundle_version` accepted at `now`: now in Unix seconds plus
+/// [`MAX_VERSION_AHEAD_SECS`].
+pub fn max_version(now: Timestamp) -> u64 {
+    (now.as_second().max(0) as u64).saturating_add(MAX_VERSION_AHEAD_SECS)
+}
+
 /// Names at the top of the bundle folder that are the bundle's own.
 const RESERVED: [&str; 3] = ["manifest.json", "manifest.json.minisig", "reports"];
 
@@ -130,11 +139,13 @@ impl Manifest {
                 limits::MAX_ID_CHARS
             )));
         }
-        if self.bundle_version > i64::MAX as u64 {
+        let cap = max_version(Timestamp::now());
+        if self.bundle_version > cap {
             return Err(fail(format!(
-                "bundle_version {} is over the limit of {}",
-                self.bundle_version,
-                i64::MAX
+                "bundle_version {} is more than a year ahead of now (at most {cap}): versions are \
+                 Unix seconds, as `bundle make` writes them, so one stick cannot outrank every \
+                 genuine one to come",
+                self.bundle_version
             )));
         }
         if self.files.len() > MAX_FILES {

@@ -30,7 +30,7 @@ mod report;
 mod sign;
 mod stage;
 
-pub use apply::{apply, process, Applied, ApplyOutcome, Settings};
+pub use apply::{apply, process, process_shared, Applied, ApplyOutcome, Settings, StoreAccess};
 pub use check::{check, locate, CheckedBundle, Current, Policy, PolicyMode};
 pub use detect::{default_mount_roots, find_bundles, MAX_ENTRIES_PER_ROOT};
 pub use error::BundleError;
@@ -38,7 +38,7 @@ pub use files::{open_regular, Opener, SafeOpener};
 pub use make::{make, MadeBundle};
 pub use manifest::{check_name, FileEntry, FileKind, Manifest};
 pub use report::{report_text, safe_host, write_report};
-pub use sign::{generate_keypair, SignatureState};
+pub use sign::{generate_keypair, load_secret_key, parse_keys, SignatureState};
 pub use stage::{clean_staging, stage, StagedBundle};
 
 /// The folder at the top of a stick.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use minisign::{KeyPair, PublicKey, PublicKeyBox, SecretKey, SecretKeyBox, SignatureBox};
 
 use super::BundleError;
+use crate::feed::key_id;
 
 /// Bytes of a secret key file or a signature file (both are a few hundred).
 pub const MAX_KEY_BYTES: u64 = 16 << 10;
@@ -47,14 +48,12 @@ pub fn generate_keypair(secret_key_file: &Path) -> Result<String, BundleError> {
     Ok(pk_box.into_string())
 }
 
-/// Sign `manifest` with the secret key in `key_file` (unencrypted, or
-/// encrypted with `password`); the signature file's text.
-pub fn sign(
-    manifest: &[u8],
+/// Load the secret key in `key_file` (unencrypted, or encrypted with
+/// `password`): bundles and feeds are signed with the same key.
+pub fn load_secret_key(
     key_file: &Path,
     password: Option<String>,
-    comment: &str,
-) -> Result<String, BundleError> {
+) -> Result<SecretKey, BundleError> {
     let fail = |message: String| BundleError::Make {
         path: key_file.to_path_buf(),
         message,
@@ -63,13 +62,29 @@ pub fn sign(
     let text = String::from_utf8(text).map_err(|_| fail("not a minisign secret key".into()))?;
     let sk_box = SecretKeyBox::from_string(&text).map_err(|e| fail(e.to_string()))?;
     // Never `password: None` into minisign: it would prompt on the terminal.
-    let sk = match password {
+    match password {
         Some(password) => SecretKey::from_box(sk_box, Some(password)),
         None => SecretKey::from_unencrypted_box(sk_box),
     }
-    .map_err(|e| fail(format!("cannot use the secret key: {e}")))?;
-    let signature = minisign::sign(None, &sk, Cursor::new(manifest), Some(comment), None)
-        .map_err(|e| fail(format!("cannot sign: {e}")))?;
+    .map_err(|e| fail(format!("cannot use the secret key: {e}")))
+}
+
+/// Sign `manifest` with the secret key in `key_file` (unencrypted, or
+/// encrypted with `password`); the signature file's text.
+pub fn sign(
+    manifest: &[u8],
+    key_file: &Path,
+    password: Option<String>,
+    comment: &str,
+) -> Result<String, BundleError> {
+    let sk = load_secret_key(key_file, password)?;
+    let signature =
+        minisign::sign(None, &sk, Cursor::new(manifest), Some(comment), None).map_err(|e| {
+            BundleError::Make {
+                path: key_file.to_path_buf(),
+                message: format!("cannot sign: {e}"),
+            }
+        })?;
     Ok(signature.into_string())
 }
 
@@ -123,12 +138,4 @@ pub fn verify(
         ))
     })?;
     Ok(SignatureState::Trusted { key_id })
-}
-
-/// A key's id as minisign prints it.
-fn key_id(keynum: &[u8]) -> String {
-    let mut bytes = [0u8; 8];
-    let n = keynum.len().min(8);
-    bytes[..n].copy_from_slice(&keynum[..n]);
-    format!("{:016X}", u64::from_le_bytes(bytes))
 }

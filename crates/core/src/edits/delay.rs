@@ -190,3 +190,32 @@ impl DelayPlan {
         text
     }
 }
+
+/// What `edit` would move besides its own session, for the organizer to
+/// confirm: the plan of a delay, of a late start or of an extension; `None`
+/// for an edit that moves nothing else (an early start, a skip, …).
+pub fn plan_edit(schedule: &Schedule, edit: &super::Edit) -> Result<Option<DelayPlan>, EditError> {
+    use super::Edit;
+    let find = |id: &str| super::find(schedule, id);
+    Ok(match edit {
+        Edit::Delay {
+            room,
+            from,
+            minutes,
+        } => Some(plan_delay(schedule, room, *from, *minutes)?),
+        Edit::StartedAt { session, at } => {
+            let s = find(session)?;
+            let by = at.duration_since(s.start);
+            by.is_positive().then(|| plan_from(schedule, s, by))
+        }
+        Edit::Extend { session, minutes } => {
+            let s = find(session)?;
+            Some(plan_after(
+                schedule,
+                s,
+                minutes_in_range(*minutes, "an extension")?,
+            ))
+        }
+        _ => None,
+    })
+}

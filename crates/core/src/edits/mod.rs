@@ -43,7 +43,7 @@ pub use announcement::{
     current_announcement, next_announcement_change, Announcement, AnnouncementView, Priority,
     MAX_ANNOUNCEMENT_CHARS,
 };
-pub use delay::{plan_delay, DelayPlan, Shift, MAX_DELAY_MINUTES, MIN_ABSORB_MINUTES};
+pub use delay::{plan_delay, plan_edit, DelayPlan, Shift, MAX_DELAY_MINUTES, MIN_ABSORB_MINUTES};
 pub use emergency::{
     current_emergency, next_emergency_change, Emergency, Pictogram, MAX_EMERGENCY_HEADLINE_CHARS,
     MAX_EMERGENCY_TEXT_CHARS,
@@ -348,7 +348,7 @@ struct Change {
     add: Option<Session>,
 }
 
-fn find<'a>(schedule: &'a Schedule, id: &str) -> Result<&'a Session, EditError> {
+pub(crate) fn find<'a>(schedule: &'a Schedule, id: &str) -> Result<&'a Session, EditError> {
     schedule.session(id).ok_or_else(|| EditError::NoSession {
         session: id.to_string(),
     })

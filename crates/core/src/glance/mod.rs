@@ -9,7 +9,7 @@ pub mod lobby;
 pub mod qr;
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::QrConfig;
 use crate::edits::{
@@ -66,13 +66,44 @@ pub struct EmergencyView {
     pub pictogram: Option<PictogramView>,
 }
 
+/// A session the organizer's changes moved, with its times as imported:
+/// what "planned" means on screen. A leader's feed carries them, so its
+/// followers show the same lateness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moved {
+    pub session: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+/// The sessions of `effective` whose times differ from `imported`'s.
+pub fn moved(imported: &Schedule, effective: &Schedule) -> Vec<Moved> {
+    let by_id: std::collections::HashMap<&str, &crate::model::Session> = imported
+        .sessions
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
+    effective
+        .sessions
+        .iter()
+        .filter_map(|s| {
+            let i = by_id.get(s.id.as_str())?;
+            ((i.start, i.end) != (s.start, s.end)).then(|| Moved {
+                session: s.id.clone(),
+                start: i.start,
+                end: i.end,
+            })
+        })
+        .collect()
+}
+
 /// What [`decorate`] needs besides the snapshot.
 #[derive(Debug, Clone, Copy)]
 pub struct Glance<'a> {
     /// The schedule shown (imports with the organizer's changes).
     pub schedule: Option<&'a Schedule>,
-    /// The import under it: the planned times.
-    pub imported: Option<&'a Schedule>,
+    /// The sessions moved from their planned times ([`moved`]).
+    pub moved: &'a [Moved],
     pub qr: &'a QrConfig,
     /// Each room's latest status (see [`crate::store::Store::room_statuses`]).
     pub statuses: &'a [RoomStatus],
@@ -135,15 +166,12 @@ fn decorate_room(
     changes: &mut Vec<Timestamp>,
 ) {
     let planned = |view: &mut SessionView| {
-        let imported = glance.imported.and_then(|s| s.session(&view.id))?;
-        let (start, end) = (imported.start, imported.end);
-        if (start, end) != (view.start, view.end) {
-            view.planned = Some(PlannedView {
-                start_local: schedule.local_hm(start),
-                end_local: schedule.local_hm(end),
-            });
-        }
-        Some((start, end))
+        let m = glance.moved.iter().find(|m| m.session == view.id)?;
+        view.planned = Some(PlannedView {
+            start_local: schedule.local_hm(m.start),
+            end_local: schedule.local_hm(m.end),
+        });
+        Some((m.start, m.end))
     };
     // The room is as late as its next change from one session to another:
     // the end of the one on, else the start of the next.

@@ -204,9 +204,10 @@ pub fn load_file(path: &Path, options: &ImportOptions) -> Result<(Format, Valida
 pub fn load_source(source: &str, options: &ImportOptions) -> Result<(Format, Validated)> {
     let lower = source.trim().to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
-        let url = source.trim();
+        let source = crate::sync::UrlSource::parse(source);
+        let url = source.name.as_str();
         let limits = crate::fetch::FetchLimits::default();
-        match crate::fetch::fetch(url, &crate::fetch::Validator::default(), &limits)? {
+        match crate::fetch::fetch_source(&source, &crate::fetch::Validator::default(), &limits)? {
             crate::fetch::Fetched::Body {
                 bytes,
                 content_type,

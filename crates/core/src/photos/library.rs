@@ -277,7 +277,10 @@ impl Library {
                     height: ingested.height,
                     credit,
                     origin: c.origin.clone(),
-                    needs_approval: self.approve_mode.load(Ordering::Relaxed),
+                    needs_approval: super::needs_approval(
+                        &c.origin,
+                        self.approve_mode.load(Ordering::Relaxed),
+                    ),
                 };
                 let added = lock(store).record_photo_file(&path, &c.fingerprint, Ok(&photo))?;
                 let mut r = lock_report(report);

@@ -31,6 +31,16 @@ pub const MAX_LONG_EDGE: u32 = 7680;
 pub const MAX_CREDIT_CHARS: usize = 80;
 /// Default rendition long edges: 1080p and 4K screens.
 pub const DEFAULT_LONG_EDGES: [u32; 2] = [1920, 3840];
+/// The origin of photos from USB bundles nobody signed: anyone at a
+/// screen's USB port can make one, so its photos wait for the organizer's
+/// approval whatever the approve mode.
+pub const UNSIGNED_USB_ORIGIN: &str = "usb-unsigned";
+
+/// Whether a new photo from `origin` waits for approval (`approve_mode`:
+/// the organizer's switch).
+pub fn needs_approval(origin: &str, approve_mode: bool) -> bool {
+    approve_mode || origin == UNSIGNED_USB_ORIGIN
+}
 /// The file names the photo folder considers (case-insensitive).
 pub const PHOTO_EXTENSIONS: [&str; 7] = ["jpg", "jpeg", "jfif", "png", "webp", "heic", "heif"];
 

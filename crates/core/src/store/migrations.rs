@@ -135,9 +135,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
         revision INTEGER PRIMARY KEY REFERENCES revisions(revision),
         schedule TEXT NOT NULL
     );",
-    // 5 and 6 are other branches' (network safety, the fleet); these
-    // placeholders keep the numbers until those land and take their places.
-    "",
+    // 5: PIN back-off, feed versions published and accepted (security.rs).
+    super::security::MIGRATION,
+    // 6 is the fleet's (another branch); this placeholder keeps the number
+    // until it lands and takes its place.
     "",
     // 7: what attendees need at a glance. A session's links, languages,
     // recording and access as JSON (the old slides_url moves into it), and

@@ -18,7 +18,7 @@ fn io_error() -> std::io::Error {
 /// message that says where and a part that says what.
 fn samples() -> Vec<(Error, &'static str, &'static str)> {
     let edit = |e: EditError| Error::Edit(e);
-    vec![
+    let mut samples = vec![
         (
             Error::Read {
                 path: "/media/stick/schedule.xml".into(),
@@ -229,7 +229,56 @@ fn samples() -> Vec<(Error, &'static str, &'static str)> {
             "https://example.org/s.xml",
             "HTTP 503",
         ),
-    ]
+    ];
+    use kiosk_core::feed::FeedError;
+    let feed = |source: FeedError, what: &'static str| {
+        (
+            Error::Feed {
+                origin: "http://leader:8787/feed.json".into(),
+                source,
+            },
+            "http://leader:8787/feed.json",
+            what,
+        )
+    };
+    samples.extend([
+        feed(FeedError::Unsigned, "not signed"),
+        feed(
+            FeedError::UntrustedKey {
+                key_id: "ABCD".into(),
+            },
+            "does not trust",
+        ),
+        feed(
+            FeedError::BadSignature {
+                key_id: "ABCD".into(),
+                message: "mismatch".into(),
+            },
+            "does not hold",
+        ),
+        feed(
+            FeedError::Malformed {
+                message: "not UTF-8".into(),
+            },
+            "not a feed envelope",
+        ),
+        feed(FeedError::NotAFeed, "must be a signed feed"),
+        feed(
+            FeedError::Replayed {
+                version: 1,
+                newest: 2,
+            },
+            "replay",
+        ),
+        feed(
+            FeedError::Key {
+                path: "organizer.key".into(),
+                message: "cannot sign".into(),
+            },
+            "cannot sign",
+        ),
+    ]);
+    samples
 }
 
 /// A `match` with no wildcard: a new variant does not compile here until
@@ -253,6 +302,7 @@ fn variant(e: &Error) -> &'static str {
         Error::Config { .. } => "Config",
         Error::Time(_) => "Time",
         Error::Fetch { .. } => "Fetch",
+        Error::Feed { .. } => "Feed",
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod bundle;
+mod control;
 mod edits;
 mod errors;
 mod feed;
@@ -14,6 +15,7 @@ mod now_next;
 mod photos;
 mod pin;
 mod properties;
+mod secrets;
 mod settings;
 mod store;
 mod sync;

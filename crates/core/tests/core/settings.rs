@@ -23,7 +23,14 @@ fn summary(s: &Settings) -> Vec<String> {
         format!("schedule={schedule}"),
         format!("theme={:?}", s.theme),
         format!("wall={:?}", s.photo_wall),
-        format!("sources={}", s.sources.join(",")),
+        format!(
+            "sources={}",
+            s.sources
+                .iter()
+                .map(|x| x.location())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         format!("poll={}", s.poll_interval.as_secs()),
         format!("offline={}", s.offline_after.as_secs()),
         format!("photo_interval={}", s.photo_interval.as_secs()),
@@ -36,7 +43,7 @@ fn summary(s: &Settings) -> Vec<String> {
             "serve={}",
             s.serve
                 .as_ref()
-                .map(|(a, t)| format!("{a} {t}"))
+                .map(|(a, t)| format!("{a} {}", t.expose()))
                 .unwrap_or("-".into())
         ),
         format!("speed={}", s.speed),

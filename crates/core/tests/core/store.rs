@@ -114,8 +114,8 @@ fn a_store_from_a_newer_version_is_refused() {
 }
 
 /// Turn a current store file back into the layout of schema version 4
-/// (sessions with a `slides_url` column, no room status, no emergencies):
-/// what a kiosk installed before migration 7 holds.
+/// (sessions with a `slides_url` column; none of the tables of migrations
+/// 5 and 7): what a kiosk installed before them holds.
 pub(crate) fn as_version_4(path: &std::path::Path) {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch(
@@ -124,6 +124,7 @@ pub(crate) fn as_version_4(path: &std::path::Path) {
              WHERE json_extract(info, '$.links[0].kind') = 'slides';
          ALTER TABLE sessions DROP COLUMN info;
          DROP TABLE room_status; DROP TABLE emergencies;
+         DROP TABLE pin_backoff; DROP TABLE feed_published; DROP TABLE feed_accepted;
          PRAGMA user_version = 4;",
     )
     .unwrap();

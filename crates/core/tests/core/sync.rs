@@ -140,7 +140,7 @@ fn a_file_source_sees_a_change_in_the_wal_and_nothing_else() {
 fn a_url_source_costs_a_304_when_unchanged() {
     let url = format!("{}/schedule.json", crate::fetch::server());
     let source = Source::parse(&url);
-    assert_eq!(source, Source::Url(url.clone()));
+    assert_eq!(source.name(), url, "no credentials: named as written");
     let options = ImportOptions::default();
     let mut state = SyncState::default();
     let Checked::Changed { validator, .. } =
@@ -191,4 +191,81 @@ fn a_misbehaving_feed_is_an_error_in_the_sync_state_and_nothing_else() {
         assert_eq!(store.revision().unwrap(), 1, "{path}");
         assert_eq!(store.load().unwrap().unwrap(), demo, "{path}");
     }
+}
+
+/// When a source is checked next: (failures, last error, time the check
+/// took) → the least and most wait, for a one-second interval.
+#[test]
+fn the_next_check_waits_by_what_happened() {
+    use kiosk_core::sync::{next_check_in, MAX_BACKOFF};
+    use kiosk_core::Error;
+    use std::time::Duration;
+    let ms = Duration::from_millis;
+    let fetch = |retry_after| Error::Fetch {
+        url: "http://leader/feed.json".into(),
+        message: "HTTP 503".into(),
+        retry_after,
+    };
+    let forged = || Error::Feed {
+        origin: "http://leader/feed.json".into(),
+        source: kiosk_core::feed::FeedError::Unsigned,
+    };
+    let table: Vec<(u32, Option<Error>, Duration, Duration, Duration)> = vec![
+        // Working: one check a second, the check's own time included.
+        (0, None, ms(300), ms(700), ms(700)),
+        (0, None, ms(8_000), ms(0), ms(0)),
+        // A refused feed: again after the interval, however many in a row.
+        (1, Some(forged()), ms(5), ms(1_000), ms(1_000)),
+        (9, Some(forged()), ms(5), ms(1_000), ms(1_000)),
+        // Other failures back off (50-100 % of 1 s doubling), or as asked.
+        (1, Some(fetch(None)), ms(5), ms(500), ms(1_000)),
+        (3, Some(fetch(None)), ms(5), ms(2_000), ms(4_000)),
+        (
+            1,
+            Some(fetch(Some(Duration::from_secs(30)))),
+            ms(5),
+            ms(30_000),
+            ms(30_000),
+        ),
+        (40, Some(fetch(None)), ms(5), MAX_BACKOFF / 2, MAX_BACKOFF),
+    ];
+    for (failures, error, took, least, most) in table {
+        let wait = next_check_in(failures, error.as_ref(), took, Duration::from_secs(1));
+        assert!(
+            wait >= least && wait <= most,
+            "{failures} failures, {error:?}, took {took:?}: waits {wait:?}"
+        );
+    }
+}
+/// `(source, active, preferred, active works, may replace)`.
+type PriorityCase = (usize, Option<usize>, Option<usize>, bool, bool);
+
+fn check_priority(cases: &[PriorityCase]) {
+    for &(index, active, preferred, works, expect) in cases {
+        assert_eq!(
+            kiosk_core::sync::may_replace(index, active, preferred, works),
+            expect,
+            "source {index}, active {active:?}, preferred {preferred:?}, works {works}"
+        );
+    }
+}
+
+#[test]
+fn a_source_replaces_the_shown_schedule_by_priority() {
+    check_priority(&[
+        // Nothing shown yet: any source.
+        (1, None, None, true, true),
+        // The same source, or a higher one, always.
+        (0, Some(0), None, true, true),
+        (0, Some(1), None, true, true),
+        // A lower one only while the active one fails.
+        (1, Some(0), None, true, false),
+        (1, Some(0), None, false, true),
+        (2, Some(1), None, true, false),
+        // The organizer's choice ranks first, whatever its place.
+        (2, Some(0), Some(2), true, true),
+        (0, Some(2), Some(2), true, false),
+        (0, Some(2), Some(2), false, true),
+        (1, Some(0), Some(2), true, false),
+    ]);
 }

@@ -186,7 +186,13 @@ fn broken_manifests_are_refused() {
             "huge-version",
             |m| m.bundle_version = u64::MAX,
             "manifest",
-            "over the limit",
+            "more than a year ahead",
+        ),
+        (
+            "i64-max-version",
+            |m| m.bundle_version = i64::MAX as u64,
+            "manifest",
+            "more than a year ahead",
         ),
     ];
     for (name, edit, code, fragment) in structural {

@@ -213,3 +213,4 @@ mod make_and_find;
 mod manifests;
 mod pulled;
 mod trust;
+mod usb_policy;

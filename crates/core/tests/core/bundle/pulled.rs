@@ -110,3 +110,29 @@ fn staging_verifies_again_what_the_check_saw() {
     assert_eq!(err.code(), "not_regular_file", "{err}");
     kit.assert_staging_empty();
 }
+
+/// A kiosk shares its store with the screens and the control panel: the
+/// stick is read and staged while the store is free, and only the short
+/// checks and the final apply take it.
+#[test]
+fn a_stick_is_staged_while_the_store_is_free() {
+    let mut kit = Kit::new();
+    let stick = kit.stick("stick", 100);
+    let settings = kit.settings(same_conference(), &[]);
+    let store = std::mem::replace(&mut kit.store, Store::open_in_memory().unwrap());
+    let shared = std::sync::Mutex::new(store);
+    let (free, held) = (Cell::new(0), Cell::new(0));
+    let watching = |dir: &Path, name: &str| -> io::Result<Box<dyn Read>> {
+        match shared.try_lock() {
+            Ok(_) => free.set(free.get() + 1),
+            Err(_) => held.set(held.get() + 1),
+        }
+        SafeOpener.open(dir, name)
+    };
+    let outcome = bundle::process_shared(&stick, &settings, &shared, &watching).unwrap();
+    assert!(matches!(outcome, ApplyOutcome::Applied(_)), "{outcome:?}");
+    assert_eq!(held.get(), 0, "a file was read with the store locked");
+    assert_eq!(free.get(), read_manifest(&stick).files.len());
+    kit.store = shared.into_inner().unwrap();
+    assert_eq!((kit.revision(), kit.title()), (2, NEW_TITLE.to_string()));
+}

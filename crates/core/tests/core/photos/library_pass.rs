@@ -193,6 +193,34 @@ fn library_identical_photos_are_one_and_removed_files_are_forgotten() {
     assert_eq!(photos[0].hash, kiosk_core::photos::content_hash(b"other"));
 }
 
+/// Anyone at a screen's USB port can make an unsigned bundle: its photos
+/// wait for the organizer, even with approve mode off; a signed bundle's
+/// (and the folder's) follow approve mode.
+#[test]
+fn library_photos_of_unsigned_usb_bundles_wait_for_approval() {
+    for (origin, approve_mode, approved) in [
+        (kiosk_core::photos::UNSIGNED_USB_ORIGIN, false, false),
+        (kiosk_core::photos::UNSIGNED_USB_ORIGIN, true, false),
+        ("usb", false, true),
+        ("usb", true, false),
+        ("folder", false, true),
+    ] {
+        let mut l = lib();
+        l.library.folders[0].origin = origin.into();
+        l.library
+            .approve_mode
+            .store(approve_mode, std::sync::atomic::Ordering::Relaxed);
+        std::fs::write(l.folder.join("from-a-stick.jpg"), b"a photo").unwrap();
+        assert_eq!(l.pass().added.len(), 1, "{origin}");
+        let photos = l.photos();
+        assert_eq!(photos[0].origin, origin);
+        assert_eq!(
+            photos[0].approved, approved,
+            "{origin}, approve mode {approve_mode}"
+        );
+    }
+}
+
 #[test]
 fn library_a_file_still_being_written_waits_for_the_settle_time() {
     let mut l = lib();

@@ -1,0 +1,70 @@
+//! What this kiosk publishes for followers (`--serve`): the schedule and
+//! announcements shown, as a new (signed, if it has the organizer's key)
+//! feed version only when they change; and, as a follower, the newest
+//! signed version taken from each source (older ones are replays).
+
+use std::sync::Mutex;
+
+use kiosk_core::edits::Announcement;
+use kiosk_core::feed::Publisher;
+use kiosk_core::model::Schedule;
+
+use super::Kiosk;
+use crate::locks::lock;
+
+/// What the feed carries: the schedule and the announcements shown.
+type Content = (Schedule, Vec<Announcement>);
+
+/// What followers get, and what they got last.
+#[derive(Default)]
+pub(super) struct FeedOut {
+    published: Mutex<Option<(Publisher, Option<Content>)>>,
+}
+
+impl Kiosk {
+    /// Publish a feed for followers through `publisher`.
+    pub fn with_feed(self, publisher: Publisher) -> Kiosk {
+        *lock(&self.feed.published) = Some((publisher, None));
+        self.publish_feed();
+        self
+    }
+
+    /// Give followers the schedule and announcements shown now (a new feed
+    /// version only when they changed).
+    pub fn publish_feed(&self) {
+        let mut guard = lock(&self.feed.published);
+        let Some((publisher, last)) = guard.as_mut() else {
+            return;
+        };
+        let shown = self.shown();
+        let Some(schedule) = shown.schedule() else {
+            return;
+        };
+        let now = (schedule.clone(), shown.records.announcements.clone());
+        if last.as_ref() == Some(&now) {
+            return;
+        }
+        // The version published last lives in the store, so versions keep
+        // rising across restarts.
+        let published = publisher.publish(&mut lock(self.store()), now.0.clone(), now.1.clone());
+        match published {
+            Ok(version) => {
+                *last = Some(now);
+                if let Some(version) = version {
+                    tracing::info!(version, "feed published");
+                }
+            }
+            Err(e) => tracing::error!("cannot publish the feed: {e}"),
+        }
+    }
+
+    /// The newest signed feed version taken from `source`.
+    pub fn feed_floor(&self, source: &str) -> kiosk_core::Result<Option<u64>> {
+        lock(self.store()).feed_floor(source)
+    }
+
+    /// Remember that `version` of `source`'s signed feed was taken.
+    pub fn raise_feed_floor(&self, source: &str, version: u64) -> kiosk_core::Result<()> {
+        lock(self.store()).raise_feed_floor(source, version)
+    }
+}

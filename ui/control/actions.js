@@ -1,0 +1,260 @@
+// @ts-check
+// What the organizer can do to a session, and adding one. Times are sent as
+// typed (`HH:MM`) and minutes as numbers: the core resolves them within the
+// session's conference day and checks every limit, and says why it refuses.
+
+import { $, $$, button, clockInput, el, field, textEl } from './dom.js';
+import { applyEdit, ask, showPreview, typo } from './dialogs.js';
+import { say } from './feedback.js';
+import { KIND_LABEL, roomName, ui, view } from './state.js';
+
+/** @typedef {import('./view').SessionRow} SessionRow */
+/** @typedef {import('./view').EditIntent} EditIntent */
+
+function sessionLine(s) {
+  const p = el('p', 'dialog-session');
+  p.append(el('span', 'time', `${s.start_local}–${s.end_local}`), ' ', textEl('span', 'title clamp-2', s.title || 'Untitled'));
+  return p;
+}
+
+/** Whole minutes as typed, or a mistake said in the dialog. */
+function minutesOf(input) {
+  const minutes = Number(input.value);
+  if (!input.value.trim() || !Number.isInteger(minutes)) throw typo('Pick or type a number of minutes.');
+  return minutes;
+}
+
+function minutesPicker() {
+  const { limits } = view();
+  const wrap = el('div', 'minutes-picker');
+  const input = el('input', 'minutes-input');
+  input.type = 'number';
+  input.id = 'dialog-minutes';
+  input.min = '1';
+  input.max = String(limits.delay_minutes);
+  input.step = '1';
+  input.inputMode = 'numeric';
+  input.placeholder = 'min';
+  const quick = el('div', 'quick');
+  for (const n of limits.minute_choices) {
+    const b = button(`+${n}`, 'accent', { minutes: String(n) });
+    b.addEventListener('click', () => { input.value = String(n); $('#dialog-confirm').click(); });
+    quick.append(b);
+  }
+  wrap.append(quick, field('Or minutes', input));
+  return { wrap, input };
+}
+
+/** Ask how long, then show the core's preview of the delay or extension. @param {SessionRow} s */
+function askMinutes(s, what) {
+  const { wrap, input } = minutesPicker();
+  const extend = what === 'extend';
+  return ask({
+    title: extend ? 'Extend by how long?' : 'Delay by how long?',
+    body: [sessionLine(s), el('p', 'hint', extend
+      ? 'It ends later; the sessions after it shift until a break absorbs it.'
+      : 'It and the later sessions in this room shift until a break absorbs it.'), wrap],
+    confirm: 'Preview…',
+    focus: input,
+    onConfirm: () => {
+      const minutes = minutesOf(input);
+      /** @type {EditIntent} */
+      const edit = extend ? { kind: 'extend', session: s.id, minutes }
+        : { kind: 'delay', room: s.room_id, minutes, from_session: s.id };
+      return () => showPreview(edit);
+    },
+  });
+}
+
+/** @param {SessionRow} s */
+function askStartedAt(s) {
+  const input = clockInput('dialog-started', view().clock);
+  return ask({
+    title: 'When did it actually start?',
+    body: [sessionLine(s), field('Started at', input, `planned ${s.start_local}`),
+      el('p', 'hint', 'Late: it and the later sessions shift. Early: only this session moves.')],
+    confirm: 'Next…',
+    focus: input,
+    onConfirm: () => {
+      if (!input.value.trim()) throw typo('Type the start time as HH:MM, for example 10:47.');
+      return () => showPreview({ kind: 'started_at', session: s.id, at: input.value.trim() });
+    },
+  });
+}
+
+const SIMPLE = {
+  end_now: { title: 'End it now?', text: 'It ends now on every screen; nothing else moves.', confirm: 'End now' },
+  skip: { title: 'Skip this session?', text: 'It disappears from the screens; nothing else moves.', confirm: 'Skip' },
+  cancel: { title: 'Cancel this session?', text: 'It stays on the screens, marked as cancelled.', confirm: 'Cancel session' },
+};
+
+/** @param {SessionRow} s @param {'end_now'|'skip'|'cancel'} kind */
+function confirmSimple(s, kind) {
+  const how = SIMPLE[kind];
+  return ask({
+    title: how.title,
+    body: [sessionLine(s), el('p', 'hint', `${how.text} Undo takes it back.`)],
+    confirm: how.confirm,
+    danger: true,
+    onConfirm: () => applyEdit({ kind, session: s.id }),
+  });
+}
+
+function roomSelect(current) {
+  const select = el('select', 'room-select');
+  select.id = 'dialog-room';
+  for (const room of view().rooms) {
+    const option = el('option', null, room.name);
+    option.value = room.id;
+    option.selected = room.id === current;
+    select.append(option);
+  }
+  return select;
+}
+
+/** @param {SessionRow} s */
+function askMove(s) {
+  const select = roomSelect(view().rooms.find((r) => r.id !== s.room_id)?.id);
+  return ask({
+    title: 'Move to another room',
+    body: [sessionLine(s), el('p', 'hint', `Now in ${roomName(s.room_id)}; the times stay the same.`), field('Room', select)],
+    confirm: 'Move',
+    focus: select,
+    onConfirm: () => {
+      if (select.value === s.room_id) throw typo('That is the room it is already in.');
+      return applyEdit({ kind: 'move', session: s.id, room: select.value });
+    },
+  });
+}
+
+/** Speaker name inputs with Add / Remove, as many as the core allows. */
+function speakerEditor(names) {
+  const { limits } = view();
+  const box = el('div', 'speaker-editor');
+  const rows = el('div', 'speaker-rows');
+  const addRow = (value) => {
+    if (rows.children.length >= limits.speakers_per_session) return null;
+    const row = el('div', 'speaker-row');
+    const input = el('input');
+    input.type = 'text';
+    input.maxLength = limits.name_chars;
+    input.dir = 'auto';
+    input.value = value || '';
+    input.setAttribute('aria-label', 'Speaker name');
+    const remove = button('Remove', 'small quiet');
+    remove.addEventListener('click', () => row.remove());
+    row.append(input, remove);
+    rows.append(row);
+    return input;
+  };
+  for (const n of names) addRow(n);
+  const add = button('+ Add speaker', 'small');
+  add.addEventListener('click', () => { const i = addRow(''); if (i) i.focus(); });
+  box.append(rows, add);
+  return { box, names: () => $$('input', rows).map((i) => i.value.trim()).filter(Boolean) };
+}
+
+function titleInput(value) {
+  const input = el('input', 'title-input');
+  input.type = 'text';
+  input.id = 'dialog-title-input';
+  input.maxLength = view().limits.title_chars;
+  input.dir = 'auto';
+  input.required = true;
+  input.value = value || '';
+  return input;
+}
+
+function titleHint(title) {
+  const limit = view().limits.title_chars;
+  const length = [...(title || '')].length;
+  return length > limit ? `now ${length} characters; the limit is ${limit}` : `up to ${limit} characters`;
+}
+
+/** @param {SessionRow} s */
+function editSession(s) {
+  const title = titleInput(s.title);
+  const names = s.speakers.map((sp) => sp.name);
+  const speakers = speakerEditor(names);
+  const start = clockInput('dialog-start', s.start_local);
+  const end = clockInput('dialog-end', s.end_local);
+  const room = roomSelect(s.room_id);
+  const times = el('div', 'form-row');
+  times.append(field('Start', start), field('End', end), field('Room', room));
+  return ask({
+    title: 'Edit session',
+    body: [field('Title', title, titleHint(s.title)), times, field('Speakers', speakers.box)],
+    confirm: 'Save',
+    focus: title,
+    onConfirm: () => {
+      /** @type {EditIntent & { kind: 'edit_session' }} */
+      const edit = { kind: 'edit_session', session: s.id };
+      const newTitle = title.value.trim();
+      if (!newTitle) throw typo('The title cannot be empty.');
+      if (newTitle !== s.title) edit.title = newTitle;
+      const newNames = speakers.names();
+      if (JSON.stringify(newNames) !== JSON.stringify(names)) edit.speakers = newNames;
+      if (start.value.trim() !== s.start_local) edit.start = start.value.trim();
+      if (end.value.trim() !== s.end_local) edit.end = end.value.trim();
+      if (room.value !== s.room_id) edit.room = room.value;
+      if (Object.keys(edit).length === 2) { say('Nothing changed.'); return undefined; }
+      return applyEdit(edit);
+    },
+  });
+}
+
+function addSession() {
+  const v = view();
+  if (!ui.selectedRoom || !v.day) return;
+  const title = titleInput('');
+  const speakers = speakerEditor(['']);
+  const kind = el('select');
+  kind.id = 'dialog-kind';
+  for (const [value, label] of Object.entries(KIND_LABEL)) {
+    const option = el('option', null, label);
+    option.value = value;
+    kind.append(option);
+  }
+  const start = clockInput('dialog-start', '');
+  const end = clockInput('dialog-end', '');
+  const room = roomSelect(ui.selectedRoom);
+  const day = v.day;
+  const times = el('div', 'form-row');
+  times.append(field('Start', start), field('End', end), field('Kind', kind), field('Room', room));
+  ask({
+    title: `Add a session on ${v.days.find((d) => d.key === day)?.label || day}`,
+    body: [field('Title', title, titleHint('')), times, field('Speakers', speakers.box)],
+    confirm: 'Add session',
+    focus: title,
+    onConfirm: () => {
+      const text = title.value.trim();
+      if (!text) throw typo('The title cannot be empty.');
+      if (!start.value.trim() || !end.value.trim()) throw typo('Type the start and end as HH:MM.');
+      return applyEdit({
+        kind: 'add_session', room: room.value, title: text, speakers: speakers.names(),
+        session_kind: kind.value, day, start: start.value.trim(), end: end.value.trim(),
+      });
+    },
+  });
+}
+$('#add-session').addEventListener('click', addSession);
+
+/** Run the action a row's button names. @param {SessionRow} s @param {string} action */
+export function sessionActions(s, action) {
+  const quick = /^delay-(\d+)$/.exec(action);
+  if (quick) {
+    showPreview({ kind: 'delay', room: s.room_id, minutes: Number(quick[1]), from_session: s.id });
+    return;
+  }
+  const handlers = {
+    delay: () => askMinutes(s, 'delay'),
+    'started-at': () => askStartedAt(s),
+    extend: () => askMinutes(s, 'extend'),
+    'end-now': () => confirmSimple(s, 'end_now'),
+    skip: () => confirmSimple(s, 'skip'),
+    cancel: () => confirmSimple(s, 'cancel'),
+    move: () => askMove(s),
+    edit: () => editSession(s),
+  };
+  if (handlers[action]) handlers[action]();
+}
