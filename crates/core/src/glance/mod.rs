@@ -47,8 +47,6 @@ pub struct RoomStatusView {
     pub text: String,
     /// `Overflow: Breakout A`.
     pub overflow: Option<String>,
-    /// The stream to watch instead, as a QR code.
-    pub stream: Option<QrView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -224,8 +222,14 @@ fn decorate_room(
                 .as_deref()
                 .and_then(|id| schedule.room(id))
                 .map(|r| format!("Overflow: {}", r.name)),
-            stream: stream.and_then(|url| qr::qr_view(url, "Watch the stream")),
         });
+        // Those who cannot get in need the stream more than the slides.
+        if let Some(stream) = stream
+            .filter(|_| with_qr)
+            .and_then(|url| qr::qr_view(url, "Watch the stream"))
+        {
+            room.qr = Some(stream);
+        }
     } else if let Some(status) = glance.statuses.iter().find(|s| s.room == room.room_id) {
         // Set for later (a clock running behind the panel's): it starts then.
         changes.extend(Some(status.set_at).filter(|t| *t > at));
