@@ -18,7 +18,7 @@ pub struct LobbyLayout {
     /// 1-based, of `pages`.
     pub page: usize,
     pub pages: usize,
-    /// The cards are large enough for a QR code (one row of cards).
+    /// The cards are large enough for a QR code (one row of one or two).
     pub qr: bool,
 }
 
@@ -59,7 +59,7 @@ pub fn layout(
             rows,
             page: index + 1,
             pages,
-            qr: rows == 1,
+            qr: rows == 1 && columns <= 2,
         },
         first..(first + per_page).min(rooms),
         turn,
