@@ -18,6 +18,7 @@ use kiosk_core::clock::Clock;
 use kiosk_core::config::{QrConfig, WallPolicy};
 use kiosk_core::control::{PhotoRecords, Records};
 use kiosk_core::edits::Announcement;
+use kiosk_core::feed::Notices;
 use kiosk_core::glance::{decorate, Glance};
 use kiosk_core::model::Schedule;
 use kiosk_core::photos::Playlist;
@@ -36,8 +37,9 @@ pub struct Shown {
     pub photos: Arc<PhotoRecords>,
     /// The photo wall's rotation (visible photos only).
     pub playlist: Arc<Playlist>,
-    /// Announcements of the kiosk this one follows.
-    pub remote_announcements: Arc<Vec<Announcement>>,
+    /// What the kiosk this one follows shows besides its schedule
+    /// (announcements, room statuses, emergencies, planned times).
+    pub remote: Arc<Notices>,
 }
 
 impl Shown {
@@ -260,10 +262,10 @@ impl Kiosk {
         self.wake_ticker();
     }
 
-    /// Announcements from the followed kiosk's feed.
-    pub fn set_remote_announcements(&self, announcements: Vec<Announcement>) {
+    /// The notices of the followed kiosk's feed.
+    pub fn set_remote_notices(&self, notices: Notices) {
         self.swap(|old| Shown {
-            remote_announcements: Arc::new(announcements),
+            remote: Arc::new(notices),
             ..old.clone()
         });
         self.wake_ticker();
@@ -294,19 +296,20 @@ impl Kiosk {
             .records
             .announcements
             .iter()
-            .chain(shown.remote_announcements.iter())
+            .chain(shown.remote.announcements.iter())
             .cloned()
             .collect();
         kiosk_core::snapshot::set_announcements(&mut snapshot, &all);
-        let records = &shown.records;
+        // A follower shows its leader's notices beside its own.
+        let (records, remote) = (&shown.records, &shown.remote);
         decorate(
             &mut snapshot,
             &Glance {
                 schedule,
-                moved: &records.moved,
+                moved: &[&records.moved[..], &remote.moved[..]].concat(),
                 qr: &self.qr,
-                statuses: &records.room_statuses,
-                emergencies: &records.emergencies,
+                statuses: &[&records.room_statuses[..], &remote.room_statuses[..]].concat(),
+                emergencies: &[&records.emergencies[..], &remote.emergencies[..]].concat(),
             },
         );
         if let Some((text, until)) = &*lock(&self.toast) {
