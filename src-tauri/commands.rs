@@ -6,6 +6,7 @@
 /// `(name, changes something)`.
 pub const COMMANDS: &[(&str, bool)] = &[
     ("get_snapshot", false),
+    ("report_render", false),
     ("get_photos", false),
     ("open_control_panel", false),
     ("control_state", false),

@@ -30,3 +30,7 @@ mod photos;
 mod support;
 #[path = "app/ui.rs"]
 mod ui;
+#[path = "app/unattended.rs"]
+mod unattended;
+#[path = "app/unattended_cli.rs"]
+mod unattended_cli;

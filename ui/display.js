@@ -1,7 +1,7 @@
 // The display window: renders the DisplaySnapshot the shell pushes. It never
 // decides what is on; it only shows it. Text goes in through textContent only.
 
-import { getSnapshot, onSnapshot, openControlPanel, options } from './ipc.js';
+import { getSnapshot, onSnapshot, openControlPanel, options, reportRender } from './ipc.js';
 import { setMode, startWall } from './wall.js';
 import { $, fillSpeakers, fillTrack, setTitle, when } from './dom.js';
 import {
@@ -181,6 +181,9 @@ function tick() {
   for (const fill of document.querySelectorAll('#lobby-view .fill')) {
     setFill(fill, Number(fill.dataset.start), Number(fill.dataset.end), at);
   }
+  // The second animation frame runs once the first has been painted: the
+  // heartbeat says the page really renders, not just that a timer fired.
+  requestAnimationFrame(() => requestAnimationFrame(reportRender));
 }
 
 function newer(snap) {

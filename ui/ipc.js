@@ -35,3 +35,13 @@ export function photoUrl(id, edge) {
 export function openControlPanel() {
   return tauri.core.invoke('open_control_panel');
 }
+
+/**
+ * The render heartbeat: tells the shell this page just painted (after each
+ * snapshot and once a second; the first is the start-up time). The shell's
+ * watchdog keeps systemd's supervision fed only while these arrive. It
+ * writes nothing.
+ */
+export function reportRender() {
+  return tauri.core.invoke('report_render').catch(() => {});
+}

@@ -12,11 +12,16 @@ mod instance;
 pub mod kiosk;
 mod locks;
 mod logging;
+mod memory;
 mod photo_cli;
 pub mod photos;
+pub mod recovery;
+pub mod screen;
 mod serve_cli;
+pub mod supervise;
 pub mod sync;
 pub mod usb;
+pub mod webkit;
 
 use std::os::unix::net::UnixListener;
 
@@ -39,10 +44,12 @@ pub fn app_builder<R: Runtime>(
     builder
         .manage(kiosk)
         .manage(control)
+        .manage(supervise::Supervisor::from_env())
         .register_asynchronous_uri_scheme_protocol(photos::SCHEME, photos::serve)
         .invoke_handler(tauri::generate_handler![
             commands::get_snapshot,
             commands::get_photos,
+            commands::report_render,
             c::open_control_panel,
             c::control_state,
             c::unlock,
@@ -73,6 +80,12 @@ pub struct Services {
     pub display: bool,
     /// Open the control panel at start.
     pub control: bool,
+    /// How the web engine renders (see `webkit::prepare`).
+    pub engine: kiosk_core::webview::EngineChoice,
+    /// Whether, and when, the screen may blank.
+    pub blanking: kiosk_core::blanking::BlankingPolicy,
+    /// Where the screen settings found at start are kept until restored.
+    pub data_dir: std::path::PathBuf,
 }
 
 /// The generated context (config, embedded `ui/`, capabilities).
@@ -95,6 +108,9 @@ pub fn run_display(
         feed,
         display: open_display,
         control: open_control,
+        engine,
+        blanking,
+        data_dir,
     } = services;
     let kiosk = match feed {
         Some(feed) => kiosk.with_feed(feed.start().map_err(tauri::Error::Io)?),
@@ -102,6 +118,7 @@ pub fn run_display(
     };
     let app = app_builder(Builder::default(), kiosk, control)
         .setup(move |app| {
+            webkit::before_first_webview(&engine);
             if let Some(library) = library {
                 app.manage(photos::PhotoServer {
                     renditions: library.renditions.clone(),
@@ -115,8 +132,11 @@ pub fn run_display(
             let handle = app.handle().clone();
             if open_display {
                 let window = display::open(&handle, &options)?;
-                reload_when_web_process_dies(&window);
+                webkit::configure(&window, &engine);
+                recovery::watch(&window);
+                screen::start_blanking_control(handle.clone(), blanking, data_dir.clone());
             }
+            supervise::stop_on_signals(handle.clone());
             if open_control || !open_display {
                 control::open(&handle, options.kiosk)?;
             }
@@ -140,24 +160,12 @@ pub fn run_display(
             Ok(())
         })
         .build(context())?;
-    app.run(|_, _| {});
-    Ok(())
-}
-
-/// WebKit's web process can be killed (out of memory, a crash): reload the
-/// page rather than leave a blank screen. The page asks for the current
-/// snapshot when it loads.
-fn reload_when_web_process_dies<R: Runtime>(window: &tauri::WebviewWindow<R>) {
-    let result = window.with_webview(|webview| {
-        use webkit2gtk::WebViewExt;
-        webview
-            .inner()
-            .connect_web_process_terminated(|view, reason| {
-                tracing::error!(?reason, "the web process ended; reloading the display");
-                view.reload();
-            });
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            supervise::stopping();
+            // Put the screen's blanking settings back before the process ends.
+            screen::stop_blanking_control(app);
+        }
     });
-    if let Err(e) = result {
-        tracing::warn!("cannot watch the web process: {e}");
-    }
+    Ok(())
 }

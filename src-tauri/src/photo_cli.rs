@@ -1,5 +1,6 @@
-//! The photo commands: `photo render`, `photos list`, `photos ingest`, and the
-//! hidden `photo-worker` the kiosk starts for each photo.
+//! The photo commands: `photo render`, `photos list`, `photos ingest`. Each
+//! photo is decoded by the `summit-kiosk-photo-worker` binary (see
+//! `kiosk_core::photos::worker`), never in this WebKit-linked process.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,8 +9,7 @@ use std::time::Duration;
 
 use kiosk_core::config::Config;
 use kiosk_core::photos::library::{Folder, Library};
-use kiosk_core::photos::worker::{self, Destination, Reply, WorkerCommand, WorkerLimits};
-use kiosk_core::photos::RenderOptions;
+use kiosk_core::photos::worker::{self, Destination, WorkerCommand, WorkerLimits};
 use kiosk_core::store::Store;
 use kiosk_core::Error;
 
@@ -37,9 +37,9 @@ pub fn worker_limits(config: &Config) -> WorkerLimits {
 }
 
 fn worker_command() -> kiosk_core::Result<WorkerCommand> {
-    WorkerCommand::current_exe().map_err(|e| Error::Config {
-        path: PathBuf::from("summit-kiosk"),
-        message: format!("cannot find this program to start the photo worker: {e}"),
+    WorkerCommand::locate().map_err(|e| Error::Config {
+        path: PathBuf::from(worker::WORKER_BIN),
+        message: e.to_string(),
     })
 }
 
@@ -92,13 +92,12 @@ pub fn cmd_photo_render(
     config: Option<&Path>,
 ) -> kiosk_core::Result<ExitCode> {
     let config = Config::load(config)?;
-    // One file, one thread: the worker is a forked child of this process.
-    match worker::run_forked(
+    match worker::run(
+        &worker_command()?,
         input,
         &[long_edge],
         &Destination::File(output.to_path_buf()),
         worker_limits(&config),
-        &worker_command()?,
     ) {
         Ok(done) => {
             let r = &done.renditions[0];
@@ -197,28 +196,4 @@ pub fn cmd_photos_ingest(
         println!("  quarantined {path}: {reason}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The worker: limit this process, ingest one file, print one JSON reply.
-pub fn photo_worker(
-    input: &Path,
-    long_edges: Vec<u32>,
-    destination: Destination,
-    memory_mb: u64,
-    cpu_secs: u64,
-) -> ExitCode {
-    worker::limit_self(memory_mb, cpu_secs);
-    let options = RenderOptions {
-        long_edges,
-        ..RenderOptions::default()
-    };
-    let reply = match worker::ingest(input, &options, &destination) {
-        Ok(done) => Reply::Ok(done),
-        Err(e) => Reply::Error(e),
-    };
-    println!(
-        "{}",
-        serde_json::to_string(&reply).expect("a reply serializes")
-    );
-    ExitCode::SUCCESS
 }

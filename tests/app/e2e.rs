@@ -393,10 +393,10 @@ async fn hostile_and_any_script_text_shows_as_text() {
 
 /// A kiosk started straight from the binary (no WebDriver) on `screen`.
 pub(crate) fn spawn_kiosk(screen: &Screen, args: &[&str]) -> crate::support::Guard {
+    crate::support::photo_worker();
     let child = std::process::Command::new(BIN)
         .args(args)
         .env("DISPLAY", &screen.display)
-        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
         .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -480,7 +480,7 @@ async fn the_display_comes_back_when_the_web_process_dies() {
 }
 
 /// WebKit web processes started by `pid`.
-fn web_processes(pid: u32) -> Vec<u32> {
+pub(crate) fn web_processes(pid: u32) -> Vec<u32> {
     crate::support::descendants(pid)
         .into_iter()
         .filter(|p| {

@@ -45,6 +45,8 @@ struct Wall {
 }
 
 fn wall() -> Wall {
+    // Built (if need be) before any test times the kiosk.
+    crate::support::photo_worker();
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("photos");
     let data = dir.path().join("data");

@@ -8,7 +8,33 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_summit-kiosk");
 
+/// The photo worker (`crates/photo-worker`), built next to [`BIN`] where
+/// the kiosk looks for it. `cargo test --workspace` builds it (the worker
+/// crate has tests of its own); a filtered run (`--test app photos::`) may
+/// not, so this builds it once per test run, with the same `--workspace`
+/// feature set, which is a no-op when it is fresh.
+pub fn photo_worker() -> &'static Path {
+    static WORKER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    WORKER.get_or_init(|| {
+        let dir = Path::new(BIN).parent().expect("the binary is in a folder");
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo
+            .current_dir(root())
+            .args(["build", "--quiet", "--workspace", "--bin"])
+            .arg(kiosk_core::photos::worker::WORKER_BIN);
+        if dir.file_name().is_some_and(|p| p == "release") {
+            cargo.arg("--release");
+        }
+        let status = cargo.status().expect("run cargo to build the photo worker");
+        assert!(status.success(), "building the photo worker failed");
+        let worker = dir.join(kiosk_core::photos::worker::WORKER_BIN);
+        assert!(worker.is_file(), "no photo worker at {}", worker.display());
+        worker
+    })
+}
+
 pub fn kiosk() -> assert_cmd::Command {
+    photo_worker();
     let mut cmd = assert_cmd::Command::new(BIN);
     cmd.env_remove("RUST_LOG")
         .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests");
@@ -257,16 +283,29 @@ pub struct Screen {
 
 impl Screen {
     pub fn start(width: u32, height: u32) -> Screen {
+        Screen::launch(None, width, height)
+    }
+
+    /// On display `:n`, chosen by the caller (a display that appears while
+    /// a kiosk waits for it).
+    pub fn start_on(n: u32, width: u32, height: u32) -> Screen {
+        Screen::launch(Some(n), width, height)
+    }
+
+    fn launch(number: Option<u32>, width: u32, height: u32) -> Screen {
         need("Xvfb");
         need("matchbox-window-manager");
         need("xprop");
         // Xvfb picks a display no one holds (lock files and sockets alike)
         // and writes its number once it accepts connections.
+        let place = match number {
+            Some(n) => vec![format!(":{n}")],
+            None => vec!["-displayfd".to_string(), "1".to_string()],
+        };
         let mut xvfb = spawn_group(
             Command::new("Xvfb")
+                .args(&place)
                 .args([
-                    "-displayfd",
-                    "1",
                     "-screen",
                     "0",
                     &format!("{width}x{height}x24"),
@@ -277,12 +316,26 @@ impl Screen {
                 .stderr(Stdio::null()),
         )
         .expect("start Xvfb");
-        let mut number = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(xvfb.stdout.take().expect("Xvfb's stdout")),
-            &mut number,
-        )
-        .expect("Xvfb says its display");
+        let number = match number {
+            Some(n) => {
+                let socket = format!("/tmp/.X11-unix/X{n}");
+                wait_until(
+                    Duration::from_secs(20),
+                    || Path::new(&socket).exists(),
+                    "Xvfb to open its socket",
+                );
+                n.to_string()
+            }
+            None => {
+                let mut number = String::new();
+                std::io::BufRead::read_line(
+                    &mut std::io::BufReader::new(xvfb.stdout.take().expect("Xvfb's stdout")),
+                    &mut number,
+                )
+                .expect("Xvfb says its display");
+                number
+            }
+        };
         let xvfb = Guard(xvfb);
         let display = format!(":{}", number.trim());
         assert!(display.len() > 1, "Xvfb gave no display number");
@@ -340,6 +393,7 @@ pub struct Driver {
 impl Driver {
     pub fn start(screen: &Screen) -> Driver {
         need("WebKitWebDriver");
+        photo_worker();
         let tauri_driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
             let cargo_bin = std::env::var("CARGO_HOME")
                 .map(PathBuf::from)
@@ -362,7 +416,6 @@ impl Driver {
                 &native.to_string(),
             ])
             .env("DISPLAY", &screen.display)
-            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
             .stdout(Stdio::null())
             .stderr(Stdio::null());

@@ -19,6 +19,18 @@ pub enum Theme {
     Light,
 }
 
+impl Theme {
+    /// The page's background (`--bg` in `ui/display.css`, checked by a
+    /// test), also painted by the window and the web view before the page
+    /// does, so a load or a crash never flashes another colour.
+    pub fn background_rgb(self) -> (u8, u8, u8) {
+        match self {
+            Theme::Dark => (0x0a, 0x11, 0x20),
+            Theme::Light => (0xf6, 0xf7, 0xf9),
+        }
+    }
+}
+
 /// When the photo wall shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
@@ -248,6 +260,14 @@ pub struct Config {
     pub qr: QrConfig,
     /// Emergency messages prepared for the control panel.
     pub emergency_templates: Vec<EmergencyTemplate>,
+    /// Let the screensaver and the display's power saving run as the system
+    /// has them (by default they are off while the kiosk shows).
+    pub allow_blanking: bool,
+    /// Switch the screen off outside each conference day's hours (from
+    /// `event_hours_margin_minutes` after its last session until as long
+    /// before its first).
+    pub blank_outside_event_hours: bool,
+    pub event_hours_margin_minutes: u64,
     /// A private file (mode 0600) holding the bearer token.
     pub serve_token_file: Option<PathBuf>,
     /// The organizer's minisign secret key (`bundle keygen`): the feed this
@@ -256,6 +276,8 @@ pub struct Config {
     /// The organizer's minisign public keys: followed feeds must be signed
     /// by one, and so must USB bundles. `[bundle] trusted_keys` count too.
     pub trusted_keys: Vec<String>,
+    /// How the display's web engine renders (`[webview]`).
+    pub webview: crate::webview::WebviewConfig,
 }
 
 impl Default for Config {
@@ -289,9 +311,13 @@ impl Default for Config {
             serve_token: None,
             qr: QrConfig::default(),
             emergency_templates: default_emergency_templates(),
+            allow_blanking: false,
+            blank_outside_event_hours: false,
+            event_hours_margin_minutes: 30,
             serve_token_file: None,
             sign_key: None,
             trusted_keys: Vec::new(),
+            webview: Default::default(),
         }
     }
 }

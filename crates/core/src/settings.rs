@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use crate::blanking::BlankingPolicy;
 use crate::clock::{AcceleratedClock, Clock, SystemClock};
 use crate::config::{Config, Theme, WallPolicy};
 use crate::error::{Error, Result};
@@ -51,6 +52,8 @@ pub struct Flags {
     pub serve_token: Option<Secret>,
     pub serve_token_file: Option<PathBuf>,
     pub sign_key: Option<PathBuf>,
+    pub allow_blanking: bool,
+    pub blank_outside_event_hours: bool,
 }
 
 /// Where the schedule shown at start comes from.
@@ -95,6 +98,7 @@ pub struct Settings {
     pub sign_key: Option<PathBuf>,
     /// The organizer's public keys (`trusted_keys` and `[bundle] trusted_keys`).
     pub trusted_keys: Vec<String>,
+    pub blanking: BlankingPolicy,
 }
 
 /// The feed's bearer token: `--serve-token-file`, else the environment's
@@ -168,7 +172,18 @@ impl Settings {
                 .map(|s| SourceConfig::from(s.as_str()))
                 .collect()
         };
+        // Allowing blanking wins: it is the venue saying "leave my screens be".
+        let blanking = if flags.allow_blanking || config.allow_blanking {
+            BlankingPolicy::Allow
+        } else if flags.blank_outside_event_hours || config.blank_outside_event_hours {
+            BlankingPolicy::OutsideEventHours {
+                margin: Duration::from_secs(config.event_hours_margin_minutes.saturating_mul(60)),
+            }
+        } else {
+            BlankingPolicy::Inhibit
+        };
         Ok(Settings {
+            blanking,
             data_dir: flags.data_dir.unwrap_or_else(|| config.data_dir()),
             log_level: flags.log_level.unwrap_or_else(|| config.log_level.clone()),
             log_keep_days: flags.log_keep_days.unwrap_or(config.log_keep_days),

@@ -27,8 +27,11 @@ pub enum Mode {
 
 pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
     let config = Config::load(args.config.as_deref())?;
+    // Before logging starts its thread: this may set WebKit's environment.
+    let engine = crate::webkit::prepare(&config.webview);
     let s = Settings::resolve(config, args.into_flags())?;
     let _log_guard = crate::logging::init(&s.log_level, Some(&s.data_dir), s.log_keep_days);
+    crate::webkit::log(&engine);
     let (start, clock) = s.clock();
 
     // Validate before anything opens: a bad file is the venue tech's to fix now.
@@ -130,7 +133,18 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         feed,
         display: mode == Mode::Display,
         control: s.control,
+        engine,
+        blanking: s.blanking,
+        data_dir: s.data_dir.clone(),
     };
+    if mode == Mode::Display {
+        // GTK panics without a display: wait for one instead (logged).
+        crate::supervise::catch_stop_signals();
+        if crate::screen::wait_for_display().is_none() {
+            crate::supervise::stopping();
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     // The window system failing is the shell's error, not the store's: it
     // belongs in the shell's own error type once it has one.
     crate::run_display(kiosk, control, options, services, listener).map_err(|e| Error::Store {

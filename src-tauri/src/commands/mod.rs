@@ -10,6 +10,7 @@ use tauri::State;
 
 use crate::error::Result;
 use crate::kiosk::Kiosk;
+use crate::supervise::Supervisor;
 use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::DisplaySnapshot;
 
@@ -33,4 +34,15 @@ pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot> {
 #[tauri::command(async)]
 pub fn get_photos(kiosk: State<'_, Kiosk>) -> Result<Playlist> {
     Ok(kiosk.playlist())
+}
+
+/// The display's render heartbeat, after each painted render and once a
+/// second. It records an instant (the first is the start-up time in the
+/// log) and feeds the systemd watchdog; it writes nothing (granted to the
+/// display, invariant 5).
+/// A plain (not async) command runs on the main thread, so a frozen main
+/// loop stops the heartbeat as surely as a frozen page.
+#[tauri::command]
+pub fn report_render(supervisor: State<'_, Supervisor>) {
+    supervisor.rendered();
 }

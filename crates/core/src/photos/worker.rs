@@ -1,10 +1,11 @@
-//! The photo worker: the pipeline in a child process of the same binary, with
-//! an address-space limit, a CPU limit, no core dumps, and a wall-clock
+//! The photo worker: the pipeline in a child process (the small
+//! `summit-kiosk-photo-worker` binary, `crates/photo-worker`), with an
+//! address-space limit, a CPU limit, no core dumps, and a wall-clock
 //! timeout enforced by the parent. A photo that crashes the decoder kills only
 //! the worker; the parent turns that into a quarantine reason.
 //!
 //! Protocol: the parent runs `PROGRAM ARGS… --input FILE --long-edge N…
-//! (--out-dir DIR | --output FILE) --memory-mb M`; the worker reads the file
+//! (--out-dir DIR | --output FILE) --memory-mb M --cpu-secs S`; the worker reads the file
 //! itself (bounded), writes the renditions (each atomically: a temporary file,
 //! then a rename) and prints one JSON [`Reply`] line on stdout.
 
@@ -26,12 +27,35 @@ pub struct WorkerCommand {
     pub args: Vec<OsString>,
 }
 
+/// The worker's executable, installed next to `summit-kiosk`.
+pub const WORKER_BIN: &str = "summit-kiosk-photo-worker";
+/// Names another worker executable (tests, unusual installs).
+pub const WORKER_ENV: &str = "SUMMIT_KIOSK_PHOTO_WORKER";
+
 impl WorkerCommand {
-    /// This very binary, in its hidden `photo-worker` mode.
-    pub fn current_exe() -> std::io::Result<WorkerCommand> {
+    /// The worker: `$SUMMIT_KIOSK_PHOTO_WORKER` if set, else
+    /// `summit-kiosk-photo-worker` in the running executable's folder. A
+    /// separate small binary, not this one: the kiosk is linked to WebKit,
+    /// whose ~170 libraries cost ~0.1 s and ~50 MB to start for each photo.
+    pub fn locate() -> Result<WorkerCommand, PhotoError> {
+        let program = match std::env::var_os(WORKER_ENV) {
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ => {
+                let exe = std::env::current_exe().map_err(|e| {
+                    PhotoError::Worker(format!("cannot find the running program: {e}"))
+                })?;
+                exe.with_file_name(WORKER_BIN)
+            }
+        };
+        if !program.is_file() {
+            return Err(PhotoError::Worker(format!(
+                "the photo worker {} is missing: install {WORKER_BIN} next to summit-kiosk, or name it in {WORKER_ENV}",
+                program.display()
+            )));
+        }
         Ok(WorkerCommand {
-            program: std::env::current_exe()?,
-            args: vec!["photo-worker".into()],
+            program,
+            args: Vec::new(),
         })
     }
 }
@@ -115,6 +139,10 @@ pub fn run(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let worker_error = |what: String| PhotoError::Worker(what);
+    // The clock starts before the worker does: a parent descheduled between
+    // the spawn and a later reading could see a worker finish "in time"
+    // although it took longer than the limit.
+    let started = Instant::now();
     let mut child = cmd
         .spawn()
         .map_err(|e| worker_error(format!("cannot start the photo worker: {e}")))?;
@@ -131,7 +159,6 @@ pub fn run(
         let _ = (&mut stderr).take(64 << 10).read_to_end(&mut bytes);
         String::from_utf8_lossy(&bytes).into_owned()
     });
-    let started = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(_)) if started.elapsed() > limits.timeout => return Err(timed_out(limits)),
@@ -152,128 +179,6 @@ pub fn run(
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
     outcome(&stdout, &status, &stderr, limits)
-}
-
-/// Threads of this process (`u32::MAX` if unknown).
-fn thread_count() -> u32 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Threads:"))
-                .and_then(|n| n.trim().parse::<u32>().ok())
-        })
-        .unwrap_or(u32::MAX)
-}
-
-/// Run one photo in a forked child of this very process: the same pipeline
-/// and limits as [`run`], without paying for a second start of the binary
-/// (which, linked to WebKit, costs ~0.1 s and ~50 MB).
-///
-/// Only for a process in which no thread of ours runs besides the caller
-/// (the `photo render` command). WebKit's allocator starts a scavenger
-/// thread when the binary loads; the child never calls into WebKit, and
-/// glibc's `fork` leaves `malloc` and stdio usable in the child, so that
-/// thread is no hazard. With more threads than that, `fallback` is used.
-pub fn run_forked(
-    input: &Path,
-    long_edges: &[u32],
-    destination: &Destination,
-    limits: WorkerLimits,
-    fallback: &WorkerCommand,
-) -> Result<Ingested, PhotoError> {
-    use std::os::fd::FromRawFd;
-    use std::os::unix::process::ExitStatusExt;
-    if thread_count() > 2 {
-        return run(fallback, input, long_edges, destination, limits);
-    }
-    let worker_error = |what: String| PhotoError::Worker(what);
-    let pipe = || {
-        let mut fds = [0; 2];
-        // SAFETY: pipe2 writes two descriptors into the array we own.
-        match unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } {
-            0 => Ok(fds),
-            _ => Err(worker_error(format!(
-                "cannot make a pipe for the photo worker: {}",
-                std::io::Error::last_os_error()
-            ))),
-        }
-    };
-    let (reply, errors) = (pipe()?, pipe()?);
-    // SAFETY: this process runs one thread (checked above), so the child
-    // starts with every lock free; it only runs our code and `_exit`s.
-    let pid = unsafe { libc::fork() };
-    if pid < 0 {
-        return Err(worker_error(format!(
-            "cannot start the photo worker: {}",
-            std::io::Error::last_os_error()
-        )));
-    }
-    if pid == 0 {
-        // SAFETY: the child owns these descriptors; stderr now goes to the parent.
-        unsafe {
-            libc::close(reply[0]);
-            libc::close(errors[0]);
-            libc::dup2(errors[1], 2);
-        }
-        limit_self(limits.memory_mb, limits.timeout.as_secs() + 1);
-        let options = RenderOptions {
-            long_edges: long_edges.to_vec(),
-            ..RenderOptions::default()
-        };
-        let answer = match ingest(input, &options, destination) {
-            Ok(done) => Reply::Ok(done),
-            Err(e) => Reply::Error(e),
-        };
-        // SAFETY: the write end of the reply pipe is ours.
-        let mut out = unsafe { std::fs::File::from_raw_fd(reply[1]) };
-        let _ = std::io::Write::write_all(
-            &mut out,
-            serde_json::to_string(&answer)
-                .unwrap_or_default()
-                .as_bytes(),
-        );
-        // SAFETY: leave without running the parent's exit handlers twice.
-        unsafe { libc::_exit(0) };
-    }
-    // SAFETY: the parent owns the read ends and closes the write ends.
-    let (mut reply_r, mut errors_r) = unsafe {
-        libc::close(reply[1]);
-        libc::close(errors[1]);
-        (
-            std::fs::File::from_raw_fd(reply[0]),
-            std::fs::File::from_raw_fd(errors[0]),
-        )
-    };
-    let started = Instant::now();
-    let mut raw = 0;
-    loop {
-        // SAFETY: waitpid on our own child.
-        let done = unsafe { libc::waitpid(pid, &mut raw, libc::WNOHANG) };
-        if done == pid {
-            break;
-        }
-        if started.elapsed() >= limits.timeout {
-            // SAFETY: our own child.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::waitpid(pid, &mut raw, 0);
-            }
-            return Err(timed_out(limits));
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    // Done, but after the limit (it finished between two looks): the limit
-    // still holds, whatever the photo.
-    if started.elapsed() > limits.timeout {
-        return Err(timed_out(limits));
-    }
-    let status = std::process::ExitStatus::from_raw(raw);
-    let mut text = String::new();
-    let _ = (&mut reply_r).take(1 << 20).read_to_string(&mut text);
-    let mut stderr = Vec::new();
-    let _ = (&mut errors_r).take(64 << 10).read_to_end(&mut stderr);
-    outcome(&text, &status, &String::from_utf8_lossy(&stderr), limits)
 }
 
 /// The worker's answer: its last line of output as a [`Reply`], or, when it
@@ -382,6 +287,27 @@ pub fn read_photo(path: &Path) -> Result<Vec<u8>, PhotoError> {
         return Err(PhotoError::Empty);
     }
     Ok(bytes)
+}
+
+/// The worker's side, whole: limit this process, ingest `input`, and say
+/// how it went as the one line the parent reads.
+pub fn serve(
+    input: &Path,
+    long_edges: Vec<u32>,
+    destination: &Destination,
+    memory_mb: u64,
+    cpu_secs: u64,
+) -> String {
+    limit_self(memory_mb, cpu_secs);
+    let options = RenderOptions {
+        long_edges,
+        ..RenderOptions::default()
+    };
+    let reply = match ingest(input, &options, destination) {
+        Ok(done) => Reply::Ok(done),
+        Err(e) => Reply::Error(e),
+    };
+    serde_json::to_string(&reply).expect("a reply serializes")
 }
 
 /// The worker's side: ingest `input` and write the renditions.

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use kiosk_core::blanking::BlankingPolicy;
 use kiosk_core::config::{Config, Theme, WallPolicy};
 use kiosk_core::settings::{Flags, Settings, StartSchedule};
 use kiosk_core::snapshot::Selection;
@@ -47,6 +48,15 @@ fn summary(s: &Settings) -> Vec<String> {
                 .unwrap_or("-".into())
         ),
         format!("speed={}", s.speed),
+        format!(
+            "blanking={}",
+            match s.blanking {
+                BlankingPolicy::Inhibit => "inhibit".to_string(),
+                BlankingPolicy::Allow => "allow".to_string(),
+                BlankingPolicy::OutsideEventHours { margin } =>
+                    format!("outside-hours {}m", margin.as_secs() / 60),
+            }
+        ),
         format!("at={}", s.at.map(|t| t.to_string()).unwrap_or("-".into())),
     ]
 }
@@ -264,6 +274,31 @@ fn flags_win_over_the_file_and_the_file_over_defaults() {
             vec!["serve=0.0.0.0:8787 b"],
         ),
         ("serve_token = \"unused\"", flags(), vec!["serve=-"]),
+        // The screen: never blanks by default; allowing blanking wins over
+        // the event-hours schedule; the margin comes from the file.
+        ("", flags(), vec!["blanking=inhibit"]),
+        ("allow_blanking = true", flags(), vec!["blanking=allow"]),
+        (
+            "",
+            Flags {
+                blank_outside_event_hours: true,
+                ..flags()
+            },
+            vec!["blanking=outside-hours 30m"],
+        ),
+        (
+            "event_hours_margin_minutes = 90\nblank_outside_event_hours = true",
+            flags(),
+            vec!["blanking=outside-hours 90m"],
+        ),
+        (
+            "blank_outside_event_hours = true",
+            Flags {
+                allow_blanking: true,
+                ..flags()
+            },
+            vec!["blanking=allow"],
+        ),
         // The clock.
         (
             "",
