@@ -22,6 +22,8 @@ mod e2e_usb;
 mod ipc;
 #[path = "app/ipc_control.rs"]
 mod ipc_control;
+#[path = "app/ipc_glance.rs"]
+mod ipc_glance;
 #[path = "app/netsafe.rs"]
 mod netsafe;
 #[path = "app/photos.rs"]

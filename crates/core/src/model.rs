@@ -154,7 +154,7 @@ pub struct Link {
 }
 
 /// Whether a session is recorded or streamed, as the schedule says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Recording {
     Recorded,

@@ -102,7 +102,8 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         &crate::bundle_cli::host_name(),
         photo_cli::inbox(&s.data_dir, "upload"),
     )
-    .with_backoff(pin_backoff);
+    .with_backoff(pin_backoff)
+    .with_templates(s.config.emergency_templates.clone());
     let sync = SyncSettings {
         sources,
         poll_interval: s.poll_interval,

@@ -9,6 +9,7 @@ use super::rows::{
     source_rows, sync_badge, Venue,
 };
 use super::view::*;
+use crate::config::EmergencyTemplate;
 use crate::edits::{
     self, Announcement, Edit, Emergency, RoomStatus, MAX_ANNOUNCEMENT_CHARS, MAX_DELAY_MINUTES,
 };
@@ -122,6 +123,8 @@ pub struct PanelInput<'a> {
     pub photo_edges: &'a [u32],
     /// The day tab asked for (a key); else today, or the next day with sessions.
     pub day: Option<&'a str>,
+    /// The emergency messages prepared in the config.
+    pub templates: &'a [EmergencyTemplate],
 }
 
 /// The lock as the panel shows it: `retry_after` is the wait before the
@@ -157,7 +160,9 @@ pub fn control_view(input: &PanelInput<'_>) -> ControlView {
         .filter(|s| schedule.is_some_and(|e| e.session(&s.id).is_none()))
         .collect();
     let (days, day) = day_tabs(schedule, &skipped, &venue, input.day);
-    let rooms = schedule.map_or_else(Vec::new, |s| room_cards(s, input.now, &delay_of));
+    let rooms = schedule.map_or_else(Vec::new, |s| {
+        room_cards(s, input.now, &delay_of, &records.room_statuses)
+    });
     let sessions = match (schedule, day) {
         (Some(s), Some(day)) => session_rows(s, &skipped, day, &venue, &delay_of, records),
         _ => Vec::new(),
@@ -237,6 +242,7 @@ pub fn control_view(input: &PanelInput<'_>) -> ControlView {
                 undone: a.undone,
             })
             .collect(),
+        glance: super::glance::glance_view(schedule, &records.emergencies, input.templates, &venue),
         limits: limits(),
     }
 }

@@ -15,7 +15,7 @@ pub const MAX_EMERGENCY_HEADLINE_CHARS: usize = 80;
 pub const MAX_EMERGENCY_TEXT_CHARS: usize = 400;
 
 /// A symbol beside the headline; always with text, never alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Pictogram {
     /// Leave the building (an exit).

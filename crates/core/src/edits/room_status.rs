@@ -11,7 +11,7 @@ use crate::limits;
 use crate::model::Schedule;
 use crate::snapshot::current_session;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Occupancy {
     FillingUp,

@@ -222,6 +222,7 @@ fn view_at(records: &Records, now: &str, day: Option<&str>) -> control::ControlV
         approve_mode: false,
         sources: Vec::new(),
         photo_edges: &[1920, 3840],
+        templates: &[],
         day,
     })
 }
@@ -340,6 +341,7 @@ fn limits_and_thumbnails_come_from_the_core() {
         approve_mode: true,
         sources: Vec::new(),
         photo_edges: &[2560, 1280],
+        templates: &[],
         day: None,
     });
     assert_eq!(
@@ -388,6 +390,7 @@ fn an_added_session_ends_after_midnight_within_its_day() {
         start: None,
         end: None,
         room: None,
+        access: None,
     }
     .resolve(&schedule, local("2025-12-28T10:00"))
     .unwrap_err();

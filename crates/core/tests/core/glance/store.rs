@@ -121,3 +121,75 @@ fn bad_emergencies_are_refused_and_change_nothing() {
         "Emergency message “Leave now” on R1"
     );
 }
+
+/// The organizer corrects a session's badges: recorded with the edit, kept
+/// over a re-import, undone like any edit; a wrong language is refused.
+#[test]
+fn badges_are_edited_like_any_session_field() {
+    use kiosk_core::edits::{Access, Edit};
+    use kiosk_core::model::Recording;
+    let mut store = store_with("R1 10:00-10:30 talk a; 10:30-10:45 break b");
+    let access = |languages: &[&str], sign: Option<&str>| Access {
+        languages: languages.iter().map(|l| l.to_string()).collect(),
+        recording: Recording::NotRecorded,
+        captions: true,
+        sign_language: sign.map(Into::into),
+    };
+    let edit = |a: Access| Edit::EditSession {
+        session: "a".into(),
+        title: None,
+        speakers: None,
+        start: None,
+        end: None,
+        room: None,
+        access: Some(a),
+    };
+    let err = store
+        .record_edit(
+            edit(access(&["en", "Klingonisch"], None)),
+            ORIGIN,
+            at("10:01"),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_session");
+    assert!(
+        err.to_string()
+            .contains("\"Klingonisch\" is not a language"),
+        "{err}"
+    );
+    let recorded = store
+        .record_edit(
+            edit(access(&["German", "en"], Some("DGS"))),
+            ORIGIN,
+            at("10:02"),
+        )
+        .unwrap();
+    assert_eq!(
+        recorded.what,
+        "Changed “A” (10:00): badges DE · EN, Not recorded, Live captions, Sign language: DGS"
+    );
+    let info = &store.effective_schedule().unwrap().unwrap().sessions[0].info;
+    assert_eq!(
+        (info.languages.clone(), info.captions),
+        (vec!["de".to_string(), "en".to_string()], true)
+    );
+    // A re-import of the same schedule does not undo the organizer's badges.
+    store
+        .apply(
+            &crate::edits::schedule("R1 10:00-10:30 talk a; 10:30-10:50 break b"),
+            "test.json",
+        )
+        .unwrap();
+    assert_eq!(
+        store.effective_schedule().unwrap().unwrap().sessions[0]
+            .info
+            .sign_language
+            .as_deref(),
+        Some("DGS")
+    );
+    store.undo_last(ORIGIN, at("10:03")).unwrap().unwrap();
+    assert!(store.effective_schedule().unwrap().unwrap().sessions[0]
+        .info
+        .languages
+        .is_empty());
+}
