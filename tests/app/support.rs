@@ -428,6 +428,14 @@ impl Driver {
             || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
             "tauri-driver to listen",
         );
+        // tauri-driver proxies to WebKitWebDriver, which it starts itself: a
+        // session asked for before that one listens fails with a cut-off
+        // answer (seen under load as `IncompleteMessage`).
+        wait_until(
+            Duration::from_secs(20),
+            || std::net::TcpStream::connect(("127.0.0.1", native)).is_ok(),
+            "WebKitWebDriver to listen",
+        );
         Driver {
             url: format!("http://127.0.0.1:{port}"),
             _child: child,
