@@ -14,6 +14,8 @@ mod e2e;
 mod e2e_control;
 #[path = "app/e2e_feed.rs"]
 mod e2e_feed;
+#[path = "app/e2e_glance.rs"]
+mod e2e_glance;
 #[path = "app/e2e_stall.rs"]
 mod e2e_stall;
 #[path = "app/e2e_usb.rs"]
@@ -28,6 +30,8 @@ mod ipc_glance;
 mod netsafe;
 #[path = "app/photos.rs"]
 mod photos;
+#[path = "app/screen_checks.rs"]
+mod screen_checks;
 #[path = "app/support.rs"]
 mod support;
 #[path = "app/ui.rs"]

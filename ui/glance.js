@@ -110,11 +110,13 @@ export function fit(box) {
   for (const [node, prop] of [[title, '--title-lines'], [speakers, '--speaker-lines']]) {
     if (node) node.style.removeProperty(prop);
   }
+  // The clamp in effect (the CSS's own count when no rule sets the custom
+  // property: reading the property alone gave 1 and nothing was taken away).
   if (badges) badges.classList.remove('dropped');
   const over = () => box.scrollHeight > box.clientHeight + 1;
   const shrink = (node, prop, floor) => {
     if (!node) return;
-    let lines = Number(getComputedStyle(node).getPropertyValue(prop)) || 1;
+    let lines = parseInt(getComputedStyle(node).getPropertyValue('-webkit-line-clamp'), 10) || 1;
     while (over() && lines > floor) {
       lines -= 1;
       node.style.setProperty(prop, String(lines));

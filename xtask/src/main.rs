@@ -24,6 +24,8 @@ const TEST_PACKAGES: &[&str] = &[
     "fonts-noto-cjk",
     // `import`, for screenshots of the X screen as a person sees it.
     "imagemagick",
+    // `zbarimg`: the QR codes on screen are decoded back from screenshots.
+    "zbar-tools",
     // `xprop` (the tests wait for the window manager to own the screen) and
     // `xwininfo` (the attack tests check the kiosk's window is still there).
     "x11-utils",

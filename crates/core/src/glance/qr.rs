@@ -7,22 +7,25 @@ use serde::Serialize;
 use crate::config::{QrConfig, QrLink};
 use crate::model::{LinkKind, Room, Session};
 
-/// One module's edge in `vh`: 8 px at 1080 lines, 16 px at 2160. On a 55"
-/// 16:9 panel (684 mm high) that is 5.1 mm: a phone 3 m away with its 1x
-/// lens (69° across) and a 1920-pixel preview sees 2.4 preview pixels per
-/// module, where 7 px modules failed one decode in three in our measurement
-/// and 8 px decoded every time (`docs/accessibility.md`).
-pub const MODULE_VH: f64 = 8.0 * 100.0 / 1080.0;
+/// One module's edge in `vh`: 10 px at 1080 lines, 20 px at 2160. On a 55"
+/// 16:9 panel (684 mm high) that is 6.3 mm: a phone 3 m away with its 1x
+/// lens (69° across) and a 1920-pixel preview sees 2.95 preview pixels per
+/// module. Measured on the e2e screenshots, scaled as that phone sees them
+/// and softened: 8 px modules decoded in 12 of 21 tries (light theme 0 of
+/// 7), 9 px in 18 of 21, 10 px in 21 of 21 (`docs/accessibility.md`).
+pub const MODULE_VH: f64 = 10.0 * 100.0 / 1080.0;
 
 /// The quiet zone around the code, in modules, as the standard asks.
 pub const QUIET_MODULES: u32 = 4;
 
 /// The most modules across (quiet zone included) a code may have: version
-/// 8, 49 modules plus the quiet zone, 57 in all: an address of up to 192
-/// bytes at the lowest correction level (a screen is not scratched or
-/// folded; the Dask Summit's longest slide links, 133 bytes, take version 6). A longer address makes a denser code
-/// that would not fit the screen at [`MODULE_VH`]; it gets no QR code.
-pub const MAX_MODULES: u32 = 57;
+/// 6, 41 modules plus the quiet zone, 49 in all (490 px at 1080 lines, 45 %
+/// of the screen's height): an address of up to 134 bytes at the lowest
+/// correction level (a screen is not scratched or folded; the Dask
+/// Summit's longest slide links, 133 bytes, fit). A longer address makes a
+/// denser code that would not fit beside the talk at [`MODULE_VH`]; it gets
+/// no QR code.
+pub const MAX_MODULES: u32 = 49;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QrView {

@@ -229,6 +229,14 @@ fn a_qr_code_is_a_grid_of_modules_at_a_fixed_size() {
     assert!(q.path.starts_with("M4 4h7v1h-7z"), "{}", &q.path[..40]);
     // Too long to scan at that size: no code rather than a dense one.
     assert!(qr::qr_view(&format!("https://x.org/{}", "a".repeat(200)), "Slides").is_none());
+    // Version 6 at level L holds 134 bytes: the longest address that gets a
+    // code, and one byte more that does not.
+    let at_most = format!("https://x.org/{}", "a".repeat(120));
+    assert_eq!(
+        qr::qr_view(&at_most, "Slides").unwrap().modules,
+        qr::MAX_MODULES
+    );
+    assert!(qr::qr_view(&format!("{at_most}a"), "Slides").is_none());
 }
 
 #[test]
