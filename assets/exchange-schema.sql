@@ -49,7 +49,13 @@ CREATE TABLE sessions (
     track_id   TEXT,               -- a tracks.id
     subtitle   TEXT,
     abstract   TEXT,
-    slides_url TEXT
+    slides_url TEXT,               -- http(s) links: slides, the talk's page, a live stream
+    page_url   TEXT,
+    stream_url TEXT,
+    languages  TEXT,               -- BCP 47 tags, comma-separated: 'en', 'de,en'
+    recording  TEXT,               -- 'recorded', 'streamed', 'not_recorded', 'unknown' (default)
+    captions   INTEGER,            -- 1: live captions
+    sign_language TEXT             -- e.g. 'DGS', 'ASL'
 );
 
 CREATE TABLE session_speakers (

@@ -14,6 +14,8 @@ mod e2e;
 mod e2e_control;
 #[path = "app/e2e_feed.rs"]
 mod e2e_feed;
+#[path = "app/e2e_glance.rs"]
+mod e2e_glance;
 #[path = "app/e2e_stall.rs"]
 mod e2e_stall;
 #[path = "app/e2e_usb.rs"]
@@ -22,12 +24,16 @@ mod e2e_usb;
 mod ipc;
 #[path = "app/ipc_control.rs"]
 mod ipc_control;
+#[path = "app/ipc_glance.rs"]
+mod ipc_glance;
 #[path = "app/killloop.rs"]
 mod killloop;
 #[path = "app/netsafe.rs"]
 mod netsafe;
 #[path = "app/photos/mod.rs"]
 mod photos;
+#[path = "app/screen_checks.rs"]
+mod screen_checks;
 #[path = "app/support.rs"]
 mod support;
 #[path = "app/ui.rs"]

@@ -3,9 +3,11 @@
 
 import { getSnapshot, onSnapshot, openControlPanel, options, reportRender } from './ipc.js';
 import { setMode, startWall } from './wall.js';
-
-const $ = (sel, root = document) => root.querySelector(sel);
-const MAX_SPEAKERS = 6;
+import { $, fillSpeakers, fillTrack, setTitle, when } from './dom.js';
+import {
+  fillBadges, fillLate, fillPlanned, fillQr, fillStatus, fit, renderEmergency,
+} from './glance.js';
+import { KIND_LABEL, renderLobby } from './lobby.js';
 
 let current = null;      // the last snapshot shown
 let receivedAt = 0;      // performance.now() when it arrived
@@ -14,174 +16,71 @@ let clockFormat = null;  // Intl formatter in the venue's zone
 document.body.className = `theme-${options.theme === 'light' ? 'light' : 'dark'}`;
 if (options.kiosk) document.body.classList.add('kiosk');
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
-
-/** Longer titles get a smaller size so they still fit in three lines. */
-function sizeClass(text) {
-  const n = [...(text || '')].length;
-  return n > 140 ? 'len-xl' : n > 90 ? 'len-l' : n > 55 ? 'len-m' : 'len-s';
-}
-
-function setTitle(node, text) {
-  node.textContent = text || 'Untitled';
-  node.classList.remove('len-s', 'len-m', 'len-l', 'len-xl');
-  node.classList.add(sizeClass(text));
-}
-
-function fillSpeakers(node, speakers) {
-  node.replaceChildren();
-  const shown = speakers.slice(0, MAX_SPEAKERS);
-  shown.forEach((sp, i) => {
-    const item = el('span', 'speaker');
-    item.dir = 'auto'; // a name in Arabic or Hebrew keeps its affiliation on the right side
-    item.append(el('span', 'speaker-name', sp.name));
-    if (sp.affiliation) item.append(' ', el('span', 'affiliation', sp.affiliation));
-    node.append(item);
-    if (i < shown.length - 1) node.append(el('span', 'sep', ' · '));
-  });
-  if (speakers.length > MAX_SPEAKERS) {
-    node.append(el('span', 'more', ` +${speakers.length - MAX_SPEAKERS} more`));
-  }
-  node.hidden = speakers.length === 0;
-}
-
-function fillTrack(node, track) {
-  node.hidden = !track;
-  if (!track) return;
-  $('.name', node).textContent = track.name;
-  $('.dot', node).style.setProperty('background', track.colour || 'currentColor');
-}
-
-function when(session) {
-  return session.weekday ? `${session.weekday} ${session.start_local}` : session.start_local;
-}
-
-const KIND_LABEL = { talk: 'Now', social: 'Now', break: 'Break', working_session: 'Working session' };
-
-function renderCard(node, session) {
+function renderCard(node, session, label) {
   node.hidden = !session;
   if (!session) return;
   node.dataset.sessionId = session.id;
   node.classList.toggle('cancelled', !!session.cancelled);
+  $('.label', node).textContent = label;
   $('.time', node).textContent = when(session);
+  fillPlanned($('.planned', node), session, false);
   fillTrack($('.track', node), session.track);
-  setTitle($('.card-title', node), session.title);
-  fillSpeakers($('.speakers', node), session.speakers);
+  setTitle($('.card-title', node), session);
+  fillSpeakers($('.speakers', node), session);
+  fillBadges($('.badges', node), session);
+}
+
+/** The hero: the session on, else the next one, else the day's end. */
+function renderHero(snap, room) {
+  const hero = $('#hero');
+  const cur = room.current;
+  const shown = cur || room.next;
+  hero.dataset.state = room.state;
+  hero.classList.toggle('ending-soon', !!(cur && cur.ending_soon));
+  $('#now-subtitle').hidden = !(cur && cur.subtitle);
+  $('#now-subtitle').textContent = (cur && cur.subtitle) || '';
+  $('#progress').hidden = !cur;
+  fillTrack($('#hero-track'), shown ? shown.track : null);
+  fillSpeakers($('#now-speakers'), shown);
+  fillBadges($('#now-badges'), shown);
+  fillLate($('#hero-late'), room);
+  fillPlanned($('#hero-planned'), shown, !!cur);
+  if (shown) hero.dataset.sessionId = shown.id;
+  else delete hero.dataset.sessionId;
+  if (cur) {
+    $('#hero-label').textContent = KIND_LABEL[cur.kind] || 'Now';
+    $('#hero-time').textContent = `${cur.start_local}–${cur.end_local}`;
+    setTitle($('#now-title'), cur);
+    $('.left', $('#progress')).textContent = cur.kind === 'break'
+      ? `until ${cur.end_local}`
+      : `${cur.left_text} left`;
+  } else if (room.next) {
+    const label = room.state === 'day_over' ? 'Next day' : room.state === 'not_started' ? 'First up' : 'Next';
+    $('#hero-label').textContent = label;
+    $('#hero-time').textContent = `at ${when(room.next)}` +
+      (room.next_starts_in_text ? ` · ${room.next_starts_in_text}` : '');
+    setTitle($('#now-title'), room.next);
+  } else {
+    $('#hero-label').textContent = 'That was all';
+    $('#hero-time').textContent = '';
+    setTitle($('#now-title'), { title: `Thank you for coming to ${snap.conference}!`, title_size: 'm' });
+  }
 }
 
 function renderRoom(snap) {
   const room = snap.rooms[0];
   $('#place').textContent = room.room;
-  const hero = $('#hero');
-  const title = $('#now-title');
-  const progress = $('#progress');
-  const cur = room.current;
-  hero.dataset.state = room.state;
-  hero.classList.toggle('ending-soon', !!(cur && cur.ending_soon));
-  $('#now-subtitle').hidden = true;
-
-  if (cur) {
-    hero.dataset.sessionId = cur.id;
-    $('#hero-label').textContent = KIND_LABEL[cur.kind] || 'Now';
-    $('#hero-time').textContent = `${cur.start_local}–${cur.end_local}`;
-    fillTrack($('#hero-track'), cur.track);
-    setTitle(title, cur.title);
-    if (cur.subtitle) {
-      $('#now-subtitle').textContent = cur.subtitle;
-      $('#now-subtitle').hidden = false;
-    }
-    fillSpeakers($('#now-speakers'), cur.speakers);
-    progress.hidden = false;
-    $('.left', progress).textContent = cur.kind === 'break'
-      ? `until ${cur.end_local}`
-      : `${cur.left_text} left`;
-    renderCard($('#next'), room.next);
-    renderCard($('#after'), room.after);
+  fillStatus($('#room-status'), room);
+  renderHero(snap, room);
+  if (room.current) {
+    renderCard($('#next'), room.next, 'Next');
+    renderCard($('#after'), room.after, 'Then');
   } else {
-    delete hero.dataset.sessionId;
-    progress.hidden = true;
-    fillTrack($('#hero-track'), null);
-    const next = room.next;
-    if (next) {
-      // Between sessions the next one is the hero; the card shows the one after.
-      hero.dataset.sessionId = next.id;
-      const label = room.state === 'day_over' ? 'Next day' : room.state === 'not_started' ? 'First up' : 'Next';
-      $('#hero-label').textContent = label;
-      $('#hero-time').textContent = `at ${when(next)}` +
-        (room.next_starts_in_text ? ` · ${room.next_starts_in_text}` : '');
-      fillTrack($('#hero-track'), next.track);
-      setTitle(title, next.title);
-      fillSpeakers($('#now-speakers'), next.speakers);
-      renderCard($('#next'), room.after);
-      $('#next .label').textContent = 'Then';
-      renderCard($('#after'), null);
-    } else {
-      $('#hero-label').textContent = 'That was all';
-      $('#hero-time').textContent = '';
-      setTitle(title, `Thank you for coming to ${snap.conference}!`);
-      fillSpeakers($('#now-speakers'), []);
-      renderCard($('#next'), null);
-      renderCard($('#after'), null);
-    }
+    // Between sessions the next one is the hero; the card shows the one after.
+    renderCard($('#next'), room.next ? room.after : null, 'Then');
+    renderCard($('#after'), null, 'Then');
   }
-  if (cur) $('#next .label').textContent = 'Next';
-}
-
-function renderLobby(snap) {
-  $('#place').textContent = snap.conference;
-  const grid = $('#lobby-view');
-  grid.replaceChildren();
-  grid.style.setProperty('--rooms', String(snap.rooms.length));
-  grid.dataset.count = snap.rooms.length > 6 ? 'many' : snap.rooms.length > 3 ? 'some' : 'few';
-  for (const room of snap.rooms) {
-    const card = el('article', 'room-card');
-    card.dataset.state = room.state;
-    card.append(el('h2', 'room-name', room.room));
-    const cur = room.current;
-    const nowBox = el('div', 'room-now');
-    if (cur) {
-      card.dataset.sessionId = cur.id;
-      card.classList.toggle('ending-soon', cur.ending_soon);
-      const meta = el('div', 'meta');
-      meta.append(el('span', 'label', KIND_LABEL[cur.kind] || 'Now'));
-      meta.append(el('span', 'time', cur.kind === 'break' ? `until ${cur.end_local}` : `${cur.left_text} left`));
-      nowBox.append(meta);
-      const t = el('div', 'title');
-      setTitle(t, cur.title);
-      nowBox.append(t);
-      const sp = el('div', 'speakers');
-      fillSpeakers(sp, cur.speakers);
-      nowBox.append(sp);
-      const bar = el('div', 'bar');
-      const fill = el('div', 'fill');
-      fill.dataset.start = cur.start_ms;
-      fill.dataset.end = cur.end_ms;
-      bar.append(fill);
-      nowBox.append(bar);
-    } else {
-      const quiet = {
-        event_over: 'Finished',
-        day_over: 'Done for today',
-        not_started: room.next ? `Opens at ${when(room.next)}` : 'Not open yet',
-        between_sessions: room.next ? `Free until ${room.next.start_local}` : 'Free',
-      }[room.state] || 'Free';
-      nowBox.append(el('div', 'quiet', quiet));
-    }
-    card.append(nowBox);
-    if (room.next) {
-      const next = el('div', 'room-next');
-      next.classList.toggle('cancelled', !!room.next.cancelled);
-      next.append(el('span', 'time', room.next.cancelled ? `${when(room.next)} cancelled` : when(room.next)));
-      next.append(el('span', 'title', room.next.title));
-      card.append(next);
-    }
-    grid.append(card);
-  }
+  fillQr($('#qr'), room.qr);
 }
 
 function render(snap) {
@@ -196,7 +95,8 @@ function render(snap) {
   } catch {
     clockFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', hour: '2-digit', minute: '2-digit' });
   }
-  $('#event').textContent = [snap.day_label, snap.view === 'room' ? snap.conference : snap.venue]
+  const page = snap.lobby && snap.lobby.pages > 1 ? `page ${snap.lobby.page} of ${snap.lobby.pages}` : null;
+  $('#event').textContent = [snap.day_label, snap.view === 'room' ? snap.conference : snap.venue, page]
     .filter(Boolean).join(' · ');
   const notice = $('#notice');
   notice.textContent = snap.notice || '';
@@ -220,8 +120,14 @@ function render(snap) {
   } else {
     renderLobby(snap);
   }
+  if (!isRoom || !snap.has_schedule) fillQr($('#qr'), null);
   renderWall(snap, isRoom);
   renderAnnouncement(snap.announcement);
+  renderEmergency(snap.emergency);
+  const app = document.getElementById('app');
+  app.dataset.side = isRoom && (snap.wall === 'side' || !$('#qr').hidden) ? 'on' : 'off';
+  // Last: the banner and the wall change the room the text has.
+  for (const box of document.querySelectorAll(isRoom ? '#hero' : '#lobby-view .room-card')) fit(box);
   tick();
 }
 

@@ -130,10 +130,21 @@ pub fn sqlite(data: &[u8]) -> bool {
 /// Another kiosk's feed, as a follower reads it.
 pub fn feed(data: &[u8]) -> bool {
     match kiosk_core::feed::parse(ORIGIN, data) {
-        Ok((validated, announcements)) => {
-            assert!(announcements.len() <= 1000);
+        Ok((validated, notices)) => {
+            assert!(notices.announcements.len() <= 1000);
             let mut snap = check_schedule(&validated);
-            snapshot::set_announcements(&mut snap, &announcements);
+            snapshot::set_announcements(&mut snap, &notices.announcements);
+            // The leader's statuses, emergencies and planned times on screen.
+            kiosk_core::glance::decorate(
+                &mut snap,
+                &kiosk_core::glance::Glance {
+                    schedule: Some(&validated.schedule),
+                    moved: &notices.moved,
+                    qr: &kiosk_core::config::QrConfig::default(),
+                    statuses: &notices.room_statuses,
+                    emergencies: &notices.emergencies,
+                },
+            );
         }
         Err(e) => check_error(&e, ORIGIN),
     }

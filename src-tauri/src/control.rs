@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use jiff::{SignedDuration, Timestamp};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
+use kiosk_core::config::EmergencyTemplate;
 use kiosk_core::control::{
     control_view, lock_view, ControlState, PanelInput, SourceInput, POLL_MS,
 };
@@ -29,6 +30,8 @@ pub struct Control {
     pub origin: String,
     /// Where uploaded photos go (the library's upload folder).
     pub uploads: PathBuf,
+    /// The emergency messages prepared in the config.
+    templates: Vec<EmergencyTemplate>,
 }
 
 impl Control {
@@ -46,7 +49,14 @@ impl Control {
             lock: Mutex::new(Lock::new(pin_hash, policy)),
             origin: format!("control panel on {host}"),
             uploads,
+            templates: kiosk_core::config::default_emergency_templates(),
         }
+    }
+
+    /// The emergency templates the panel offers (the config's).
+    pub fn with_templates(mut self, templates: Vec<EmergencyTemplate>) -> Control {
+        self.templates = templates;
+        self
     }
 
     /// Carry on the wrong-PIN streak stored before a restart.
@@ -160,6 +170,7 @@ pub fn state(kiosk: &Kiosk, control: &Control, day: Option<&str>) -> ControlStat
             .collect(),
         photo_edges: &edges,
         day,
+        templates: &control.templates,
     });
     ControlState {
         lock,

@@ -15,9 +15,11 @@ use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use kiosk_core::clock::Clock;
-use kiosk_core::config::WallPolicy;
+use kiosk_core::config::{QrConfig, WallPolicy};
 use kiosk_core::control::{PhotoRecords, Records};
 use kiosk_core::edits::Announcement;
+use kiosk_core::feed::Notices;
+use kiosk_core::glance::{decorate, Glance};
 use kiosk_core::model::Schedule;
 use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::{display_snapshot, wall_mode, DisplaySnapshot, OfflineBadge, Selection};
@@ -35,8 +37,9 @@ pub struct Shown {
     pub photos: Arc<PhotoRecords>,
     /// The photo wall's rotation (visible photos only).
     pub playlist: Arc<Playlist>,
-    /// Announcements of the kiosk this one follows.
-    pub remote_announcements: Arc<Vec<Announcement>>,
+    /// What the kiosk this one follows shows besides its schedule
+    /// (announcements, room statuses, emergencies, planned times).
+    pub remote: Arc<Notices>,
 }
 
 impl Shown {
@@ -65,6 +68,8 @@ pub struct Kiosk {
     /// Wakes a source's sync thread ("sync now").
     pokes: Mutex<HashMap<String, mpsc::Sender<()>>>,
     feed: feed::FeedOut,
+    /// What the QR code beside a talk links to (the `[qr]` config).
+    qr: QrConfig,
 }
 
 impl Kiosk {
@@ -91,7 +96,14 @@ impl Kiosk {
             kiosk_mode: false,
             pokes: Mutex::new(HashMap::new()),
             feed: feed::FeedOut::default(),
+            qr: QrConfig::default(),
         })
+    }
+
+    /// What the QR code beside a talk links to (the `[qr]` config).
+    pub fn with_qr(mut self, qr: QrConfig) -> Kiosk {
+        self.qr = qr;
+        self
     }
 
     /// Fullscreen kiosk mode (the control panel then opens on top).
@@ -250,10 +262,10 @@ impl Kiosk {
         self.wake_ticker();
     }
 
-    /// Announcements from the followed kiosk's feed.
-    pub fn set_remote_announcements(&self, announcements: Vec<Announcement>) {
+    /// The notices of the followed kiosk's feed.
+    pub fn set_remote_notices(&self, notices: Notices) {
         self.swap(|old| Shown {
-            remote_announcements: Arc::new(announcements),
+            remote: Arc::new(notices),
             ..old.clone()
         });
         self.wake_ticker();
@@ -284,10 +296,22 @@ impl Kiosk {
             .records
             .announcements
             .iter()
-            .chain(shown.remote_announcements.iter())
+            .chain(shown.remote.announcements.iter())
             .cloned()
             .collect();
         kiosk_core::snapshot::set_announcements(&mut snapshot, &all);
+        // A follower shows its leader's notices beside its own.
+        let (records, remote) = (&shown.records, &shown.remote);
+        decorate(
+            &mut snapshot,
+            &Glance {
+                schedule,
+                moved: &[&records.moved[..], &remote.moved[..]].concat(),
+                qr: &self.qr,
+                statuses: &[&records.room_statuses[..], &remote.room_statuses[..]].concat(),
+                emergencies: &[&records.emergencies[..], &remote.emergencies[..]].concat(),
+            },
+        );
         if let Some((text, until)) = &*lock(&self.toast) {
             if std::time::Instant::now() < *until {
                 snapshot.notice = Some(text.clone());

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use kiosk_core::config::Config;
-use kiosk_core::feed::{self, Published, Publisher, ServerLimits, SigningKey, Trust};
+use kiosk_core::feed::{self, Notices, Published, Publisher, ServerLimits, SigningKey, Trust};
 use kiosk_core::secret::Secret;
 use kiosk_core::settings::Settings;
 use kiosk_core::store::Store;
@@ -164,12 +164,12 @@ fn publish_if_changed(
     if *seen == Some(now) {
         return Ok(None);
     }
-    let Some(schedule) = store.effective_schedule()? else {
+    let records = kiosk_core::control::Records::read(store)?;
+    let Some(schedule) = records.effective.clone() else {
         *seen = Some(now);
         return Ok(None);
     };
-    let announcements = store.announcements()?;
-    let version = publisher.publish(store, schedule, announcements)?;
+    let version = publisher.publish(store, schedule, Notices::of(&records))?;
     *seen = Some(now);
     Ok(version)
 }

@@ -102,11 +102,11 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
                 validated,
                 validator,
                 fingerprint,
-                announcements,
+                notices,
                 accepted_version,
             }) => {
-                if let Some(announcements) = announcements {
-                    kiosk.set_remote_announcements(announcements);
+                if let Some(notices) = notices {
+                    kiosk.set_remote_notices(notices);
                 }
                 for w in &validated.warnings {
                     tracing::warn!(source = %name, "{w}");

@@ -33,7 +33,11 @@ fn signed(key: &Path, title: &str) -> Vec<u8> {
     let publisher = Publisher::new(Published::new(), Some(SigningKey::load(key, None).unwrap()));
     let mut store = Store::open_in_memory().unwrap();
     publisher
-        .publish(&mut store, schedule(title), Vec::new())
+        .publish(
+            &mut store,
+            schedule(title),
+            kiosk_core::feed::Notices::default(),
+        )
         .unwrap();
     publisher.published().current().unwrap().bytes.to_vec()
 }
@@ -109,7 +113,12 @@ async fn a_follower_with_the_key_keeps_its_screen_against_forged_feeds() {
     .await;
     assert_eq!(js(&c, BADGE).await, true, "no badge while it works");
 
-    let plain = Feed::new(u64::MAX / 2, schedule("Unsigned forgery"), Vec::new()).to_bytes();
+    let plain = Feed::new(
+        u64::MAX / 2,
+        schedule("Unsigned forgery"),
+        kiosk_core::feed::Notices::default(),
+    )
+    .to_bytes();
     let forgeries = [
         (signed(&attacker, "Forged by another key"), "does not trust"),
         (plain, "is not signed"),

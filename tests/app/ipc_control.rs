@@ -16,7 +16,7 @@ mod list {
 use list::COMMANDS;
 
 /// A plausible body for each command.
-fn body(cmd: &str) -> Value {
+pub(crate) fn body(cmd: &str) -> Value {
     match cmd {
         "control_state" => json!({"day": null}),
         "unlock" => json!({"pin": PIN}),
@@ -29,6 +29,9 @@ fn body(cmd: &str) -> Value {
         "set_photo_approved" => json!({"id": "x", "approved": true}),
         "set_approve_mode" => json!({"on": true}),
         "sync_now" | "set_active_source" => json!({"source": "x"}),
+        "set_room_status" => json!({"status": {"room": "main", "occupancy": "full"}}),
+        "post_emergency" => json!({"emergency": {"headline": "Please leave the building"}}),
+        "clear_emergency" => json!({"id": "emergency-1"}),
         _ => json!({}),
     }
 }
@@ -103,7 +106,7 @@ fn a_locked_control_panel_changes_nothing() {
     assert_eq!(observed(&app), before);
 }
 
-fn unlocked(app: &tauri::App<MockRuntime>) -> tauri::WebviewWindow<MockRuntime> {
+pub(crate) fn unlocked(app: &tauri::App<MockRuntime>) -> tauri::WebviewWindow<MockRuntime> {
     let panel = window(app, "control");
     invoke(&panel, "unlock", json!({"pin": PIN})).expect("the right PIN");
     panel

@@ -171,6 +171,47 @@ function titleHint(title) {
   return length > limit ? `now ${length} characters; the limit is ${limit}` : `up to ${limit} characters`;
 }
 
+/**
+ * The session's badges as fields: languages as typed (tags or names, the
+ * core reads them), recording, captions, sign language.
+ * @param {SessionRow} s
+ */
+function badgeFields(s) {
+  const { glance } = view();
+  const languages = el('input');
+  languages.id = 'dialog-languages';
+  languages.value = s.access.languages.join(', ');
+  languages.placeholder = 'en, de';
+  const recording = el('select');
+  recording.id = 'dialog-recording';
+  recording.append(...glance.recordings.map((r) => {
+    const option = el('option', null, r.label);
+    option.value = r.value;
+    option.selected = r.value === s.access.recording;
+    return option;
+  }));
+  const captions = el('input');
+  captions.type = 'checkbox';
+  captions.id = 'dialog-captions';
+  captions.checked = s.access.captions;
+  const captionsLabel = el('label', 'check');
+  captionsLabel.append(captions, ' Live captions');
+  const sign = el('input');
+  sign.id = 'dialog-sign-language';
+  sign.maxLength = glance.sign_language_chars;
+  sign.value = s.access.sign_language || '';
+  sign.placeholder = 'DGS, ASL…';
+  const row = el('div', 'form-row');
+  row.append(field('Languages', languages), field('Recording', recording), captionsLabel, field('Sign language', sign));
+  const read = () => ({
+    languages: languages.value.split(',').map((l) => l.trim()).filter(Boolean),
+    recording: recording.value,
+    captions: captions.checked,
+    ...(sign.value.trim() ? { sign_language: sign.value.trim() } : {}),
+  });
+  return { row, read };
+}
+
 /** @param {SessionRow} s */
 function editSession(s) {
   const title = titleInput(s.title);
@@ -181,9 +222,10 @@ function editSession(s) {
   const room = roomSelect(s.room_id);
   const times = el('div', 'form-row');
   times.append(field('Start', start), field('End', end), field('Room', room));
+  const badges = badgeFields(s);
   return ask({
     title: 'Edit session',
-    body: [field('Title', title, titleHint(s.title)), times, field('Speakers', speakers.box)],
+    body: [field('Title', title, titleHint(s.title)), times, field('Speakers', speakers.box), badges.row],
     confirm: 'Save',
     focus: title,
     onConfirm: () => {
@@ -197,6 +239,10 @@ function editSession(s) {
       if (start.value.trim() !== s.start_local) edit.start = start.value.trim();
       if (end.value.trim() !== s.end_local) edit.end = end.value.trim();
       if (room.value !== s.room_id) edit.room = room.value;
+      const access = badges.read();
+      const before = { ...s.access };
+      if (!before.sign_language) delete before.sign_language;
+      if (JSON.stringify(access) !== JSON.stringify(before)) edit.access = access;
       if (Object.keys(edit).length === 2) { say('Nothing changed.'); return undefined; }
       return applyEdit(edit);
     },

@@ -8,6 +8,8 @@
 /** @typedef {import('./view').EditIntent} EditIntent */
 /** @typedef {import('./view').AnnouncementIntent} AnnouncementIntent */
 /** @typedef {import('./view').Preview} Preview */
+/** @typedef {import('./view').RoomStatusIntent} RoomStatusIntent */
+/** @typedef {import('./view').EmergencyIntent} EmergencyIntent */
 /** @typedef {import('./view').Done} Done */
 /** @typedef {{ code: string, message: string, local?: boolean }} Failure */
 
@@ -58,6 +60,13 @@ export const undo = () => call('undo');
 export const addAnnouncement = (announcement) => call('add_announcement', { announcement });
 /** @returns {Promise<Done>} */
 export const removeAnnouncement = (id) => call('remove_announcement', { id });
+
+/** Set a room's status, or clear it (no occupancy). @param {RoomStatusIntent} status @returns {Promise<Done>} */
+export const setRoomStatus = (status) => call('set_room_status', { status });
+/** @param {EmergencyIntent} emergency @returns {Promise<Done>} */
+export const postEmergency = (emergency) => call('post_emergency', { emergency });
+/** @returns {Promise<Done>} */
+export const clearEmergency = (id) => call('clear_emergency', { id });
 
 /** @returns {Promise<Done>} */
 export const setPhotoHidden = (id, hidden) => call('set_photo_hidden', { id, hidden });

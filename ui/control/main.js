@@ -6,6 +6,7 @@
 
 import { renderAnnouncements } from './announcements.js';
 import { renderAudit } from './audit.js';
+import { renderEmergency, renderRoomStatus } from './glance.js';
 import { $, $$, forgetRendered } from './dom.js';
 import { ageStatus, clearError, done, showError } from './feedback.js';
 import * as ipc from './ipc.js';
@@ -53,7 +54,9 @@ function render() {
   renderHeader();
   renderRooms();
   renderSchedule();
+  renderRoomStatus();
   renderAnnouncements();
+  renderEmergency();
   renderPhotos();
   renderSources();
   renderAudit();

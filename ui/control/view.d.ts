@@ -2,6 +2,15 @@
 // `SUMMIT_UPDATE_VIEW_TYPES=1 cargo test --workspace --test core control`. Do not edit.
 
 /**
+ * A session's badges as the organizer sets them, all at once.
+ */
+export type Access = { 
+/**
+ * Language tags or names (`en`, `Deutsch`); kept as BCP 47 tags.
+ */
+languages: Array<string>, recording: Recording, captions: boolean, sign_language?: string, };
+
+/**
  * A new announcement, as the panel sends it.
  */
 export type AnnouncementIntent = { text: string, 
@@ -41,6 +50,8 @@ export type Badge = { level: Level, text: string,
  * The longer sentence for a tooltip.
  */
 detail: string, };
+
+export type Choice = { value: string, label: string, };
 
 /**
  * What `control_state` answers: the lock, and the panel's view when unlocked.
@@ -90,7 +101,11 @@ audit: Array<AuditRow>,
 /**
  * What "Undo" would take back.
  */
-undo: UndoTarget | null, counts: TabCounts, limits: Limits, };
+undo: UndoTarget | null, counts: TabCounts, limits: Limits, 
+/**
+ * Emergency messages, their templates, and the choices for badges.
+ */
+glance: GlanceView, };
 
 export type DayTab = { 
 /**
@@ -120,7 +135,44 @@ minutes: number | null, label: string, default: boolean, };
 /**
  * One change to the schedule, as the panel sends it.
  */
-export type EditIntent = { "kind": "delay", room: string, minutes: number, from_session?: string, } | { "kind": "started_at", session: string, at: string, } | { "kind": "extend", session: string, minutes: number, } | { "kind": "end_now", session: string, } | { "kind": "skip", session: string, } | { "kind": "cancel", session: string, } | { "kind": "move", session: string, room: string, } | { "kind": "edit_session", session: string, title?: string, speakers?: Array<string>, start?: string, end?: string, room?: string, } | { "kind": "add_session", room: string, title: string, speakers: Array<string>, session_kind: SessionKind, day: string, start: string, end: string, };
+export type EditIntent = { "kind": "delay", room: string, minutes: number, from_session?: string, } | { "kind": "started_at", session: string, at: string, } | { "kind": "extend", session: string, minutes: number, } | { "kind": "end_now", session: string, } | { "kind": "skip", session: string, } | { "kind": "cancel", session: string, } | { "kind": "move", session: string, room: string, } | { "kind": "edit_session", session: string, title?: string, speakers?: Array<string>, start?: string, end?: string, room?: string, 
+/**
+ * The session's badges, all replaced.
+ */
+access?: Access, } | { "kind": "add_session", room: string, title: string, speakers: Array<string>, session_kind: SessionKind, day: string, start: string, end: string, };
+
+/**
+ * An emergency message as confirmed in the panel.
+ */
+export type EmergencyIntent = { headline: string, text: string, pictogram?: Pictogram, 
+/**
+ * Room ids; `None`: every screen.
+ */
+rooms?: Array<string>, 
+/**
+ * Off by itself after this long; `None`: until cleared.
+ */
+minutes?: number, };
+
+export type EmergencyRow = { id: string, headline: string, text: string, pictogram: Pictogram | null, 
+/**
+ * `All rooms`, or the rooms' names.
+ */
+rooms: string, 
+/**
+ * `from 10:20, until removed`.
+ */
+when: string, 
+/**
+ * On the screens now (else it starts later or has expired).
+ */
+on_screen: boolean, };
+
+export type GlanceView = { 
+/**
+ * Not cleared, on screen first.
+ */
+emergencies: Array<EmergencyRow>, templates: Array<TemplateView>, pictograms: Array<Choice>, occupancies: Array<Choice>, recordings: Array<Choice>, headline_chars: number, text_chars: number, sign_language_chars: number, url_chars: number, };
 
 export type Level = "ok" | "bad" | "muted";
 
@@ -167,6 +219,8 @@ conference: string,
  */
 pin_max_chars: number, };
 
+export type Occupancy = "filling_up" | "full";
+
 /**
  * Where a session stands now, by the rule the display uses.
  */
@@ -183,6 +237,11 @@ id: string, credit: string | null, hidden: boolean, approved: boolean, status: P
 thumb_url: string, };
 
 export type PhotoStatus = "on_wall" | "hidden" | "awaiting_approval" | "not_approved";
+
+/**
+ * A symbol beside the headline; always with text, never alone.
+ */
+export type Pictogram = "evacuate" | "fire" | "weather" | "medical" | "warning";
 
 /**
  * What an edit would move, for the organizer to confirm before it is made.
@@ -217,6 +276,11 @@ export type Priority = "normal" | "urgent";
 
 export type QuarantinedFile = { path: string, reason: string, };
 
+/**
+ * Whether a session is recorded or streamed, as the schedule says.
+ */
+export type Recording = "recorded" | "streamed" | "not_recorded" | "unknown";
+
 export type RevisionRow = { revision: number, applied: string, source: string, summary: string, current: boolean, restorable: boolean, };
 
 export type RoomCard = { id: string, name: string, 
@@ -227,9 +291,43 @@ state: RoomState, current: SessionBrief | null, next: SessionBrief | null,
 /**
  * How late the room runs: the delay of its current (else next) session.
  */
-late_minutes: number, };
+late_minutes: number, 
+/**
+ * "Filling up" or "full", as set from the panel, while it shows.
+ */
+status: RoomStatusBrief | null, };
 
 export type RoomState = "not_started" | "in_session" | "between_sessions" | "break" | "working_session" | "day_over" | "event_over";
+
+/**
+ * A room's status as the panel shows it.
+ */
+export type RoomStatusBrief = { occupancy: Occupancy, 
+/**
+ * `Full`, `Filling up`.
+ */
+text: string, 
+/**
+ * The overflow room's name.
+ */
+overflow: string | null, 
+/**
+ * `until 10:32 (end of “ETL …”)`, `until cleared`.
+ */
+until: string, };
+
+/**
+ * Set (`occupancy`) or clear (none) a room's status.
+ */
+export type RoomStatusIntent = { 
+/**
+ * A room id.
+ */
+room: string, occupancy?: Occupancy, 
+/**
+ * A room id.
+ */
+overflow?: string, stream_url?: string, };
 
 export type SessionBrief = { id: string, title: string, start_local: string, end_local: string, };
 
@@ -243,7 +341,11 @@ delay_minutes: number,
 /**
  * Added here, not in any import.
  */
-local: boolean, cancelled: boolean, skipped: boolean, };
+local: boolean, cancelled: boolean, skipped: boolean, 
+/**
+ * Its badges: languages, recording, captions, sign language.
+ */
+access: Access, };
 
 export type ShiftRow = { session_id: string, title: string, old_start_local: string, new_start_local: string, old_end_local: string, new_end_local: string, };
 
@@ -291,5 +393,7 @@ photos_alert: boolean,
  * Sources failing now.
  */
 sources: number, };
+
+export type TemplateView = { name: string, headline: string, text: string, pictogram: Pictogram | null, minutes: number | null, };
 
 export type UndoTarget = { what: string, };

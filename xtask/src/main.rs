@@ -22,6 +22,8 @@ const BUILD_PACKAGES: &[&str] = &[
 /// any-script screenshots.
 const TEST_PACKAGES: &[&str] = &[
     "fonts-noto-cjk",
+    // `zbarimg`: the QR codes on screen are decoded back from screenshots.
+    "zbar-tools",
     // Node, to type-check the control panel's modules with TypeScript.
     "nodejs",
     // `xset q`: the screensaver while the kiosk runs; `systemd-analyze

@@ -56,7 +56,11 @@ fn main() -> Result<(), String> {
                 expires: Some(now + SignedDuration::from_mins(45)),
             });
         }
-        let feed = Feed::new(change + 1, schedule.clone(), announcements.clone());
+        let feed = Feed::new(
+            change + 1,
+            schedule.clone(),
+            kiosk_core::feed::Notices::announcements(announcements.clone()),
+        );
         let tmp = format!("{out}.tmp");
         std::fs::write(&tmp, feed.to_bytes()).map_err(|e| format!("{tmp}: {e}"))?;
         std::fs::rename(&tmp, out).map_err(|e| format!("{out}: {e}"))?;

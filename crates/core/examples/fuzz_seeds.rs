@@ -99,7 +99,11 @@ fn feed(seeds: &mut Seeds, schedules: &[(&str, Schedule)]) -> Result {
         } else {
             Vec::new()
         };
-        let feed = kiosk_core::feed::Feed::new(i as u64 + 1, schedule.clone(), announcements);
+        let feed = kiosk_core::feed::Feed::new(
+            i as u64 + 1,
+            schedule.clone(),
+            kiosk_core::feed::Notices::announcements(announcements),
+        );
         seeds.add("feed", &format!("{name}.json"), &feed.to_bytes())?;
         if i == 0 {
             signed_feed(seeds, &feed.to_bytes())?;

@@ -1,11 +1,14 @@
 //! The one TOML config file (`config.example.toml` documents every option with
 //! its default). Every option is also a command-line flag; flags win.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::edits::Pictogram;
 use crate::error::{Error, Result};
+use crate::model::{Room, SessionKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
@@ -81,6 +84,115 @@ impl BundleConfig {
     }
 }
 
+/// What the QR code beside a session links to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QrLink {
+    Off,
+    /// The talk's page in the programme.
+    Page,
+    Slides,
+    /// The live stream.
+    Stream,
+}
+
+/// The `[qr]` table: what the QR code links to, by default, per session
+/// kind, and per room (a room's choice beats its kind's).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QrConfig {
+    pub show: QrLink,
+    /// Session kind (`talk`, `break`, `working_session`, `social`) to choice.
+    pub kinds: BTreeMap<String, QrLink>,
+    /// Room name (or id) to choice.
+    pub rooms: BTreeMap<String, QrLink>,
+}
+
+impl Default for QrConfig {
+    fn default() -> Self {
+        QrConfig {
+            show: QrLink::Slides,
+            kinds: BTreeMap::from([
+                ("break".to_string(), QrLink::Off),
+                ("social".to_string(), QrLink::Off),
+            ]),
+            rooms: BTreeMap::new(),
+        }
+    }
+}
+
+impl QrConfig {
+    /// The choice for a session of `kind` in `room`.
+    pub fn choice(&self, room: &Room, kind: SessionKind) -> QrLink {
+        self.rooms
+            .get(&room.name)
+            .or_else(|| self.rooms.get(&room.id))
+            .or_else(|| self.kinds.get(kind.as_str()))
+            .copied()
+            .unwrap_or(self.show)
+    }
+
+    /// A kind that is not a session kind is a mistake in the config.
+    fn check(&self, path: &Path) -> Result<()> {
+        match self.kinds.keys().find(|k| SessionKind::parse(k).is_none()) {
+            None => Ok(()),
+            Some(k) => Err(Error::Config {
+                path: path.to_path_buf(),
+                message: format!(
+                    "[qr.kinds]: {k:?} is not a session kind; the kinds are talk, break, working_session, social"
+                ),
+            }),
+        }
+    }
+}
+
+/// An emergency message prepared before the event (`[[emergency_templates]]`):
+/// the organizer picks one, adjusts it and confirms.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmergencyTemplate {
+    pub name: String,
+    pub headline: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub pictogram: Option<Pictogram>,
+    /// Minutes until it goes off by itself; none: until cleared.
+    #[serde(default)]
+    pub expires_minutes: Option<u32>,
+}
+
+/// The templates a kiosk has when its config names none.
+pub fn default_emergency_templates() -> Vec<EmergencyTemplate> {
+    let template = |name: &str, headline: &str, text: &str, pictogram| EmergencyTemplate {
+        name: name.into(),
+        headline: headline.into(),
+        text: text.into(),
+        pictogram: Some(pictogram),
+        expires_minutes: None,
+    };
+    vec![
+        template(
+            "Evacuation",
+            "Please leave the building now",
+            "Walk to the nearest exit. Do not use the lifts. Meet outside at the assembly point.",
+            Pictogram::Evacuate,
+        ),
+        template(
+            "Severe weather",
+            "Severe weather: stay inside",
+            "Stay in the building and away from windows until this message is cleared.",
+            Pictogram::Weather,
+        ),
+        template(
+            "Medical",
+            "A medical emergency: keep the way clear",
+            "Make room for the first aiders. If you are a doctor or nurse, please come to the front.",
+            Pictogram::Medical,
+        ),
+    ]
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -144,6 +256,10 @@ pub struct Config {
     /// `?token=…` in their source URL). Required with `serve_listen`, here,
     /// in `serve_token_file` or in `SUMMIT_KIOSK_SERVE_TOKEN`.
     pub serve_token: Option<String>,
+    /// What the QR code beside a talk links to (`[qr]`).
+    pub qr: QrConfig,
+    /// Emergency messages prepared for the control panel.
+    pub emergency_templates: Vec<EmergencyTemplate>,
     /// Let the screensaver and the display's power saving run as the system
     /// has them (by default they are off while the kiosk shows).
     pub allow_blanking: bool,
@@ -193,6 +309,8 @@ impl Default for Config {
             control_idle_lock_secs: 300,
             serve_listen: None,
             serve_token: None,
+            qr: QrConfig::default(),
+            emergency_templates: default_emergency_templates(),
             allow_blanking: false,
             blank_outside_event_hours: false,
             event_hours_margin_minutes: 30,
@@ -239,10 +357,12 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config> {
-        toml::from_str(text).map_err(|e| Error::Config {
+        let config: Config = toml::from_str(text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             message: e.to_string().trim().to_string(),
-        })
+        })?;
+        config.qr.check(path)?;
+        Ok(config)
     }
 
     /// Every trusted key: the top-level list and the `[bundle]` one.

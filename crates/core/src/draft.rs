@@ -6,13 +6,15 @@
 //! collects what is wrong with its place, and [`wall_clock_instant`] is the
 //! one rule for turning a venue wall-clock time into an instant.
 
+mod info;
 mod validate;
 
 use jiff::{civil, tz::TimeZone, SignedDuration, Timestamp};
 
 use crate::error::{Error, Problem, Result};
-use crate::model::{Day, Room, Schedule, SessionKind, Speaker, Track};
+use crate::model::{Day, Room, Schedule, SessionInfo, SessionKind, Speaker, Track};
 
+pub use info::{classify_link, http_url, keep_within_limits, language_tag, read_tag};
 pub use validate::validate;
 
 /// A time as a source gave it: an instant, or a wall-clock time in the venue's zone.
@@ -86,13 +88,15 @@ pub struct DraftSession {
     pub title: String,
     pub subtitle: Option<String>,
     pub abstract_text: Option<String>,
-    pub slides_url: Option<String>,
     pub room: String,
     pub track: Option<String>,
     pub kind: SessionKind,
     pub start: DraftTime,
     pub end: DraftTime,
     pub speakers: Vec<String>,
+    /// Links, languages, recording, captions, sign language; checked and
+    /// normalised by [`validate`].
+    pub info: SessionInfo,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -134,6 +134,8 @@ pub const ALL_CODES: &[&str] = &[
     "invalid_session",
     "duplicate_id",
     "invalid_announcement",
+    "invalid_room_status",
+    "invalid_emergency",
     "invalid_edit",
     "no_schedule",
     "nothing_to_roll_back",

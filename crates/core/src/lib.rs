@@ -16,6 +16,7 @@ pub mod edits;
 pub mod error;
 pub mod feed;
 pub mod fetch;
+pub mod glance;
 pub mod import;
 pub mod limits;
 pub mod logs;

@@ -14,3 +14,9 @@ pub const MAX_NAME_CHARS: usize = 300;
 pub const MAX_TITLE_CHARS: usize = 1_000;
 pub const MAX_ABSTRACT_CHARS: usize = 50_000;
 pub const MAX_URL_CHARS: usize = 2_000;
+/// A session's links (page, slides, stream, recordings, …).
+pub const MAX_LINKS_PER_SESSION: usize = 20;
+/// A session's spoken languages (two for a two-language talk).
+pub const MAX_LANGUAGES_PER_SESSION: usize = 4;
+/// A sign language's short name (`DGS`, `ASL`, `LSF`).
+pub const MAX_SIGN_LANGUAGE_CHARS: usize = 40;

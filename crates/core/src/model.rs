@@ -88,7 +88,6 @@ pub struct Session {
     pub title: String,
     pub subtitle: Option<String>,
     pub abstract_text: Option<String>,
-    pub slides_url: Option<String>,
     /// A [`Room::id`].
     pub room: String,
     /// A [`Track::id`].
@@ -103,6 +102,171 @@ pub struct Session {
     /// always give `false`.
     #[serde(default)]
     pub cancelled: bool,
+    /// Links, languages, recording and access: what attendees ask about
+    /// beyond the title and the time (flat in the JSON forms).
+    #[serde(flatten)]
+    pub info: SessionInfo,
+}
+
+/// What a link leads to; the QR code on screen picks one by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// The talk's page in the programme.
+    Page,
+    Slides,
+    /// A live stream.
+    Stream,
+    /// A recording.
+    Video,
+    Other,
+}
+
+impl LinkKind {
+    pub const ALL: [LinkKind; 5] = [
+        LinkKind::Page,
+        LinkKind::Slides,
+        LinkKind::Stream,
+        LinkKind::Video,
+        LinkKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Page => "page",
+            LinkKind::Slides => "slides",
+            LinkKind::Stream => "stream",
+            LinkKind::Video => "video",
+            LinkKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        LinkKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// An http(s) address.
+    pub url: String,
+}
+
+/// Whether a session is recorded or streamed, as the schedule says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Recording {
+    Recorded,
+    /// Streamed live (and usually recorded too).
+    Streamed,
+    /// The speaker asked not to be recorded (frab's `do_not_record`).
+    NotRecorded,
+    #[default]
+    Unknown,
+}
+
+impl Recording {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recording::Recorded => "recorded",
+            Recording::Streamed => "streamed",
+            Recording::NotRecorded => "not_recorded",
+            Recording::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Recording::Recorded,
+            Recording::Streamed,
+            Recording::NotRecorded,
+            Recording::Unknown,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// A session's links and access information. Read from the JSON forms
+/// (the kiosk's schedule, the feed, stored revisions) with the old
+/// `slides_url` field still understood: it becomes a slides link.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "SessionInfoWire")]
+pub struct SessionInfo {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// Spoken languages as BCP 47 tags (`en`, `de`, `pt-BR`), the main one
+    /// first; two for a two-language talk.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+    #[serde(skip_serializing_if = "is_unknown")]
+    pub recording: Recording,
+    /// Live captions on a screen in the room.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub captions: bool,
+    /// Sign-language interpretation, by the language's short name (`DGS`, `ASL`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_language: Option<String>,
+}
+
+fn is_unknown(r: &Recording) -> bool {
+    *r == Recording::Unknown
+}
+
+impl SessionInfo {
+    /// The first link of `kind`.
+    pub fn link(&self, kind: LinkKind) -> Option<&str> {
+        self.links
+            .iter()
+            .find(|l| l.kind == kind)
+            .map(|l| l.url.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == SessionInfo::default()
+    }
+}
+
+#[derive(Deserialize)]
+struct SessionInfoWire {
+    #[serde(default)]
+    links: Vec<Link>,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    recording: Recording,
+    #[serde(default)]
+    captions: bool,
+    #[serde(default)]
+    sign_language: Option<String>,
+    /// Before typed links (stores and feeds written by earlier versions).
+    #[serde(default)]
+    slides_url: Option<String>,
+}
+
+impl From<SessionInfoWire> for SessionInfo {
+    fn from(w: SessionInfoWire) -> Self {
+        let mut links = w.links;
+        if let Some(url) = w.slides_url {
+            if !links.iter().any(|l| l.url == url) {
+                links.insert(
+                    0,
+                    Link {
+                        kind: LinkKind::Slides,
+                        url,
+                    },
+                );
+            }
+        }
+        SessionInfo {
+            links,
+            languages: w.languages,
+            recording: w.recording,
+            captions: w.captions,
+            sign_language: w.sign_language,
+        }
+    }
 }
 
 impl Session {

@@ -11,7 +11,9 @@ use crate::draft::{
     clean_opt, validate, Draft, DraftConference, DraftSession, DraftTime, Problems, Validated,
 };
 use crate::error::{Error, Result};
-use crate::model::{Day, Room, SessionKind, Speaker, Track};
+use crate::model::{
+    Day, Link, LinkKind, Recording, Room, SessionInfo, SessionKind, Speaker, Track,
+};
 
 pub const FORMAT_NAME: &str = "summit-kiosk/schedule";
 
@@ -102,8 +104,19 @@ struct SessionV1 {
     subtitle: Option<String>,
     #[serde(default, rename = "abstract")]
     abstract_text: Option<String>,
+    /// Before typed links: read as a slides link.
     #[serde(default)]
     slides_url: Option<String>,
+    #[serde(default)]
+    links: Vec<LinkV1>,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    recording: Recording,
+    #[serde(default)]
+    captions: bool,
+    #[serde(default)]
+    sign_language: Option<String>,
     room: String,
     #[serde(default)]
     track: Option<String>,
@@ -113,6 +126,13 @@ struct SessionV1 {
     end: String,
     #[serde(default)]
     speakers: Vec<SpeakerRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkV1 {
+    kind: LinkKind,
+    url: String,
 }
 
 fn default_kind() -> SessionKind {
@@ -241,13 +261,29 @@ fn session(
         title: s.title.trim().to_string(),
         subtitle: clean_opt(s.subtitle),
         abstract_text: clean_opt(s.abstract_text),
-        slides_url: clean_opt(s.slides_url),
         room: s.room.trim().to_string(),
         track: clean_opt(s.track),
         kind: s.kind,
         start,
         end,
         speakers: speaker_ids,
+        info: SessionInfo {
+            links: clean_opt(s.slides_url)
+                .map(|url| Link {
+                    kind: LinkKind::Slides,
+                    url,
+                })
+                .into_iter()
+                .chain(s.links.into_iter().map(|l| Link {
+                    kind: l.kind,
+                    url: l.url.trim().to_string(),
+                }))
+                .collect(),
+            languages: s.languages,
+            recording: s.recording,
+            captions: s.captions,
+            sign_language: s.sign_language,
+        },
     }
 }
 

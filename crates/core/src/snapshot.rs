@@ -15,6 +15,9 @@ use crate::config::WallPolicy;
 use crate::edits::{
     current_announcement, next_announcement_change, Announcement, AnnouncementView,
 };
+use crate::glance::{
+    badges, Badge, EmergencyView, LateView, LobbyLayout, PlannedView, QrView, RoomStatusView,
+};
 use crate::model::{Schedule, Session, SessionKind};
 
 /// Minutes before the end at which a talk's colour turns to "ending soon".
@@ -32,6 +35,20 @@ pub fn minutes_text(n: i64) -> String {
         }
     } else {
         format!("{n} min")
+    }
+}
+
+/// Speakers named on a card; more are counted (`+3 more`).
+pub const MAX_SPEAKERS_SHOWN: usize = 6;
+
+/// How large a title is set, by its length in characters, so a long one
+/// still fits its lines: `s` up to 55, `m` to 90, `l` to 140, else `xl`.
+pub fn title_size(title: &str) -> &'static str {
+    match title.chars().count() {
+        0..=55 => "s",
+        56..=90 => "m",
+        91..=140 => "l",
+        _ => "xl",
     }
 }
 
@@ -78,6 +95,14 @@ pub struct SessionView {
     pub weekday: Option<String>,
     /// Cancelled by the organizer: shown, marked as cancelled; never `current`.
     pub cancelled: bool,
+    /// Speakers beyond the first [`MAX_SPEAKERS_SHOWN`] (not in `speakers`).
+    pub more_speakers: usize,
+    /// `s`, `m`, `l` or `xl`: see [`title_size`].
+    pub title_size: &'static str,
+    /// Languages, recording, captions, sign language.
+    pub badges: Vec<Badge>,
+    /// The times first published, when the organizer's changes moved it.
+    pub planned: Option<PlannedView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -106,6 +131,12 @@ pub struct RoomSnapshot {
     /// `in 25 min`, when `next` starts within [`COUNTDOWN_MINUTES`].
     pub next_starts_in_text: Option<String>,
     pub next_change_at: Option<Timestamp>,
+    /// Behind the plan (organizer's delays, overruns): see [`crate::glance`].
+    pub late: Option<LateView>,
+    /// Beside the session on: its slides, page or stream.
+    pub qr: Option<QrView>,
+    /// "Filling up" or "full", as the organizer set it.
+    pub status: Option<RoomStatusView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -145,6 +176,10 @@ pub struct DisplaySnapshot {
     /// shell sets it with [`set_announcements`], which also brings
     /// `next_change_at` forward to the next start or expiry).
     pub announcement: Option<AnnouncementView>,
+    /// A full-screen emergency message over everything (see [`crate::glance::decorate`]).
+    pub emergency: Option<EmergencyView>,
+    /// The lobby's grid and page (lobby screens only).
+    pub lobby: Option<LobbyLayout>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -206,19 +241,21 @@ fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
             .strftime("%a")
             .to_string()
     });
+    let speakers: Vec<SpeakerView> = s
+        .speakers
+        .iter()
+        .filter_map(|id| schedule.speaker(id))
+        .map(|sp| SpeakerView {
+            name: sp.name.clone(),
+            affiliation: sp.affiliation.clone(),
+        })
+        .collect();
+    let more_speakers = speakers.len().saturating_sub(MAX_SPEAKERS_SHOWN);
     SessionView {
         id: s.id.clone(),
         title: s.title.clone(),
         subtitle: s.subtitle.clone(),
-        speakers: s
-            .speakers
-            .iter()
-            .filter_map(|id| schedule.speaker(id))
-            .map(|sp| SpeakerView {
-                name: sp.name.clone(),
-                affiliation: sp.affiliation.clone(),
-            })
-            .collect(),
+        speakers: speakers.into_iter().take(MAX_SPEAKERS_SHOWN).collect(),
         track: s
             .track
             .as_deref()
@@ -236,6 +273,10 @@ fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
         end_local: schedule.local_hm(s.end),
         weekday,
         cancelled: s.cancelled,
+        more_speakers,
+        title_size: title_size(&s.title),
+        badges: badges(&s.info),
+        planned: None,
     }
 }
 
@@ -335,6 +376,9 @@ pub fn room_snapshot(schedule: &Schedule, room_id: &str, at: Timestamp) -> RoomS
             .filter(|m| *m <= COUNTDOWN_MINUTES)
             .map(|m| format!("in {}", minutes_text(m))),
         next_change_at,
+        late: None,
+        qr: None,
+        status: None,
     }
 }
 
@@ -368,6 +412,8 @@ pub fn display_snapshot(
             offline: None,
             wall: WallMode::Off,
             announcement: None,
+            emergency: None,
+            lobby: None,
         };
     };
     let (view, room_ids, notice): (&'static str, Vec<&str>, Option<String>) = match selection {
@@ -417,6 +463,8 @@ pub fn display_snapshot(
         offline: None,
         wall: WallMode::Off,
         announcement: None,
+        emergency: None,
+        lobby: None,
     }
 }
 

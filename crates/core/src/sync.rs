@@ -293,9 +293,10 @@ pub enum Checked {
         validated: Box<Validated>,
         validator: Validator,
         fingerprint: Option<String>,
-        /// From another kiosk's feed: the announcements it shows
-        /// (`None` for every other format).
-        announcements: Option<Vec<crate::edits::Announcement>>,
+        /// From another kiosk's feed: the announcements, room statuses,
+        /// emergencies and planned times it shows (`None` for every other
+        /// format).
+        notices: Option<crate::feed::Notices>,
         /// A signed feed's version, checked against [`FeedPolicy::newest`]:
         /// once applied, the store remembers it so older ones are refused.
         accepted_version: Option<u64>,
@@ -373,7 +374,7 @@ pub fn check_with(
                 validated: Box::new(validated),
                 validator: Validator::default(),
                 fingerprint: before,
-                announcements: None,
+                notices: None,
                 accepted_version: None,
             })
         }
@@ -401,7 +402,7 @@ pub fn check_with(
                     validated: Box::new(validated),
                     validator,
                     fingerprint: None,
-                    announcements: None,
+                    notices: None,
                     accepted_version: None,
                 })
             }
@@ -453,7 +454,7 @@ fn file_is_feed(path: &Path) -> bool {
 }
 
 /// A feed: its signature (with trusted keys), its version against the
-/// newest accepted, then its schedule and announcements validated.
+/// newest accepted, then its schedule and notices validated.
 fn take_feed(
     origin: &str,
     bytes: &[u8],
@@ -471,13 +472,13 @@ fn take_feed(
             });
         }
     }
-    let (validated, announcements) = crate::feed::validate_feed(origin, opened.feed)?;
+    let (validated, notices) = crate::feed::validate_feed(origin, opened.feed)?;
     Ok(Checked::Changed {
         format: Format::Feed,
         validated: Box::new(validated),
         validator,
         fingerprint,
-        announcements: Some(announcements),
+        notices: Some(notices),
         accepted_version: opened.signed_by.map(|_| version),
     })
 }

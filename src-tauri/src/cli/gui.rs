@@ -99,14 +99,16 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         .with_sources(sources.iter().map(Source::name).collect(), s.offline_after)?
         .with_wall(s.photo_wall, playlist)?
         .with_approve(library.approve_mode.clone())
-        .with_kiosk_mode(s.kiosk);
+        .with_kiosk_mode(s.kiosk)
+        .with_qr(s.config.qr.clone());
     let control = crate::control::Control::new(
         s.config.control_pin_hash.clone(),
         s.config.control_idle_lock_secs,
         &crate::bundle_cli::host_name(),
         photo_cli::inbox(&s.data_dir, "upload"),
     )
-    .with_backoff(pin_backoff);
+    .with_backoff(pin_backoff)
+    .with_templates(s.config.emergency_templates.clone());
     let sync = SyncSettings {
         sources,
         poll_interval: s.poll_interval,

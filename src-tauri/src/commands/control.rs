@@ -7,7 +7,9 @@
 use jiff::Timestamp;
 use tauri::{AppHandle, Runtime, State};
 
-use kiosk_core::control::{AnnouncementIntent, ControlState, Done, EditIntent, Preview};
+use kiosk_core::control::{
+    AnnouncementIntent, ControlState, Done, EditIntent, EmergencyIntent, Preview, RoomStatusIntent,
+};
 use kiosk_core::store::Store;
 
 use crate::control::{self, Control};
@@ -147,6 +149,71 @@ pub fn remove_announcement<R: Runtime>(
             "Announcement removed.".into()
         } else {
             format!("Announcement {id:?} was not on.")
+        },
+    })
+}
+
+/// Set a room's status ("filling up", "full", with an overflow room and a
+/// stream), or clear it.
+#[tauri::command(async)]
+pub fn set_room_status<R: Runtime>(
+    app: AppHandle<R>,
+    kiosk: State<'_, Kiosk>,
+    control: State<'_, Control>,
+    status: RoomStatusIntent,
+) -> Result<Done> {
+    let room = status.room.clone();
+    let what = change(&app, &kiosk, &control, |store, origin, now| {
+        match status.request() {
+            Some(request) => store
+                .set_room_status(request, origin, now)
+                .map(|s| format!("{}: {}", room, s.occupancy.text())),
+            None => store.clear_room_status(&room, origin, now).map(|cleared| {
+                if cleared {
+                    format!("{room}: status cleared")
+                } else {
+                    format!("{room} had no status")
+                }
+            }),
+        }
+    })?;
+    Ok(Done { what })
+}
+
+/// Put an emergency message on the screens (the panel asks to confirm
+/// first); it stays until it expires or is cleared.
+#[tauri::command(async)]
+pub fn post_emergency<R: Runtime>(
+    app: AppHandle<R>,
+    kiosk: State<'_, Kiosk>,
+    control: State<'_, Control>,
+    emergency: EmergencyIntent,
+) -> Result<Done> {
+    let stored = change(&app, &kiosk, &control, |store, origin, now| {
+        store.add_emergency(emergency.resolve(now), origin, now)
+    })?;
+    tracing::warn!(id = %stored.id, headline = %stored.headline, "control panel: emergency message on the screens");
+    Ok(Done {
+        what: format!("Emergency message “{}” is on the screens.", stored.headline),
+    })
+}
+
+#[tauri::command(async)]
+pub fn clear_emergency<R: Runtime>(
+    app: AppHandle<R>,
+    kiosk: State<'_, Kiosk>,
+    control: State<'_, Control>,
+    id: String,
+) -> Result<Done> {
+    let cleared = change(&app, &kiosk, &control, |store, origin, now| {
+        store.clear_emergency(&id, origin, now)
+    })?;
+    tracing::warn!(%id, cleared, "control panel: emergency message cleared");
+    Ok(Done {
+        what: if cleared {
+            "Emergency message cleared.".into()
+        } else {
+            format!("Emergency message {id:?} was not on.")
         },
     })
 }

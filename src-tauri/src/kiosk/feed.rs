@@ -1,19 +1,18 @@
 //! What this kiosk publishes for followers (`--serve`): the schedule and
-//! announcements shown, as a new (signed, if it has the organizer's key)
+//! the organizer's notices shown, as a new (signed, if it has the organizer's key)
 //! feed version only when they change; and, as a follower, the newest
 //! signed version taken from each source (older ones are replays).
 
 use std::sync::Mutex;
 
-use kiosk_core::edits::Announcement;
-use kiosk_core::feed::Publisher;
+use kiosk_core::feed::{Notices, Publisher};
 use kiosk_core::model::Schedule;
 
 use super::Kiosk;
 use crate::locks::lock;
 
-/// What the feed carries: the schedule and the announcements shown.
-type Content = (Schedule, Vec<Announcement>);
+/// What the feed carries: the schedule and the notices shown.
+type Content = (Schedule, Notices);
 
 /// What followers get, and what they got last.
 #[derive(Default)]
@@ -29,7 +28,7 @@ impl Kiosk {
         self
     }
 
-    /// Give followers the schedule and announcements shown now (a new feed
+    /// Give followers the schedule and notices shown now (a new feed
     /// version only when they changed).
     pub fn publish_feed(&self) {
         let mut guard = lock(&self.feed.published);
@@ -40,7 +39,7 @@ impl Kiosk {
         let Some(schedule) = shown.schedule() else {
             return;
         };
-        let now = (schedule.clone(), shown.records.announcements.clone());
+        let now = (schedule.clone(), Notices::of(&shown.records));
         if last.as_ref() == Some(&now) {
             return;
         }

@@ -9,7 +9,11 @@ use super::rows::{
     source_rows, sync_badge, Venue,
 };
 use super::view::*;
-use crate::edits::{self, Announcement, Edit, MAX_ANNOUNCEMENT_CHARS, MAX_DELAY_MINUTES};
+use crate::config::EmergencyTemplate;
+use crate::edits::{
+    self, Announcement, Edit, Emergency, RoomStatus, MAX_ANNOUNCEMENT_CHARS, MAX_DELAY_MINUTES,
+};
+use crate::glance::{self, Moved};
 use crate::limits;
 use crate::model::{Schedule, Session};
 use crate::store::{AuditEntry, Photo, RevisionInfo, Store};
@@ -34,6 +38,11 @@ pub struct Records {
     pub revisions: Vec<RevisionInfo>,
     /// Newest first, at most [`AUDIT_ROWS`].
     pub audit: Vec<AuditEntry>,
+    /// Sessions moved from their imported times (the planned ones).
+    pub moved: Vec<Moved>,
+    /// Each room's latest status and the emergency messages not cleared.
+    pub room_statuses: Vec<RoomStatus>,
+    pub emergencies: Vec<Emergency>,
 }
 
 impl Records {
@@ -49,7 +58,12 @@ impl Records {
                 _ => None,
             })
             .collect();
+        let moved = match (&imported, &effective) {
+            (Some(i), Some(e)) => glance::moved(i, e),
+            _ => Vec::new(),
+        };
         Ok(Records {
+            moved,
             effective,
             imported,
             skipped,
@@ -57,6 +71,8 @@ impl Records {
             announcements: store.announcements()?,
             revisions: store.revisions_list()?,
             audit: store.audit(AUDIT_ROWS)?,
+            room_statuses: store.room_statuses()?,
+            emergencies: store.emergencies()?,
         })
     }
 }
@@ -107,6 +123,8 @@ pub struct PanelInput<'a> {
     pub photo_edges: &'a [u32],
     /// The day tab asked for (a key); else today, or the next day with sessions.
     pub day: Option<&'a str>,
+    /// The emergency messages prepared in the config.
+    pub templates: &'a [EmergencyTemplate],
 }
 
 /// The lock as the panel shows it: `retry_after` is the wait before the
@@ -142,7 +160,9 @@ pub fn control_view(input: &PanelInput<'_>) -> ControlView {
         .filter(|s| schedule.is_some_and(|e| e.session(&s.id).is_none()))
         .collect();
     let (days, day) = day_tabs(schedule, &skipped, &venue, input.day);
-    let rooms = schedule.map_or_else(Vec::new, |s| room_cards(s, input.now, &delay_of));
+    let rooms = schedule.map_or_else(Vec::new, |s| {
+        room_cards(s, input.now, &delay_of, &records.room_statuses)
+    });
     let sessions = match (schedule, day) {
         (Some(s), Some(day)) => session_rows(s, &skipped, day, &venue, &delay_of, records),
         _ => Vec::new(),
@@ -222,6 +242,7 @@ pub fn control_view(input: &PanelInput<'_>) -> ControlView {
                 undone: a.undone,
             })
             .collect(),
+        glance: super::glance::glance_view(schedule, &records.emergencies, input.templates, &venue),
         limits: limits(),
     }
 }

@@ -8,7 +8,7 @@ use jiff::{civil, SignedDuration, Timestamp};
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::edits::{Announcement, Edit, EditError, Priority};
+use crate::edits::{Access, Announcement, Edit, EditError, Priority};
 use crate::model::{Schedule, Session, SessionKind};
 
 /// One change to the schedule, as the panel sends it.
@@ -64,6 +64,10 @@ pub enum EditIntent {
         #[serde(default)]
         #[ts(optional)]
         room: Option<String>,
+        /// The session's badges, all replaced.
+        #[serde(default)]
+        #[ts(optional)]
+        access: Option<Access>,
     },
     /// A new session on conference day `day` (`YYYY-MM-DD`, a day tab's key).
     AddSession {
@@ -283,6 +287,7 @@ impl EditIntent {
                 start,
                 end,
                 room,
+                access,
             } => {
                 let s = session(schedule, &id)?;
                 let time = |hm: Option<String>, what: &str| {
@@ -301,6 +306,7 @@ impl EditIntent {
                     start: start.filter(|t| *t != s.start),
                     end: end.filter(|t| *t != s.end),
                     room,
+                    access: access.filter(|a| *a != Access::of(&s.info)),
                 }
             }
             EditIntent::AddSession {
@@ -326,13 +332,13 @@ impl EditIntent {
                         title,
                         subtitle: None,
                         abstract_text: None,
-                        slides_url: None,
                         room,
                         track: None,
                         kind: session_kind,
                         start: clock(&start, "start")?,
                         end: clock(&end, "end")?,
                         cancelled: false,
+                        info: Default::default(),
                     },
                 }
             }

@@ -10,8 +10,11 @@
 //!   view's parts in `rows.rs`).
 //! - [`intent`]: wall-clock times resolved within a conference day.
 //! - [`preview`]: what an edit would move, before it is made.
+//! - [`glance`]: room statuses, emergency messages and their templates,
+//!   and the choices for a session's badges.
 
 pub mod build;
+pub mod glance;
 pub mod intent;
 pub mod preview;
 mod rows;
@@ -22,6 +25,7 @@ pub use build::{
     control_view, limits, lock_view, PanelInput, PhotoRecords, Records, SourceInput, AUDIT_ROWS,
     POLL_MS,
 };
+pub use glance::{EmergencyIntent, RoomStatusIntent};
 pub use intent::{parse_clock, resolve_in_day, AnnouncementIntent, EditIntent};
 pub use preview::preview;
 pub use typescript::{typescript, TYPESCRIPT_FILE};

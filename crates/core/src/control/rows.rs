@@ -57,6 +57,18 @@ impl Venue {
         }
     }
 
+    /// `from 10:20 until 11:20`, `from 10:20, until removed`.
+    pub(super) fn span(&self, starts: Timestamp, expires: Option<Timestamp>) -> String {
+        match expires {
+            Some(e) => format!(
+                "from {} until {}",
+                self.stamp(starts, "%H:%M"),
+                self.stamp(e, "%H:%M")
+            ),
+            None => format!("from {}, until removed", self.stamp(starts, "%H:%M")),
+        }
+    }
+
     fn ago(&self, t: Timestamp) -> String {
         let min = (self.now.duration_since(t).as_secs_f64() / 60.0).round() as i64;
         match min {
@@ -120,6 +132,7 @@ pub(super) fn room_cards(
     schedule: &Schedule,
     now: Timestamp,
     delay_of: &dyn Fn(&Session) -> i32,
+    statuses: &[crate::edits::RoomStatus],
 ) -> Vec<RoomCard> {
     schedule
         .rooms
@@ -138,6 +151,7 @@ pub(super) fn room_cards(
                 late_minutes: current.or(next).map_or(0, delay_of),
                 current: current.map(|s| brief(schedule, s)),
                 next: next.map(|s| brief(schedule, s)),
+                status: super::glance::status_view(schedule, statuses, &room.id, now),
             }
         })
         .collect()
@@ -205,6 +219,7 @@ pub(super) fn session_rows(
                 .is_some_and(|i| i.session(&s.id).is_none()),
             cancelled: s.cancelled,
             skipped: skip,
+            access: crate::edits::Access::of(&s.info),
         })
         .collect()
 }
@@ -239,28 +254,26 @@ pub(super) fn announcement_rows(
             text: a.text.clone(),
             priority: a.priority,
             status,
-            when: match a.expires {
-                Some(e) => format!(
-                    "from {} until {}",
-                    venue.stamp(a.starts, "%H:%M"),
-                    venue.stamp(e, "%H:%M")
-                ),
-                None => format!("from {}, until removed", venue.stamp(a.starts, "%H:%M")),
-            },
-            rooms: match &a.rooms {
-                None => "All rooms".into(),
-                Some(ids) => ids
-                    .iter()
-                    .map(|id| {
-                        schedule
-                            .and_then(|s| s.room(id))
-                            .map_or_else(|| id.clone(), |r| r.name.clone())
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            },
+            when: venue.span(a.starts, a.expires),
+            rooms: rooms_text(schedule, a.rooms.as_deref()),
         })
         .collect()
+}
+
+/// `All rooms`, or the rooms' names.
+pub(super) fn rooms_text(schedule: Option<&Schedule>, rooms: Option<&[String]>) -> String {
+    match rooms {
+        None => "All rooms".into(),
+        Some(ids) => ids
+            .iter()
+            .map(|id| {
+                schedule
+                    .and_then(|s| s.room(id))
+                    .map_or_else(|| id.clone(), |r| r.name.clone())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 pub(super) fn photo_rows(

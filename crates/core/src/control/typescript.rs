@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use ts_rs::{Config, TypeVisitor, TS};
 
+use super::glance::{EmergencyIntent, RoomStatusIntent};
 use super::intent::{AnnouncementIntent, EditIntent};
 use super::view::{ControlState, Done, Preview};
 
@@ -51,6 +52,8 @@ pub fn typescript() -> String {
     collect.visit::<Done>();
     collect.visit::<EditIntent>();
     collect.visit::<AnnouncementIntent>();
+    collect.visit::<RoomStatusIntent>();
+    collect.visit::<EmergencyIntent>();
     let mut out = String::from(
         "// Generated from kiosk-core's control view (crates/core/src/control/) by\n\
          // `SUMMIT_UPDATE_VIEW_TYPES=1 cargo test --workspace --test core control`. Do not edit.\n\n",

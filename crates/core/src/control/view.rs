@@ -64,6 +64,8 @@ pub struct ControlView {
     pub undo: Option<UndoTarget>,
     pub counts: TabCounts,
     pub limits: Limits,
+    /// Emergency messages, their templates, and the choices for badges.
+    pub glance: super::glance::GlanceView,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -85,6 +87,8 @@ pub struct RoomCard {
     pub next: Option<SessionBrief>,
     /// How late the room runs: the delay of its current (else next) session.
     pub late_minutes: i32,
+    /// "Filling up" or "full", as set from the panel, while it shows.
+    pub status: Option<super::glance::RoomStatusBrief>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -126,6 +130,8 @@ pub struct SessionRow {
     pub local: bool,
     pub cancelled: bool,
     pub skipped: bool,
+    /// Its badges: languages, recording, captions, sign language.
+    pub access: crate::edits::Access,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

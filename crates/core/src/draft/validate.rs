@@ -229,13 +229,13 @@ fn session(
 ) -> Option<Session> {
     session_texts(p, s);
     session_refs(p, s, refs);
+    let info = super::info::check_info(p, &s.place, &s.info);
     let (start, end) = session_times(p, s, venue_tz?)?;
     Some(Session {
         id: s.id.clone(),
         title: s.title.clone(),
         subtitle: s.subtitle.clone(),
         abstract_text: s.abstract_text.clone(),
-        slides_url: s.slides_url.clone(),
         room: s.room.clone(),
         track: s.track.clone(),
         kind: s.kind,
@@ -243,6 +243,7 @@ fn session(
         end,
         speakers: s.speakers.clone(),
         cancelled: false,
+        info,
     })
 }
 
@@ -258,15 +259,6 @@ fn session_texts(p: &mut Problems, s: &DraftSession) {
     }
     if let Some(v) = &s.abstract_text {
         too_long(p, place, "abstract", v, limits::MAX_ABSTRACT_CHARS);
-    }
-    if let Some(v) = &s.slides_url {
-        too_long(p, place, "slides_url", v, limits::MAX_URL_CHARS);
-        if !(v.starts_with("https://") || v.starts_with("http://")) {
-            p.error(
-                format!("{place}.slides_url"),
-                format!("{v:?} is not an http(s) address"),
-            );
-        }
     }
 }
 

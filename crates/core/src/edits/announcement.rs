@@ -87,51 +87,9 @@ impl Announcement {
             id: id.clone(),
             message,
         };
-        self.text = self.text.trim().to_string();
-        if self.text.is_empty() {
-            return Err(bad("the text is empty".into()));
-        }
-        let chars = self.text.chars().count();
-        if chars > MAX_ANNOUNCEMENT_CHARS {
-            return Err(bad(format!(
-                "the text is {chars} characters long; at most {MAX_ANNOUNCEMENT_CHARS} fit on a screen"
-            )));
-        }
-        if self.text.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(bad(
-                "the text has control characters (only line breaks are allowed)".into(),
-            ));
-        }
-        if let Some(rooms) = &mut self.rooms {
-            if rooms.is_empty() {
-                return Err(bad(
-                    "no room chosen; choose at least one, or every screen".into()
-                ));
-            }
-            if let Some(schedule) = schedule {
-                for room in rooms.iter_mut() {
-                    match schedule.room_by_name(room) {
-                        Some(r) => *room = r.id.clone(),
-                        None => {
-                            return Err(bad(format!(
-                                "there is no room {room:?}; the rooms are: {}",
-                                schedule.room_names().join(", ")
-                            )))
-                        }
-                    }
-                }
-            }
-            rooms.sort();
-            rooms.dedup();
-        }
-        if let Some(expires) = self.expires {
-            if expires <= self.starts {
-                return Err(bad("it would expire before it starts".into()));
-            }
-            if expires <= now {
-                return Err(bad("it would already have expired".into()));
-            }
-        }
+        self.text = screen_text(&self.text, "the text", MAX_ANNOUNCEMENT_CHARS).map_err(bad)?;
+        screen_rooms(&mut self.rooms, schedule).map_err(bad)?;
+        screen_expiry(self.starts, self.expires, now).map_err(bad)?;
         Ok(self)
     }
 
@@ -142,11 +100,76 @@ impl Announcement {
 
     /// Shown on a screen of these rooms (a lobby screen lists every room).
     pub fn shows_in(&self, room_ids: &[&str]) -> bool {
-        match &self.rooms {
-            None => true,
-            Some(rooms) => rooms.iter().any(|r| room_ids.contains(&r.as_str())),
+        shows_in(self.rooms.as_deref(), room_ids)
+    }
+}
+
+/// A text for a screen, trimmed: not empty, at most `max` characters, no
+/// control characters but line breaks. The error says which (`what`).
+pub(super) fn screen_text(text: &str, what: &str, max: usize) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(format!(
+            "{what} is {chars} characters long; at most {max} fit on a screen"
+        ));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(format!(
+            "{what} has control characters (only line breaks are allowed)"
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// The rooms a message is for as room ids, sorted: `None` is every screen;
+/// an empty choice or an unknown room (when there is a schedule) is refused.
+pub(super) fn screen_rooms(
+    rooms: &mut Option<Vec<String>>,
+    schedule: Option<&Schedule>,
+) -> Result<(), String> {
+    let Some(rooms) = rooms else { return Ok(()) };
+    if rooms.is_empty() {
+        return Err("no room chosen; choose at least one, or every screen".into());
+    }
+    if let Some(schedule) = schedule {
+        for room in rooms.iter_mut() {
+            match schedule.room_by_name(room) {
+                Some(r) => *room = r.id.clone(),
+                None => {
+                    return Err(format!(
+                        "there is no room {room:?}; the rooms are: {}",
+                        schedule.room_names().join(", ")
+                    ))
+                }
+            }
         }
     }
+    rooms.sort();
+    rooms.dedup();
+    Ok(())
+}
+
+/// An expiry after the start and after `now`, if there is one.
+pub(super) fn screen_expiry(
+    starts: Timestamp,
+    expires: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<(), String> {
+    match expires {
+        Some(e) if e <= starts => Err("it would expire before it starts".into()),
+        Some(e) if e <= now => Err("it would already have expired".into()),
+        _ => Ok(()),
+    }
+}
+
+/// Shown on a screen of these rooms: `rooms` is `None` (every screen) or
+/// names one of them (a lobby screen lists every room).
+pub(super) fn shows_in(rooms: Option<&[String]>, room_ids: &[&str]) -> bool {
+    rooms.is_none_or(|rooms| rooms.iter().any(|r| room_ids.contains(&r.as_str())))
 }
 
 /// What a screen of `room_ids` shows at `at`: of the active announcements
@@ -172,10 +195,25 @@ pub fn next_announcement_change(
     room_ids: &[&str],
     at: Timestamp,
 ) -> Option<Timestamp> {
-    announcements
-        .iter()
-        .filter(|a| a.shows_in(room_ids))
-        .flat_map(|a| [Some(a.starts), a.expires])
+    next_change(
+        announcements
+            .iter()
+            .map(|a| (a.rooms.as_deref(), a.starts, a.expires)),
+        room_ids,
+        at,
+    )
+}
+
+/// The first start or expiry after `at` of the spans `(rooms, starts,
+/// expires)` shown on a screen of `room_ids`.
+pub(super) fn next_change<'a>(
+    spans: impl Iterator<Item = (Option<&'a [String]>, Timestamp, Option<Timestamp>)>,
+    room_ids: &[&str],
+    at: Timestamp,
+) -> Option<Timestamp> {
+    spans
+        .filter(|(rooms, _, _)| shows_in(*rooms, room_ids))
+        .flat_map(|(_, starts, expires)| [Some(starts), expires])
         .flatten()
         .filter(|t| *t > at)
         .min()

@@ -27,8 +27,11 @@
 //! ([`Schedule::day_end`]); sessions of later days never move. Gaps between
 //! sessions do not absorb a delay (the changeover time is kept).
 
+mod access;
 mod announcement;
 mod delay;
+mod emergency;
+mod room_status;
 
 use serde::{Deserialize, Serialize};
 
@@ -37,11 +40,17 @@ use jiff::{SignedDuration, Timestamp};
 use crate::limits;
 use crate::model::{Schedule, Session, SessionKind};
 
+pub use access::Access;
 pub use announcement::{
     current_announcement, next_announcement_change, Announcement, AnnouncementView, Priority,
     MAX_ANNOUNCEMENT_CHARS,
 };
 pub use delay::{plan_delay, plan_edit, DelayPlan, Shift, MAX_DELAY_MINUTES, MIN_ABSORB_MINUTES};
+pub use emergency::{
+    current_emergency, next_emergency_change, Emergency, Pictogram, MAX_EMERGENCY_HEADLINE_CHARS,
+    MAX_EMERGENCY_TEXT_CHARS,
+};
+pub use room_status::{active_status, Occupancy, RoomStatus, RoomStatusRequest};
 
 /// One local change to the schedule. Stored as JSON tagged by `kind`
 /// (`{"kind": "delay", "room": "main", "from": "…", "minutes": 10}`).
@@ -84,6 +93,9 @@ pub enum Edit {
         end: Option<Timestamp>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         room: Option<String>,
+        /// Languages, recording, captions, sign language: all replaced.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        access: Option<Access>,
     },
     /// A session that is not in the imported schedule. Its id is local
     /// (`local-<n>`; the store assigns one when it is left empty).
@@ -112,6 +124,10 @@ pub enum EditError {
     DuplicateId { session: String },
     #[error("announcement {id:?}: {message}")]
     InvalidAnnouncement { id: String, message: String },
+    #[error("room status for {room:?}: {message}")]
+    InvalidRoomStatus { room: String, message: String },
+    #[error("emergency message {id:?}: {message}")]
+    InvalidEmergency { id: String, message: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -127,6 +143,8 @@ impl EditError {
             EditError::InvalidSession { .. } => "invalid_session",
             EditError::DuplicateId { .. } => "duplicate_id",
             EditError::InvalidAnnouncement { .. } => "invalid_announcement",
+            EditError::InvalidRoomStatus { .. } => "invalid_room_status",
+            EditError::InvalidEmergency { .. } => "invalid_emergency",
             EditError::Invalid(_) => "invalid_edit",
         }
     }
@@ -288,6 +306,7 @@ impl Edit {
                 start,
                 end,
                 room,
+                access,
             } => {
                 let mut what = Vec::new();
                 if let Some(t) = t {
@@ -304,6 +323,28 @@ impl Edit {
                 }
                 if let Some(r) = room {
                     what.push(format!("room {}", room_name(r)));
+                }
+                if let Some(a) = access {
+                    let info = crate::model::SessionInfo {
+                        languages: a
+                            .languages
+                            .iter()
+                            .map(|l| crate::draft::language_tag(l).unwrap_or_else(|| l.clone()))
+                            .collect(),
+                        recording: a.recording,
+                        captions: a.captions,
+                        sign_language: a.sign_language.clone(),
+                        ..Default::default()
+                    };
+                    let badges: Vec<String> = crate::glance::badges(&info)
+                        .into_iter()
+                        .map(|b| b.text)
+                        .collect();
+                    what.push(if badges.is_empty() {
+                        "no badges".to_string()
+                    } else {
+                        format!("badges {}", badges.join(", "))
+                    });
                 }
                 format!("Changed {}: {}", title(session), what.join(", "))
             }
@@ -438,9 +479,13 @@ fn change_for(schedule: &Schedule, edit: &Edit) -> Result<Change, EditError> {
             start,
             end,
             room,
+            access,
         } => {
             let s = find(schedule, session)?;
             let mut new = s.clone();
+            if let Some(a) = access {
+                new.info = a.applied(session, &s.info)?;
+            }
             if let Some(t) = title {
                 new.title = t.trim().to_string();
             }

@@ -18,6 +18,7 @@
 
 mod conns;
 mod error;
+mod notices;
 mod publish;
 pub mod server;
 pub mod sign;
@@ -26,6 +27,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::edits::{Announcement, Emergency, RoomStatus};
+use crate::glance::Moved;
 use crate::model::Schedule;
 
 pub use error::FeedError;
@@ -39,29 +42,67 @@ pub const FEED_FORMAT: &str = "summit-kiosk-feed/1";
 /// follower's 10 s response timeout).
 pub const HOLD: Duration = Duration::from_secs(8);
 
+/// The most emergency messages a feed may carry.
+pub const MAX_FEED_EMERGENCIES: usize = 100;
+
+/// What the organizer put on the screens besides the schedule: every
+/// follower shows the same. Flat in the document; each part may be absent
+/// (an earlier leader's feed has announcements only).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Notices {
+    #[serde(default)]
+    pub announcements: Vec<Announcement>,
+    /// Each room's latest status ("filling up", "full").
+    #[serde(default)]
+    pub room_statuses: Vec<RoomStatus>,
+    /// Emergency messages not cleared.
+    #[serde(default)]
+    pub emergencies: Vec<Emergency>,
+    /// The planned times of sessions the organizer's changes moved (the
+    /// schedule carries the new ones), so followers show the lateness too.
+    #[serde(default)]
+    pub moved: Vec<Moved>,
+}
+
+impl Notices {
+    /// What a kiosk with these records shows besides its schedule.
+    pub fn of(records: &crate::control::Records) -> Notices {
+        Notices {
+            announcements: records.announcements.clone(),
+            room_statuses: records.room_statuses.clone(),
+            emergencies: records.emergencies.clone(),
+            moved: records.moved.clone(),
+        }
+    }
+
+    /// Only announcements (what earlier leaders sent).
+    pub fn announcements(announcements: Vec<Announcement>) -> Notices {
+        Notices {
+            announcements,
+            ..Notices::default()
+        }
+    }
+}
+
 /// The document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Feed {
     pub format: String,
     /// The publishing kiosk's version of what it shows: grows with every
-    /// change (imports, local changes, announcements).
+    /// change (imports, local changes, announcements, statuses, emergencies).
     pub version: u64,
     pub schedule: Schedule,
-    #[serde(default)]
-    pub announcements: Vec<crate::edits::Announcement>,
+    #[serde(flatten)]
+    pub notices: Notices,
 }
 
 impl Feed {
-    pub fn new(
-        version: u64,
-        schedule: Schedule,
-        announcements: Vec<crate::edits::Announcement>,
-    ) -> Feed {
+    pub fn new(version: u64, schedule: Schedule, notices: Notices) -> Feed {
         Feed {
             format: FEED_FORMAT.into(),
             version,
             schedule,
-            announcements,
+            notices,
         }
     }
 
@@ -135,20 +176,17 @@ pub fn open(origin: &str, bytes: &[u8], trust: &Trust) -> crate::Result<Opened> 
 
 /// Read a feed (from a URL or a file), signed or not, without checking any
 /// signature, and validate it ([`validate_feed`]).
-pub fn parse(
-    origin: &str,
-    bytes: &[u8],
-) -> crate::Result<(crate::draft::Validated, Vec<crate::edits::Announcement>)> {
+pub fn parse(origin: &str, bytes: &[u8]) -> crate::Result<(crate::draft::Validated, Notices)> {
     validate_feed(origin, open(origin, bytes, &Trust::none())?.feed)
 }
 
 /// Validate a feed's schedule as any import is validated (limits,
-/// references, times); cancelled marks are kept. The announcements come
-/// back as they were published, held to the rules of local ones.
+/// references, times); cancelled marks are kept. The notices come back as
+/// they were published, held to the rules of local ones (see [`notices`]).
 pub fn validate_feed(
     origin: &str,
     feed: Feed,
-) -> crate::Result<(crate::draft::Validated, Vec<crate::edits::Announcement>)> {
+) -> crate::Result<(crate::draft::Validated, Notices)> {
     use crate::draft::{validate, Draft, DraftConference, DraftSession, DraftTime};
     let s = feed.schedule;
     let cancelled: std::collections::HashSet<String> = s
@@ -182,13 +220,13 @@ pub fn validate_feed(
                 title: x.title.clone(),
                 subtitle: x.subtitle.clone(),
                 abstract_text: x.abstract_text.clone(),
-                slides_url: x.slides_url.clone(),
                 room: x.room.clone(),
                 track: x.track.clone(),
                 kind: x.kind,
                 start: DraftTime::Instant(x.start),
                 end: DraftTime::Instant(x.end),
                 speakers: x.speakers.clone(),
+                info: x.info.clone(),
             })
             .collect(),
     };
@@ -196,28 +234,6 @@ pub fn validate_feed(
     for session in &mut validated.schedule.sessions {
         session.cancelled = cancelled.contains(&session.id);
     }
-    if feed.announcements.len() > 1000 {
-        return Err(crate::Error::Syntax {
-            origin: origin.to_string(),
-            line: 1,
-            column: 1,
-            message: format!("{} announcements; at most 1000", feed.announcements.len()),
-        });
-    }
-    // Held to the rules a local announcement meets (length, characters,
-    // rooms); "now" is the distant past so a listed one never counts as
-    // expired here (the screen decides when it shows).
-    let mut announcements = Vec::with_capacity(feed.announcements.len());
-    for (i, a) in feed.announcements.into_iter().enumerate() {
-        let a = a
-            .validate(Some(&validated.schedule), jiff::Timestamp::MIN)
-            .map_err(|e| crate::Error::Syntax {
-                origin: origin.to_string(),
-                line: 1,
-                column: 1,
-                message: format!("announcements[{i}]: {e}"),
-            })?;
-        announcements.push(a);
-    }
-    Ok((validated, announcements))
+    let notices = notices::check(origin, &validated.schedule, feed.notices)?;
+    Ok((validated, notices))
 }

@@ -7,7 +7,6 @@ use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
 use super::{Feed, SigningKey};
-use crate::edits::Announcement;
 use crate::model::Schedule;
 use crate::store::Store;
 
@@ -94,15 +93,15 @@ impl Publisher {
         self.key.is_some()
     }
 
-    /// Publish `schedule` and `announcements`; the version published if it
-    /// is a new one.
+    /// Publish `schedule` and `notices`; the version published if it is a
+    /// new one.
     pub fn publish(
         &self,
         store: &mut Store,
         schedule: Schedule,
-        announcements: Vec<Announcement>,
+        notices: super::Notices,
     ) -> crate::Result<Option<u64>> {
-        let content = Feed::new(0, schedule, announcements);
+        let content = Feed::new(0, schedule, notices);
         let digest = hex(&Sha256::digest(content.to_bytes()));
         let version = match store.published_feed()? {
             Some((version, last)) if last == digest => version,

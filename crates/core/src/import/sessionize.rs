@@ -6,16 +6,18 @@
 //! fields are ignored; unscheduled sessions (no start, end or room) are
 //! skipped with a warning. See `docs/import-sessionize-csv-ical.md`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::draft::{clean_opt, Draft, DraftSession, DraftTime, Problems};
+use crate::draft::{
+    clean_opt, http_url, keep_within_limits, read_tag, Draft, DraftSession, DraftTime, Problems,
+};
 use crate::error::{Error, Result};
 use crate::import::common::{conference_from_origin, squash, text, zone_for_wall_clock, Collected};
 use crate::import::ImportOptions;
-use crate::model::{Room, SessionKind, Speaker, Track};
+use crate::model::{Link, LinkKind, Room, SessionInfo, SessionKind, Speaker, Track};
 
 #[derive(Deserialize)]
 struct AllData {
@@ -50,6 +52,10 @@ struct SessionZ {
     category_items: Vec<Value>,
     #[serde(default)]
     room_id: Value,
+    #[serde(default)]
+    live_url: Option<String>,
+    #[serde(default)]
+    recording_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -144,6 +150,7 @@ pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draf
     let mut parts = Collected::default();
     parts.rooms = rooms(data.rooms, &mut p);
     parts.tracks = tracks(&data.categories);
+    let tags = tags(&data.categories);
     for (i, s) in data.speakers.into_iter().enumerate() {
         let Some(id) = id_text(&s.id) else {
             p.error(format!("speakers[{i}].id"), "a speaker needs an id");
@@ -166,7 +173,11 @@ pub fn parse(origin: &str, bytes: &[u8], options: &ImportOptions) -> Result<Draf
     }
     let track_ids: HashSet<String> = parts.tracks.iter().map(|t| t.id.clone()).collect();
     for (i, s) in data.sessions.into_iter().enumerate() {
-        if let Some(session) = session(i, s, &track_ids, &mut parts, &mut p) {
+        let known = Known {
+            track_ids: &track_ids,
+            tags: &tags,
+        };
+        if let Some(session) = session(i, s, &known, &mut parts, &mut p) {
             parts.sessions.push(session);
         }
     }
@@ -192,16 +203,38 @@ fn rooms(rooms: Vec<RoomZ>, p: &mut Problems) -> Vec<Room> {
     out
 }
 
-/// The items of the category titled "Track", else of the first, by `sort`.
-fn tracks(categories: &[CategoryZ]) -> Vec<Track> {
-    let track_category = categories
+/// The category titled "Track", else the first.
+fn track_category(categories: &[CategoryZ]) -> Option<&CategoryZ> {
+    categories
         .iter()
         .find(|c| {
             c.title
                 .as_deref()
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("track"))
         })
-        .or_else(|| categories.first());
+        .or_else(|| categories.first())
+}
+
+/// The items of every category but the tracks' by id, with their
+/// category's title: the language, recording, captions and sign language
+/// categories an event defines.
+fn tags(categories: &[CategoryZ]) -> HashMap<String, (String, String)> {
+    let tracks = track_category(categories);
+    categories
+        .iter()
+        .filter(|c| !tracks.is_some_and(|t| std::ptr::eq(t, *c)))
+        .flat_map(|c| {
+            let title = c.title.clone().unwrap_or_default();
+            c.items.iter().filter_map(move |item| {
+                Some((id_text(&item.id)?, (title.clone(), item.name.clone()?)))
+            })
+        })
+        .collect()
+}
+
+/// The items of the category titled "Track", else of the first, by `sort`.
+fn tracks(categories: &[CategoryZ]) -> Vec<Track> {
+    let track_category = track_category(categories);
     let mut tracks: Vec<Track> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let items = track_category.map_or(&[][..], |c| c.items.as_slice());
@@ -219,12 +252,18 @@ fn tracks(categories: &[CategoryZ]) -> Vec<Track> {
     tracks
 }
 
+/// The category items a session may refer to.
+struct Known<'a> {
+    track_ids: &'a HashSet<String>,
+    tags: &'a HashMap<String, (String, String)>,
+}
+
 /// One session; `None` when it is not scheduled (a warning) or its times
 /// are wrong (an error).
 fn session(
     i: usize,
     s: SessionZ,
-    track_ids: &HashSet<String>,
+    known: &Known,
     parts: &mut Collected,
     p: &mut Problems,
 ) -> Option<DraftSession> {
@@ -278,14 +317,33 @@ fn session(
         .category_items
         .iter()
         .filter_map(id_text)
-        .find(|item| track_ids.contains(item));
+        .find(|item| known.track_ids.contains(item));
+    let mut info = SessionInfo::default();
+    for (kind, url) in [
+        (LinkKind::Stream, &s.live_url),
+        (LinkKind::Video, &s.recording_url),
+    ] {
+        if let Some(url) = url.as_deref().and_then(http_url) {
+            info.links.push(Link { kind, url });
+        }
+    }
+    for item in s.category_items.iter().filter_map(id_text) {
+        if let Some((category, name)) = known.tags.get(&item) {
+            if !read_tag(&mut info, category, name) {
+                p.warn(
+                    format!("{place}.categoryItems"),
+                    format!("{category:?} {name:?} is not a language; no language badge"),
+                );
+            }
+        }
+    }
+    keep_within_limits(p, &place, &mut info);
     Some(DraftSession {
         place,
         id,
         title: s.title.unwrap_or_default().trim().to_string(),
         subtitle: None,
         abstract_text: clean_opt(s.description),
-        slides_url: None,
         room,
         track,
         kind: if s.is_service_session.unwrap_or(false) {
@@ -296,5 +354,6 @@ fn session(
         start,
         end,
         speakers,
+        info,
     })
 }

@@ -18,7 +18,7 @@ use crate::draft::{clean_opt, invalid, Draft, DraftConference, DraftSession, Pro
 use crate::error::{Error, Result};
 use crate::import::ImportOptions;
 use crate::limits;
-use crate::model::{Room, SessionKind, Speaker, Track};
+use crate::model::{Link, LinkKind, Recording, Room, SessionInfo, SessionKind, Speaker, Track};
 
 /// Time a whole read may take before it is interrupted.
 const TIME_BUDGET: Duration = Duration::from_secs(5);
@@ -348,6 +348,12 @@ fn read_tables(r: &mut Reader) -> rusqlite::Result<Tables> {
                 "subtitle",
                 "abstract",
                 "slides_url",
+                "page_url",
+                "stream_url",
+                "languages",
+                "recording",
+                "captions",
+                "sign_language",
             ],
             &["id", "title", "room_id", "start", "end"],
             "ORDER BY rowid",
@@ -411,6 +417,16 @@ fn session(
             SessionKind::Talk
         }),
     };
+    let recording = match clean_opt(s[13].clone()) {
+        None => Recording::Unknown,
+        Some(r) => Recording::parse(&r).unwrap_or_else(|| {
+            p.error(
+                format!("{place}.recording"),
+                format!("{r:?} is not one of recorded, streamed, not_recorded, unknown"),
+            );
+            Recording::Unknown
+        }),
+    };
     DraftSession {
         speakers: by_session.remove(&id).unwrap_or_default(),
         place,
@@ -421,7 +437,27 @@ fn session(
         track: clean_opt(s[6].clone()),
         subtitle: clean_opt(s[7].clone()),
         abstract_text: clean_opt(s[8].clone()),
-        slides_url: clean_opt(s[9].clone()),
+        info: SessionInfo {
+            links: [
+                (9, LinkKind::Slides),
+                (10, LinkKind::Page),
+                (11, LinkKind::Stream),
+            ]
+            .into_iter()
+            .filter_map(|(i, kind)| {
+                Some(Link {
+                    kind,
+                    url: clean_opt(s[i].clone())?,
+                })
+            })
+            .collect(),
+            languages: clean_opt(s[12].clone())
+                .map(|l| l.split(',').map(|t| t.trim().to_string()).collect())
+                .unwrap_or_default(),
+            recording,
+            captions: clean_opt(s[14].clone()).is_some_and(|c| c != "0"),
+            sign_language: clean_opt(s[15].clone()),
+        },
         start,
         end,
     }
@@ -476,8 +512,9 @@ pub fn write_exchange(schedule: &crate::model::Schedule, path: &Path) -> Result<
     }
     for s in &schedule.sessions {
         tx.execute(
-            "INSERT INTO sessions (id, title, room_id, start, \"end\", kind, track_id, subtitle, abstract, slides_url)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO sessions (id, title, room_id, start, \"end\", kind, track_id, subtitle, abstract,
+                 slides_url, page_url, stream_url, languages, recording, captions, sign_language)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 s.id,
                 s.title,
@@ -488,7 +525,13 @@ pub fn write_exchange(schedule: &crate::model::Schedule, path: &Path) -> Result<
                 s.track,
                 s.subtitle,
                 s.abstract_text,
-                s.slides_url
+                s.info.link(LinkKind::Slides),
+                s.info.link(LinkKind::Page),
+                s.info.link(LinkKind::Stream),
+                (!s.info.languages.is_empty()).then(|| s.info.languages.join(",")),
+                (s.info.recording != Recording::Unknown).then(|| s.info.recording.as_str()),
+                s.info.captions.then_some(1),
+                s.info.sign_language
             ],
         )
         .map_err(sql_err)?;

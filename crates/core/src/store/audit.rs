@@ -12,7 +12,8 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: Timestamp,
     pub origin: String,
-    /// `edit`, `announce`, `remove_announcement`, `undo` or `rollback`.
+    /// `edit`, `announce`, `remove_announcement`, `room_status`,
+    /// `emergency`, `clear_emergency`, `undo` or `rollback`.
     pub action: String,
     /// A sentence, in venue time: `Delayed Main hall by 10 minutes from 10:05 (…)`.
     pub what: String,
@@ -39,6 +40,8 @@ pub(super) enum UndoAction {
     AddAnnouncement { id: String },
     /// Put the announcement back (it was removed).
     RemoveAnnouncement { id: String },
+    /// Drop a room status change: the one before holds again.
+    RoomStatus { seq: i64 },
 }
 
 impl Store {
@@ -101,6 +104,11 @@ impl Store {
                     store
                         .conn
                         .execute("UPDATE announcements SET removed = 0 WHERE id = ?1", [id]),
+                )?,
+                UndoAction::RoomStatus { seq } => store.sql(
+                    store
+                        .conn
+                        .execute("UPDATE room_status SET undone = 1 WHERE seq = ?1", [seq]),
                 )?,
             };
             if changed != 1 {

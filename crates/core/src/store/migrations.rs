@@ -137,4 +137,33 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );",
     // 5: PIN back-off, feed versions published and accepted (security.rs).
     super::security::MIGRATION,
+    // 6 is the fleet's (another branch); this placeholder keeps the number
+    // until it lands and takes its place.
+    "",
+    // 7: what attendees need at a glance. A session's links, languages,
+    // recording and access as JSON (the old slides_url moves into it), and
+    // the organizer's room statuses (each change a row: the latest not
+    // undone holds; a NULL status is "cleared") and emergency messages,
+    // kept like announcements (never written into imports).
+    "ALTER TABLE sessions ADD COLUMN info TEXT;
+    UPDATE sessions SET info = json_object('links',
+        json_array(json_object('kind', 'slides', 'url', slides_url)))
+        WHERE slides_url IS NOT NULL;
+    ALTER TABLE sessions DROP COLUMN slides_url;
+    CREATE TABLE room_status (
+        seq        INTEGER PRIMARY KEY,
+        room       TEXT NOT NULL,
+        status     TEXT,
+        created_at INTEGER NOT NULL,
+        origin     TEXT NOT NULL,
+        undone     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE emergencies (
+        seq        INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        emergency  TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        origin     TEXT NOT NULL,
+        cleared    INTEGER NOT NULL DEFAULT 0
+    );",
 ];

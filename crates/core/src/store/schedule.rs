@@ -5,7 +5,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{Store, KEEP_REVISION_SCHEDULES};
 use crate::error::{Error, Result};
-use crate::model::{Conference, Day, Room, Schedule, Session, SessionKind, Speaker, Track};
+use crate::model::{
+    Conference, Day, Room, Schedule, Session, SessionInfo, SessionKind, Speaker, Track,
+};
 use crate::sync::ImportSummary;
 
 impl Store {
@@ -111,7 +113,7 @@ impl Store {
             links.entry(session).or_default().push(speaker);
         }
         let rows = self.sql(self.collect(
-            "SELECT id, title, subtitle, abstract, slides_url, room_id, track_id, kind, start_utc, end_utc FROM sessions",
+            "SELECT id, title, subtitle, abstract, info, room_id, track_id, kind, start_utc, end_utc FROM sessions",
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -128,10 +130,14 @@ impl Store {
             },
         ))?;
         let mut sessions = Vec::with_capacity(rows.len());
-        for (id, title, subtitle, abstract_text, slides_url, room, track, kind, start, end) in rows
-        {
+        for (id, title, subtitle, abstract_text, info, room, track, kind, start, end) in rows {
             let kind = SessionKind::parse(&kind)
                 .ok_or_else(|| self.corrupt(format!("session {id:?}: kind {kind:?}")))?;
+            let info: SessionInfo = match info {
+                None => SessionInfo::default(),
+                Some(json) => serde_json::from_str(&json)
+                    .map_err(|e| self.corrupt(format!("session {id:?}: info: {e}")))?,
+            };
             let instant = |secs: i64| {
                 Timestamp::from_second(secs)
                     .map_err(|e| self.corrupt(format!("session {id:?}: time {secs}: {e}")))
@@ -144,11 +150,11 @@ impl Store {
                 title,
                 subtitle,
                 abstract_text,
-                slides_url,
                 room,
                 track,
                 kind,
                 cancelled: false,
+                info,
             });
         }
         Ok(sessions)
@@ -208,7 +214,7 @@ pub(super) fn write_schedule(
         }
         let mut ins = conn
                 .prepare(
-                    "INSERT INTO sessions (id, title, subtitle, abstract, slides_url, room_id, track_id, kind, start_utc, end_utc)
+                    "INSERT INTO sessions (id, title, subtitle, abstract, info, room_id, track_id, kind, start_utc, end_utc)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
                 ?;
@@ -221,7 +227,8 @@ pub(super) fn write_schedule(
                 s.title,
                 s.subtitle,
                 s.abstract_text,
-                s.slides_url,
+                (!s.info.is_empty())
+                    .then(|| serde_json::to_string(&s.info).expect("session info serialises")),
                 s.room,
                 s.track,
                 s.kind.as_str(),

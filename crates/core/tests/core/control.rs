@@ -37,7 +37,6 @@ fn congress(sessions: &[(&str, &str, &str, i64, SessionKind)]) -> Schedule {
             title: format!("Title of {id}"),
             subtitle: None,
             abstract_text: None,
-            slides_url: None,
             room: room.to_string(),
             track: None,
             kind: *kind,
@@ -45,6 +44,7 @@ fn congress(sessions: &[(&str, &str, &str, i64, SessionKind)]) -> Schedule {
             end: local(start) + SignedDuration::from_mins(*minutes),
             speakers: vec!["ada".into()],
             cancelled: false,
+            info: Default::default(),
         })
         .collect();
     Schedule::new(
@@ -222,6 +222,7 @@ fn view_at(records: &Records, now: &str, day: Option<&str>) -> control::ControlV
         approve_mode: false,
         sources: Vec::new(),
         photo_edges: &[1920, 3840],
+        templates: &[],
         day,
     })
 }
@@ -340,6 +341,7 @@ fn limits_and_thumbnails_come_from_the_core() {
         approve_mode: true,
         sources: Vec::new(),
         photo_edges: &[2560, 1280],
+        templates: &[],
         day: None,
     });
     assert_eq!(
@@ -388,6 +390,7 @@ fn an_added_session_ends_after_midnight_within_its_day() {
         start: None,
         end: None,
         room: None,
+        access: None,
     }
     .resolve(&schedule, local("2025-12-28T10:00"))
     .unwrap_err();

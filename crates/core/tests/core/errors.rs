@@ -148,6 +148,22 @@ fn samples() -> Vec<(Error, &'static str, &'static str)> {
             "the text is empty",
         ),
         (
+            edit(EditError::InvalidRoomStatus {
+                room: "Main hall".into(),
+                message: "the overflow room is the room itself".into(),
+            }),
+            "\"Main hall\"",
+            "overflow room is the room itself",
+        ),
+        (
+            edit(EditError::InvalidEmergency {
+                id: "emergency-1".into(),
+                message: "the headline is empty".into(),
+            }),
+            "\"emergency-1\"",
+            "the headline is empty",
+        ),
+        (
             edit(EditError::Invalid(
                 "a delay of 0 minutes changes nothing".into(),
             )),

@@ -9,6 +9,7 @@ mod errors;
 mod feed;
 mod fetch;
 mod fuzz_replay;
+mod glance;
 mod import_frab;
 mod import_sessionize_csv_ical;
 mod import_sqlite;

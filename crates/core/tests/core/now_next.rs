@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use kiosk_core::demo;
-use kiosk_core::model::Schedule;
+use kiosk_core::model::{LinkKind, Schedule};
 use kiosk_core::snapshot::{room_snapshot, RoomState};
 
 fn at(text: &str) -> Timestamp {
@@ -178,7 +178,13 @@ fn the_demo_is_the_seed_event() {
         assert!(sections.contains(&name), "{name}");
     }
     assert!(s.speakers.iter().any(|sp| sp.name == "Loïc Esteve"));
-    assert!(s.sessions.iter().filter(|x| x.slides_url.is_some()).count() >= 17);
+    assert!(
+        s.sessions
+            .iter()
+            .filter(|x| x.info.link(LinkKind::Slides).is_some())
+            .count()
+            >= 17
+    );
 }
 
 #[test]

@@ -40,7 +40,6 @@ fn schedules() -> impl Strategy<Value = Schedule> {
                 title: format!("Session {i}"),
                 subtitle: None,
                 abstract_text: None,
-                slides_url: None,
                 room: rooms[room].id.clone(),
                 track: None,
                 kind: KINDS[kind],
@@ -48,6 +47,7 @@ fn schedules() -> impl Strategy<Value = Schedule> {
                 end: start + SignedDuration::from_mins(len),
                 speakers: vec![],
                 cancelled: false,
+                info: Default::default(),
             });
         }
         Schedule::new(

@@ -383,3 +383,53 @@ fn the_clock_is_the_real_one_unless_asked() {
     assert_eq!(clock.speed(), 60.0);
     assert!(clock.now() < "2020-02-26T16:00:00Z".parse().unwrap());
 }
+
+#[test]
+fn the_qr_table_and_emergency_templates() {
+    use kiosk_core::config::QrLink;
+    use kiosk_core::model::{Room, SessionKind};
+    let config = Config::parse(
+        Path::new("test.toml"),
+        "[qr]\nshow = \"page\"\nkinds = { working_session = \"off\" }\nrooms = { \"Main hall\" = \"stream\" }\n\
+         [[emergency_templates]]\nname = \"Fire\"\nheadline = \"Fire: leave now\"\npictogram = \"fire\"\nexpires_minutes = 30\n",
+    )
+    .unwrap();
+    let room = |name: &str| Room {
+        id: name.to_lowercase(),
+        name: name.into(),
+    };
+    let check = |r: &str, kind, expect| {
+        assert_eq!(config.qr.choice(&room(r), kind), expect, "{r} {kind:?}")
+    };
+    check("Main hall", SessionKind::WorkingSession, QrLink::Stream);
+    check("Room B", SessionKind::WorkingSession, QrLink::Off);
+    check("Room B", SessionKind::Talk, QrLink::Page);
+    assert_eq!(
+        config.emergency_templates.len(),
+        1,
+        "the config's templates replace the defaults"
+    );
+    for (text, expect) in [
+        (
+            "[qr]\nkinds = { lecture = \"page\" }\n",
+            "[qr.kinds]: \"lecture\" is not a session kind",
+        ),
+        ("[qr]\nshow = \"poster\"\n", "unknown variant `poster`"),
+        (
+            "[[emergency_templates]]\nname = \"x\"\nheadline = \"y\"\npictogram = \"tornado\"\n",
+            "unknown variant `tornado`",
+        ),
+        (
+            "[[emergency_templates]]\nname = \"x\"\n",
+            "missing field `headline`",
+        ),
+    ] {
+        let err = Config::parse(Path::new("c.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("c.toml") && err.contains(expect),
+            "{text}: {err}"
+        );
+    }
+}

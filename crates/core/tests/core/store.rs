@@ -2,7 +2,7 @@
 
 use jiff::SignedDuration;
 use kiosk_core::demo;
-use kiosk_core::model::{Schedule, Session, SessionKind};
+use kiosk_core::model::{LinkKind, Schedule, Session, SessionKind};
 use kiosk_core::store::{Store, APPLICATION_ID};
 
 #[test]
@@ -19,7 +19,7 @@ fn a_schedule_round_trips_through_a_real_file() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.revision().unwrap(), 1);
     assert_eq!(store.load().unwrap().unwrap(), schedule);
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 7);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let app_id: i32 = conn
@@ -56,7 +56,6 @@ fn a_failed_replacement_changes_nothing() {
         title: "Nowhere".into(),
         subtitle: None,
         abstract_text: None,
-        slides_url: None,
         room: "no-such-room".into(),
         track: None,
         kind: SessionKind::Talk,
@@ -64,6 +63,7 @@ fn a_failed_replacement_changes_nothing() {
         end: good.sessions[0].end,
         speakers: vec![],
         cancelled: false,
+        info: Default::default(),
     });
     let bad = Schedule::new(
         good.conference.clone(),
@@ -111,4 +111,56 @@ fn a_store_from_a_newer_version_is_refused() {
     drop(conn);
     let text = Store::open(&path).err().unwrap().to_string();
     assert!(text.contains("schema version 99"), "{text}");
+}
+
+/// Turn a current store file back into the layout of schema version 4
+/// (sessions with a `slides_url` column; none of the tables of migrations
+/// 5 and 7): what a kiosk installed before them holds.
+pub(crate) fn as_version_4(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE sessions ADD COLUMN slides_url TEXT;
+         UPDATE sessions SET slides_url = json_extract(info, '$.links[0].url')
+             WHERE json_extract(info, '$.links[0].kind') = 'slides';
+         ALTER TABLE sessions DROP COLUMN info;
+         DROP TABLE room_status; DROP TABLE emergencies;
+         DROP TABLE pin_backoff; DROP TABLE feed_published; DROP TABLE feed_accepted;
+         PRAGMA user_version = 4;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_version_4_store_keeps_its_slide_links_through_migration_7() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.sqlite");
+    let schedule = demo::demo().schedule;
+    let with_slides = |s: &Schedule| {
+        s.sessions
+            .iter()
+            .filter_map(|x| Some((x.id.clone(), x.info.link(LinkKind::Slides)?.to_string())))
+            .collect::<Vec<_>>()
+    };
+    assert!(with_slides(&schedule).len() >= 17);
+    Store::open(&path)
+        .unwrap()
+        .replace_schedule(&schedule, "demo")
+        .unwrap();
+    as_version_4(&path);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let old: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sessions WHERE slides_url LIKE 'http%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old as usize, with_slides(&schedule).len(), "the v4 layout");
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 7);
+    let loaded = store.load().unwrap().unwrap();
+    assert_eq!(with_slides(&loaded), with_slides(&schedule));
+    assert!(store.room_statuses().unwrap().is_empty());
+    assert!(store.emergencies().unwrap().is_empty());
 }

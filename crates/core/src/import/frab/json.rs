@@ -95,6 +95,26 @@ struct EventJ {
     links: Option<Vec<LinkJ>>,
     #[serde(default)]
     attachments: Option<Vec<LinkJ>>,
+    #[serde(default, deserialize_with = "text")]
+    url: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    language: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    do_not_record: Option<String>,
+    #[serde(default)]
+    tags: Option<Vec<TagJ>>,
+}
+
+/// pretalx writes tags as strings or as `{"tag": …}` objects.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TagJ {
+    Text(String),
+    Object {
+        #[serde(default, alias = "name", deserialize_with = "text")]
+        tag: Option<String>,
+    },
+    Other(serde::de::IgnoredAny),
 }
 
 #[derive(Deserialize)]
@@ -273,6 +293,19 @@ fn event(e: EventJ) -> FrabEvent {
             .into_iter()
             .chain(e.attachments.unwrap_or_default())
             .map(link)
+            .collect(),
+        url: e.url,
+        language: e.language,
+        do_not_record: e.do_not_record,
+        tags: e
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|t| match t {
+                TagJ::Text(s) => Some(s),
+                TagJ::Object { tag } => tag,
+                TagJ::Other(_) => None,
+            })
             .collect(),
     }
 }

@@ -3,6 +3,7 @@
 //! [`into_draft`] maps to a draft: the zone, the days, rooms, tracks,
 //! speakers and sessions. See `docs/import-frab.md`.
 
+mod info;
 pub mod json;
 pub mod xml;
 
@@ -58,6 +59,14 @@ struct FrabEvent {
     persons: Vec<FrabPerson>,
     /// Links, then attachments.
     links: Vec<FrabLink>,
+    /// The talk's page.
+    url: Option<String>,
+    /// `en`, `de`, sometimes `de, en` or a name.
+    language: Option<String>,
+    /// XML `<recording><optout>`, JSON `do_not_record`: `true` or `false`.
+    do_not_record: Option<String>,
+    /// pretalx tags (JSON), as text.
+    tags: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -299,19 +308,19 @@ impl Mapper<'_> {
             });
         }
         Some(DraftSession {
-            place,
             id,
             title: clean(ev.title.as_deref()).unwrap_or_default(),
             subtitle: clean(ev.subtitle.as_deref()),
             abstract_text: clean(ev.abstract_text.as_deref())
                 .or_else(|| clean(ev.description.as_deref())),
-            slides_url: slides_url(ev),
             room: at.room.to_string(),
             track,
             kind: kind_of(ev.kind.as_deref()),
             start,
             end,
             speakers,
+            info: info::event_info(ev, &place, &mut self.p),
+            place,
         })
     }
 
@@ -373,19 +382,6 @@ impl Mapper<'_> {
         }
         duration
     }
-}
-
-/// The first http(s) link or attachment that names slides.
-fn slides_url(ev: &FrabEvent) -> Option<String> {
-    ev.links
-        .iter()
-        .find(|l| {
-            let href = l.href.trim();
-            let http = href.starts_with("https://") || href.starts_with("http://");
-            http && (l.title.to_lowercase().contains("slide")
-                || href.to_lowercase().contains("slide"))
-        })
-        .map(|l| l.href.trim().to_string())
 }
 
 /// Trim, and `None` when empty.

@@ -44,7 +44,7 @@ struct Open {
 }
 
 const CONFERENCE_FIELDS: [&str; 4] = ["acronym", "title", "time_zone_name", "day_change"];
-const EVENT_FIELDS: [&str; 10] = [
+const EVENT_FIELDS: [&str; 12] = [
     "date",
     "start",
     "duration",
@@ -55,6 +55,8 @@ const EVENT_FIELDS: [&str; 10] = [
     "abstract",
     "description",
     "room",
+    "url",
+    "language",
 ];
 
 fn field(list: &[&'static str], name: &str) -> Option<&'static str> {
@@ -241,6 +243,9 @@ impl<'a> Reading<'a> {
                 });
                 Slot::Link
             }
+            ["schedule", "day", "room", "event", "recording", "optout"] => {
+                Slot::EventField("optout")
+            }
             ["schedule", "day", "room", "event", f] => {
                 field(&EVENT_FIELDS, f).map_or(Slot::Other, Slot::EventField)
             }
@@ -301,6 +306,9 @@ impl<'a> Reading<'a> {
                         "type" => ev.kind = value,
                         "abstract" => ev.abstract_text = value,
                         "description" => ev.description = value,
+                        "url" => ev.url = value,
+                        "language" => ev.language = value,
+                        "optout" => ev.do_not_record = value,
                         // The room is the enclosing <room>'s.
                         _ => {}
                     }

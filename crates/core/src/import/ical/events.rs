@@ -6,9 +6,11 @@ use jiff::{civil, SignedDuration};
 
 use super::reader::{Event, Prop};
 use super::{Resolved, Zones};
-use crate::draft::{clean_opt, DraftSession, DraftTime, Problems};
+use crate::draft::{
+    classify_link, clean_opt, http_url, keep_within_limits, DraftSession, DraftTime, Problems,
+};
 use crate::import::common::{generated_id, kind_from_word, squash, Collected};
-use crate::model::SessionKind;
+use crate::model::{Link, LinkKind, SessionInfo, SessionKind};
 
 /// A DTSTART/DTEND value.
 #[derive(Debug, Clone, Copy)]
@@ -166,13 +168,33 @@ pub(super) fn session(
         parts.track(t, || None);
     }
     let speakers = parts.session_speakers(speaker_names(e).into_iter().map(|n| (n.clone(), n)));
-    let slides_url = e
-        .get("URL")
-        .map(|prop| prop.value.trim().to_string())
-        .filter(|u| {
-            let lower = u.to_ascii_lowercase();
-            lower.starts_with("https://") || lower.starts_with("http://")
-        });
+    let mut info = SessionInfo::default();
+    // URL is the event's page (RFC 5545 3.8.4.6); ATTACH, a document by
+    // address (slides, mostly), named by its FILENAME or type if any.
+    if let Some(url) = e.get("URL").and_then(|prop| http_url(&prop.value)) {
+        let kind = match classify_link(&url, "") {
+            LinkKind::Other => LinkKind::Page,
+            kind => kind,
+        };
+        info.links.push(Link { kind, url });
+    }
+    for prop in e.all("ATTACH") {
+        if let Some(url) = http_url(&prop.value) {
+            let name = [prop.param("FILENAME"), prop.param("FMTTYPE")]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let kind = match classify_link(&url, &name) {
+                LinkKind::Other if name.contains("pdf") || name.contains("presentation") => {
+                    LinkKind::Slides
+                }
+                kind => kind,
+            };
+            info.links.push(Link { kind, url });
+        }
+    }
+    keep_within_limits(p, &place, &mut info);
     let id = uid.unwrap_or_else(|| generated_id(&start, &room, Some(&zones.conference)));
     Some(DraftSession {
         place,
@@ -180,13 +202,13 @@ pub(super) fn session(
         title,
         subtitle: None,
         abstract_text: clean_opt(e.get("DESCRIPTION").map(Prop::text)),
-        slides_url,
         room,
         track,
         kind: kind.unwrap_or(SessionKind::Talk),
         start,
         end,
         speakers,
+        info,
     })
 }
 

@@ -72,7 +72,7 @@ fn conference() -> Conference {
 
 /// Rooms R1..R3 always exist (so a move to an empty room can be written);
 /// speakers `ann` and `bob`.
-fn schedule(text: &str) -> Schedule {
+pub(crate) fn schedule(text: &str) -> Schedule {
     let rooms: Vec<Room> = (1..=3)
         .map(|i| Room {
             id: format!("R{i}"),
@@ -108,7 +108,6 @@ fn schedule(text: &str) -> Schedule {
             title: words[2].to_uppercase(),
             subtitle: None,
             abstract_text: None,
-            slides_url: None,
             room: room.clone(),
             track: None,
             kind: kind(words[1]),
@@ -116,6 +115,7 @@ fn schedule(text: &str) -> Schedule {
             end,
             speakers: vec![],
             cancelled: false,
+            info: Default::default(),
         });
     }
     Schedule::new(
@@ -207,7 +207,7 @@ fn check(input: &str, edits: &[Edit], expect: &str) {
     }
 }
 
-fn delay(room: &str, from: &str, minutes: i64) -> Edit {
+pub(crate) fn delay(room: &str, from: &str, minutes: i64) -> Edit {
     Edit::Delay {
         room: room.into(),
         from: at(from),
@@ -215,15 +215,15 @@ fn delay(room: &str, from: &str, minutes: i64) -> Edit {
     }
 }
 
-fn id(s: &str) -> String {
+pub(crate) fn id(s: &str) -> String {
     s.to_string()
 }
 
-const MORNING: &str = "R1 10:00-10:30 talk a; 10:30-10:45 break b; 10:45-11:15 talk c";
+pub(crate) const MORNING: &str = "R1 10:00-10:30 talk a; 10:30-10:45 break b; 10:45-11:15 talk c";
 
-const ORIGIN: &str = "control panel on kiosk-3";
+pub(crate) const ORIGIN: &str = "control panel on kiosk-3";
 
-fn store_with(text: &str) -> Store {
+pub(crate) fn store_with(text: &str) -> Store {
     let mut store = Store::open_in_memory().unwrap();
     store.apply(&schedule(text), "test.json").unwrap();
     store

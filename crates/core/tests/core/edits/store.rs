@@ -9,7 +9,7 @@ fn a_delay_survives_a_reimport() {
     let path = dir.path().join("store.sqlite");
     {
         let mut store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 5);
+        assert_eq!(store.schema_version().unwrap(), 7);
         store.apply(&schedule(MORNING), "feed").unwrap();
         let recorded = store
             .record_edit(delay("R1", "10:05", 10), ORIGIN, at("10:05"))
@@ -195,7 +195,6 @@ fn added_sessions_get_local_ids_and_announcements_show_on_screens() {
                     title: "Lightning talks".into(),
                     subtitle: None,
                     abstract_text: None,
-                    slides_url: None,
                     room: "R2".into(),
                     track: None,
                     kind: SessionKind::Talk,
@@ -203,6 +202,7 @@ fn added_sessions_get_local_ids_and_announcements_show_on_screens() {
                     end: at("11:30"),
                     speakers: vec![],
                     cancelled: false,
+                    info: Default::default(),
                 },
             },
             ORIGIN,
@@ -301,16 +301,16 @@ fn a_version_3_store_is_migrated_and_keeps_its_schedule() {
         store.apply(&schedule(MORNING), "feed").unwrap();
     }
     // Make it look like a store written before migration 4.
+    crate::store::as_version_4(&path);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP TABLE edits; DROP TABLE announcements; DROP TABLE audit; DROP TABLE revision_schedules;
-         DROP TABLE pin_backoff; DROP TABLE feed_published; DROP TABLE feed_accepted;
          PRAGMA user_version = 3;",
     )
     .unwrap();
     drop(conn);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 7);
     assert_eq!(
         store.effective_schedule().unwrap().unwrap(),
         schedule(MORNING)

@@ -208,7 +208,6 @@ fn skip_cancel_move_change_and_add() {
         title: "New".into(),
         subtitle: None,
         abstract_text: None,
-        slides_url: None,
         room: room.into(),
         track: None,
         kind: SessionKind::Talk,
@@ -216,6 +215,7 @@ fn skip_cancel_move_change_and_add() {
         end: at(to),
         speakers: vec!["ann".into()],
         cancelled: false,
+        info: Default::default(),
     };
     let table: &[(&str, Vec<Edit>, &str)] = &[
         (MORNING, vec![Edit::Skip { session: id("b") }], "R1 10:00-10:30 talk a; 10:45-11:15 talk c"),
@@ -231,13 +231,13 @@ fn skip_cancel_move_change_and_add() {
         ("R1 10:00-10:30 talk a; R2 10:15-11:00 talk x",
          vec![Edit::Cancel { session: id("x") }, Edit::Move { session: id("a"), room: id("R2") }],
          "R2 10:00-10:30 talk a; 10:15-11:00 talk x cancelled"),
-        (MORNING, vec![Edit::EditSession { session: id("c"), title: None, speakers: None, start: Some(at("10:50")), end: Some(at("11:30")), room: None }],
+        (MORNING, vec![Edit::EditSession { session: id("c"), title: None, speakers: None, start: Some(at("10:50")), end: Some(at("11:30")), room: None, access: None }],
          "R1 10:00-10:30 talk a; 10:30-10:45 break b; 10:50-11:30 talk c"),
-        (MORNING, vec![Edit::EditSession { session: id("c"), title: None, speakers: None, start: None, end: Some(at("10:40")), room: None }],
+        (MORNING, vec![Edit::EditSession { session: id("c"), title: None, speakers: None, start: None, end: Some(at("10:40")), room: None, access: None }],
          "error: session \"c\": it would end (10:40) before it starts (10:45)"),
-        (MORNING, vec![Edit::EditSession { session: id("c"), title: Some("  ".into()), speakers: None, start: None, end: None, room: None }],
+        (MORNING, vec![Edit::EditSession { session: id("c"), title: Some("  ".into()), speakers: None, start: None, end: None, room: None, access: None }],
          "error: session \"c\": a session needs a title"),
-        (MORNING, vec![Edit::EditSession { session: id("c"), title: None, speakers: Some(vec!["eve".into()]), start: None, end: None, room: None }],
+        (MORNING, vec![Edit::EditSession { session: id("c"), title: None, speakers: Some(vec!["eve".into()]), start: None, end: None, room: None, access: None }],
          "error: session \"c\": there is no speaker \"eve\""),
         (MORNING, vec![Edit::AddSession { session: new("local-1", "R1", "11:15", "11:45") }],
          "R1 10:00-10:30 talk a; 10:30-10:45 break b; 10:45-11:15 talk c; 11:15-11:45 talk local-1"),
@@ -265,6 +265,7 @@ fn titles_and_speakers_change_in_place() {
             start: None,
             end: None,
             room: None,
+            access: None,
         },
     )
     .unwrap();

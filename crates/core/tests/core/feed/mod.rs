@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use kiosk_core::edits::{Announcement, Priority};
-use kiosk_core::feed::{self, etag_of, Feed, Published, ServerLimits, FEED_FORMAT, HOLD};
+use kiosk_core::feed::{self, etag_of, Feed, Notices, Published, ServerLimits, FEED_FORMAT, HOLD};
 use kiosk_core::fetch::{fetch, FetchLimits, Fetched, Validator};
 use kiosk_core::import::{self, Format, ImportOptions};
 use kiosk_core::model::Schedule;
@@ -60,7 +60,7 @@ fn feed(version: u64, title: &str) -> Feed {
     Feed::new(
         version,
         schedule,
-        vec![announcement("ann-1", "Lunch moves to the terrace")],
+        Notices::announcements(vec![announcement("ann-1", "Lunch moves to the terrace")]),
     )
 }
 

@@ -8,9 +8,10 @@ fn a_feed_round_trips_with_cancellations_and_announcements() {
     let bytes = original.to_bytes();
     assert!(Feed::sniff(&bytes));
     assert_eq!(import::detect(&bytes), Format::Feed);
-    let (validated, announcements) = feed::parse(ORIGIN, &bytes).unwrap();
+    let (validated, notices) = feed::parse(ORIGIN, &bytes).unwrap();
+    let announcements = notices.announcements;
     assert_eq!(validated.schedule, original.schedule);
-    assert_eq!(announcements, original.announcements);
+    assert_eq!(announcements, original.notices.announcements);
     let cancelled: Vec<&str> = validated
         .schedule
         .sessions
@@ -132,8 +133,8 @@ fn hostile_feeds_are_refused_naming_the_origin() {
     let mut doc: Value = serde_json::from_slice(&feed(1, "x").to_bytes()).unwrap();
     let one = doc["announcements"][0].clone();
     doc["announcements"] = Value::Array(vec![one; 1000]);
-    let (_, announcements) = feed::parse(ORIGIN, &serde_json::to_vec(&doc).unwrap()).unwrap();
-    assert_eq!(announcements.len(), 1000);
+    let (_, notices) = feed::parse(ORIGIN, &serde_json::to_vec(&doc).unwrap()).unwrap();
+    assert_eq!(notices.announcements.len(), 1000);
 }
 
 #[test]
@@ -165,4 +166,72 @@ fn an_announcement_too_long_for_a_screen_is_refused() {
     expect(&e, &["100000 characters"]);
     let e = refused(|d| d["announcements"][0]["text"] = "bell\u{7}ring".into());
     expect(&e, &["control characters"]);
+}
+
+/// The leader's room statuses, emergencies and planned times reach the
+/// follower as published, and are held to the rules of local ones.
+#[test]
+fn room_statuses_emergencies_and_planned_times_travel_and_are_checked() {
+    let mut doc: Value = serde_json::from_slice(&feed(1, "x").to_bytes()).unwrap();
+    let status = serde_json::json!({"room": "main", "occupancy": "full", "overflow": "breakout-a",
+        "stream_url": "https://live.example.org/main", "session": "d1-cloudprovider",
+        "set_at": "2020-02-26T15:00:00Z"});
+    let emergency = serde_json::json!({"id": "emergency-1", "headline": "Please leave the building now",
+        "text": "Use the nearest exit.", "pictogram": "evacuate", "rooms": null,
+        "starts": "2020-02-26T15:00:00Z", "expires": null});
+    let moved = serde_json::json!({"session": "d1-cloudprovider",
+        "start": "2020-02-26T15:00:00Z", "end": "2020-02-26T15:15:00Z"});
+    doc["room_statuses"] = serde_json::json!([status]);
+    doc["emergencies"] = serde_json::json!([emergency]);
+    doc["moved"] = serde_json::json!([moved]);
+    let (_, notices) = feed::parse(ORIGIN, &serde_json::to_vec(&doc).unwrap()).unwrap();
+    assert_eq!(
+        notices.room_statuses[0].overflow.as_deref(),
+        Some("breakout-a")
+    );
+    assert_eq!(
+        notices.emergencies[0].headline,
+        "Please leave the building now"
+    );
+    assert_eq!(notices.moved[0].session, "d1-cloudprovider");
+    let with = |key: &'static str, value: Value| {
+        let base = doc.clone();
+        refused(move |d| {
+            *d = base;
+            d[key] = value;
+        })
+    };
+    let mut bad_status = status.clone();
+    bad_status["overflow"] = "cellar".into();
+    expect(
+        &with("room_statuses", serde_json::json!([bad_status])),
+        &["room_statuses[0]: unknown room \"cellar\""],
+    );
+    let mut bad_status = status.clone();
+    bad_status["stream_url"] = "javascript:alert(1)".into();
+    expect(
+        &with("room_statuses", serde_json::json!([bad_status])),
+        &["is not an http(s) address"],
+    );
+    let four = serde_json::json!([status, status, status, status]);
+    expect(
+        &with("room_statuses", four),
+        &["4 room_statuses; at most 3"],
+    );
+    let mut bad = emergency.clone();
+    bad["headline"] = "H".repeat(10_000).into();
+    expect(
+        &with("emergencies", serde_json::json!([bad])),
+        &["emergencies[0]", "10000 characters"],
+    );
+    expect(
+        &with("emergencies", Value::Array(vec![emergency.clone(); 101])),
+        &["101 emergencies; at most 100"],
+    );
+    let mut bad = moved.clone();
+    bad["session"] = "nope".into();
+    expect(
+        &with("moved", serde_json::json!([bad])),
+        &["moved[0]: session \"nope\" is not in the schedule"],
+    );
 }

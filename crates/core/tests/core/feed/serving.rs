@@ -307,7 +307,7 @@ fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
         validated,
         validator,
         fingerprint,
-        announcements,
+        notices,
         accepted_version,
     } = check(&source, &known, &options, &limits).unwrap()
     else {
@@ -321,7 +321,7 @@ fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
         "no key is trusted: nothing to hold it to"
     );
     assert_eq!(
-        announcements,
+        notices.map(|n| n.announcements),
         Some(vec![announcement("ann-1", "Lunch moves to the terrace")])
     );
     let session = validated
@@ -338,14 +338,14 @@ fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
     let publisher = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(400));
         let mut newer = feed(2, "Version two");
-        newer.announcements.clear();
+        newer.notices.announcements.clear();
         let document = newer.to_bytes();
         published.set(2, etag_of(&document), document);
     });
     let Checked::Changed {
         validated,
         validator,
-        announcements,
+        notices,
         ..
     } = check(&source, &known, &options, &limits).unwrap()
     else {
@@ -355,7 +355,7 @@ fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
     assert_eq!(validator.etag.as_deref().map(str::len), Some(34));
     assert_ne!(validator.etag, Some(tag(1, "Version one")));
     assert_eq!(
-        announcements,
+        notices.map(|n| n.announcements),
         Some(vec![]),
         "a feed with no announcements clears them"
     );

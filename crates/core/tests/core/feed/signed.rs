@@ -6,7 +6,7 @@ use std::path::Path;
 
 use kiosk_core::bundle;
 use kiosk_core::feed::{
-    self, Feed, FeedError, Published, Publisher, ServerLimits, SigningKey, Trust,
+    self, Feed, FeedError, Notices, Published, Publisher, ServerLimits, SigningKey, Trust,
     SIGNED_FEED_FORMAT,
 };
 use kiosk_core::fetch::{FetchLimits, Validator};
@@ -37,7 +37,7 @@ fn title_of(opened: &feed::Opened) -> &str {
 /// Publish `title` through `publisher` over `store`; the served bytes.
 fn publish(publisher: &Publisher, store: &mut Store, title: &str) -> (u64, String, Vec<u8>) {
     publisher
-        .publish(store, schedule(title), Vec::new())
+        .publish(store, schedule(title), Notices::default())
         .unwrap();
     let current = publisher.published().current().unwrap();
     (
@@ -85,7 +85,7 @@ fn a_signed_feed_opens_only_for_the_organizers_key() {
         ..envelope.clone()
     })
     .unwrap();
-    let unsigned = Feed::new(version + 1, schedule("Unsigned"), Vec::new()).to_bytes();
+    let unsigned = Feed::new(version + 1, schedule("Unsigned"), Notices::default()).to_bytes();
     for (what, bytes, trust, expect) in [
         (
             "another key",
@@ -159,7 +159,7 @@ fn versions_grow_across_restarts_and_the_same_content_keeps_its_etag() {
     // Publishing the same thing again publishes nothing new.
     assert_eq!(
         publisher
-            .publish(&mut store, schedule("A"), Vec::new())
+            .publish(&mut store, schedule("A"), Notices::default())
             .unwrap(),
         None
     );
@@ -218,7 +218,8 @@ fn a_follower_with_the_key_refuses_forgeries_replays_and_plain_schedules() {
     let mut attacker_store = Store::open_in_memory().unwrap();
     let attacker = Publisher::new(Published::new(), Some(attacker_key));
     let (_, _, by_attacker) = publish(&attacker, &mut attacker_store, "Attack");
-    let plain_feed = Feed::new(new_version + 1, schedule("Unsigned"), Vec::new()).to_bytes();
+    let plain_feed =
+        Feed::new(new_version + 1, schedule("Unsigned"), Notices::default()).to_bytes();
     for (what, bytes, expect) in [
         ("the older signed feed, replayed", old, "feed_replayed"),
         ("signed by another key", by_attacker, "feed_untrusted_key"),
@@ -269,7 +270,7 @@ fn after_a_leader_restart_a_follower_with_the_old_etag_gets_the_new_content() {
         let mut store = Store::open(&path).unwrap();
         let published = Published::new();
         Publisher::new(published.clone(), None)
-            .publish(&mut store, schedule(title), Vec::new())
+            .publish(&mut store, schedule(title), Notices::default())
             .unwrap();
         let server = feed::serve("127.0.0.1:0", TOKEN, published, ServerLimits::default()).unwrap();
         (server, ())

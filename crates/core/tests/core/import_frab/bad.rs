@@ -46,7 +46,7 @@ fn unknown_json_fields_and_loose_types_are_accepted() {
     assert_eq!(ids, ["7", "8"]);
     let two = &s.sessions[1];
     assert_eq!(two.speakers, ["frab:p1", "Mallory"]);
-    assert_eq!(two.slides_url.as_deref(), Some("https://x/SLIDES"));
+    assert_eq!(two.info.link(LinkKind::Slides), Some("https://x/SLIDES"));
     assert_eq!(s.speaker("frab:p1").unwrap().name, "Eve");
 }
 

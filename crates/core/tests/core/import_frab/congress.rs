@@ -77,13 +77,13 @@ fn the_congress_has_its_parts() {
             Some("Die Eröffnung des Kongresses.")
         );
         assert_eq!(
-            opening.slides_url.as_deref(),
+            opening.info.link(LinkKind::Slides),
             Some("https://media.example.org/wk24/slides/eroeffnung.pdf")
         );
         assert_eq!(opening.speakers, ["frab:101", "frab:103"]);
         assert_eq!(s.speaker("frab:102").unwrap().name, "Kai Nakamura");
         assert_eq!(
-            by_title("Rust 🦀 im Kernel").slides_url.as_deref(),
+            by_title("Rust 🦀 im Kernel").info.link(LinkKind::Slides),
             Some("https://cfp.example.org/media/wk24/submissions/RUST/resources/kernel-slides.pdf"),
             "an absolute attachment whose address names slides"
         );
@@ -95,11 +95,11 @@ fn the_congress_has_its_parts() {
             "CDATA in the XML"
         );
         // Relative attachment addresses are not slides the kiosk can show.
-        assert!(s
-            .sessions
-            .iter()
-            .filter(|x| x.room == "Ada")
-            .all(|x| x.slides_url.is_none() || x.title.starts_with("Rust")));
+        assert!(s.sessions.iter().filter(|x| x.room == "Ada").all(|x| x
+            .info
+            .link(LinkKind::Slides)
+            .is_none()
+            || x.title.starts_with("Rust")));
         assert_eq!(
             s.track("Security").unwrap().colour.as_deref(),
             Some("#2ca02c")
@@ -192,7 +192,7 @@ fn an_old_file_without_dates() {
         "duration 1:00"
     );
     assert_eq!(
-        sdr.slides_url.as_deref(),
+        sdr.info.link(LinkKind::Slides),
         Some("http://khk12.example.org/slides/sdr.pdf")
     );
     assert_eq!(sdr.speakers, ["frab:8", "frab:9"]);

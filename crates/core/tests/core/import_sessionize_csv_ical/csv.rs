@@ -145,9 +145,6 @@ fn csv_errors() {
         "t.csv",
         "title,room,day,start,end,slides\nOne,Hall,2025-05-15,09:00,10:00,ftp://x\n",
         &p,
-        &[
-            "row 2 (\"2025-05-15-hall-0900\").slides_url",
-            "not an http(s) address",
-        ],
+        &["row 2, column \"slides\"", "not an http(s) address"],
     );
 }

@@ -20,7 +20,7 @@ fn ical_details() {
     );
     let two = s.sessions.iter().find(|x| x.id == "102").unwrap();
     assert_eq!(
-        two.slides_url.as_deref(),
+        two.info.link(LinkKind::Slides),
         Some("https://slides.example.org/rust-at-the-edge")
     );
     // ATTENDEE CNs are speakers, not the non-participant or the organizer.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use kiosk_core::import::{detect, load_file, parse_bytes, Format, ImportOptions};
-use kiosk_core::model::Schedule;
+use kiosk_core::model::{LinkKind, Schedule};
 use kiosk_core::now_report::{now_report, Entry};
 
 fn fixtures() -> PathBuf {

@@ -5,6 +5,8 @@
 //! with aliases; unknown columns are ignored. Wall-clock times are in the
 //! configured venue zone.
 
+mod info;
+
 use std::collections::HashMap;
 
 use jiff::{civil, SignedDuration};
@@ -34,6 +36,13 @@ enum Col {
     Affiliation,
     Slides,
     Abstract,
+    Url,
+    Stream,
+    Video,
+    Language,
+    Recording,
+    Captions,
+    SignLanguage,
 }
 
 /// Column names, normalised (lower case, `_`/`-` as spaces, single spaces).
@@ -62,6 +71,16 @@ const COLUMNS: &[(Col, &[&str])] = &[
     ),
     (Col::Slides, &["slides", "slides url"]),
     (Col::Abstract, &["abstract", "description"]),
+    (Col::Url, &["url", "link", "page", "talk page", "web"]),
+    (Col::Stream, &["stream", "stream url", "livestream"]),
+    (Col::Video, &["video", "video url", "recording url"]),
+    (Col::Language, &["language", "languages", "lang", "sprache"]),
+    (Col::Recording, &["recording", "recorded"]),
+    (Col::Captions, &["captions", "live captions", "subtitles"]),
+    (
+        Col::SignLanguage,
+        &["sign language", "sign", "interpretation"],
+    ),
 ];
 
 fn column_names(col: Col) -> &'static [&'static str] {
@@ -370,7 +389,6 @@ impl Rows<'_> {
             title: row.get(Col::Title).unwrap_or_default().to_string(),
             subtitle: row.get(Col::Subtitle).map(str::to_string),
             abstract_text: row.get(Col::Abstract).map(str::to_string),
-            slides_url: row.get(Col::Slides).map(str::to_string),
             room,
             track,
             kind: row
@@ -380,6 +398,7 @@ impl Rows<'_> {
             start,
             end,
             speakers,
+            info: info::row_info(&row, &mut self.p),
         });
     }
 
