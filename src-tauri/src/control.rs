@@ -160,6 +160,10 @@ pub fn state(kiosk: &Kiosk, control: &Control, day: Option<&str>) -> ControlStat
             .collect(),
         photo_edges: &edges,
         day,
+        screens: kiosk
+            .inbox()
+            .map(|inbox| inbox.view(kiosk.screen().map(|s| s.id.as_str())))
+            .unwrap_or_default(),
     });
     ControlState {
         lock,

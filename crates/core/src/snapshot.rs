@@ -145,6 +145,9 @@ pub struct DisplaySnapshot {
     /// shell sets it with [`set_announcements`], which also brings
     /// `next_change_at` forward to the next start or expiry).
     pub announcement: Option<AnnouncementView>,
+    /// "Identify" from the organizer's Screens tab: this screen's name, to
+    /// show large over everything (the shell sets it for a few seconds).
+    pub identify: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -368,6 +371,7 @@ pub fn display_snapshot(
             offline: None,
             wall: WallMode::Off,
             announcement: None,
+            identify: None,
         };
     };
     let (view, room_ids, notice): (&'static str, Vec<&str>, Option<String>) = match selection {
@@ -417,6 +421,7 @@ pub fn display_snapshot(
         offline: None,
         wall: WallMode::Off,
         announcement: None,
+        identify: None,
     }
 }
 

@@ -12,6 +12,7 @@ mod announcements;
 mod audit;
 mod bundles;
 mod edits;
+mod fleet;
 mod migrations;
 mod photos;
 mod revisions;

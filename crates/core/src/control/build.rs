@@ -107,6 +107,8 @@ pub struct PanelInput<'a> {
     pub photo_edges: &'a [u32],
     /// The day tab asked for (a key); else today, or the next day with sessions.
     pub day: Option<&'a str>,
+    /// The fleet's screens (empty when this kiosk keeps no fleet).
+    pub screens: crate::fleet::view::ScreensView,
 }
 
 /// The lock as the panel shows it: `retry_after` is the wait before the
@@ -179,7 +181,9 @@ pub fn control_view(input: &PanelInput<'_>) -> ControlView {
                 .iter()
                 .any(|p| p.status == PhotoStatus::AwaitingApproval),
             sources: sources.iter().filter(|s| s.level == Level::Bad).count() as u32,
+            screens: input.screens.not_green,
         },
+        screens: input.screens.clone(),
         sync_badge: sync_badge(&input.sources, &venue),
         announcements,
         photos,

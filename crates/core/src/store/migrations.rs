@@ -137,4 +137,6 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );",
     // 5: PIN back-off, feed versions published and accepted (security.rs).
     super::security::MIGRATION,
+    // 6: this kiosk's screen id, and a leader's screens (fleet.rs).
+    super::fleet::MIGRATION,
 ];

@@ -223,6 +223,7 @@ fn view_at(records: &Records, now: &str, day: Option<&str>) -> control::ControlV
         sources: Vec::new(),
         photo_edges: &[1920, 3840],
         day,
+        screens: Default::default(),
     })
 }
 
@@ -341,6 +342,7 @@ fn limits_and_thumbnails_come_from_the_core() {
         sources: Vec::new(),
         photo_edges: &[2560, 1280],
         day: None,
+        screens: Default::default(),
     });
     assert_eq!(
         view.photos[0].thumb_url,

@@ -19,7 +19,7 @@ fn a_schedule_round_trips_through_a_real_file() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.revision().unwrap(), 1);
     assert_eq!(store.load().unwrap().unwrap(), schedule);
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 6);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let app_id: i32 = conn

@@ -9,7 +9,7 @@ fn a_delay_survives_a_reimport() {
     let path = dir.path().join("store.sqlite");
     {
         let mut store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 5);
+        assert_eq!(store.schema_version().unwrap(), 6);
         store.apply(&schedule(MORNING), "feed").unwrap();
         let recorded = store
             .record_edit(delay("R1", "10:05", 10), ORIGIN, at("10:05"))
@@ -310,7 +310,7 @@ fn a_version_3_store_is_migrated_and_keeps_its_schedule() {
     .unwrap();
     drop(conn);
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 6);
     assert_eq!(
         store.effective_schedule().unwrap().unwrap(),
         schedule(MORNING)
