@@ -222,9 +222,17 @@ function render(snap) {
   }
   renderWall(snap, isRoom);
   renderAnnouncement(snap.announcement);
+  renderIdentify(snap.identify);
   tick();
   // The second animation frame runs once the first has been painted.
   requestAnimationFrame(() => requestAnimationFrame(() => reportRender().catch(() => {})));
+}
+
+/** "Identify": this screen's name over everything, while the shell says so. */
+function renderIdentify(name) {
+  const box = $('#identify');
+  box.hidden = !name;
+  if (name) $('.name', box).textContent = name;
 }
 
 /** The organizer's announcement, over everything but the top bar. */
@@ -277,6 +285,9 @@ function tick() {
   for (const fill of document.querySelectorAll('#lobby-view .fill')) {
     setFill(fill, Number(fill.dataset.start), Number(fill.dataset.end), at);
   }
+  // The render heartbeat, from an animation frame: it runs only while the
+  // page really renders, so a frozen web process shows as a stale render.
+  requestAnimationFrame(() => reportRender().catch(() => {}));
 }
 
 function newer(snap) {

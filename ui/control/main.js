@@ -13,6 +13,7 @@ import { hideLock, renderLock, showLock } from './lock.js';
 import { renderPhotos } from './photos.js';
 import { onRoomSelected, renderRooms } from './rooms.js';
 import { renderSchedule, selectRoom } from './schedule.js';
+import { renderScreens } from './screens.js';
 import { renderSources } from './sources.js';
 import { hooks, ui, view } from './state.js';
 
@@ -41,6 +42,7 @@ function renderHeader() {
   tabCount('announcements', v.counts.announcements, false);
   tabCount('photos', v.counts.photos, v.counts.photos_alert);
   tabCount('sources', v.counts.sources, v.counts.sources > 0);
+  tabCount('screens', v.counts.screens, v.screens.red > 0);
 }
 
 function render() {
@@ -56,6 +58,7 @@ function render() {
   renderAnnouncements();
   renderPhotos();
   renderSources();
+  renderScreens();
   renderAudit();
 }
 

@@ -51,6 +51,7 @@ pub fn typescript() -> String {
     collect.visit::<Done>();
     collect.visit::<EditIntent>();
     collect.visit::<AnnouncementIntent>();
+    collect.visit::<crate::fleet::Action>();
     let mut out = String::from(
         "// Generated from kiosk-core's control view (crates/core/src/control/) by\n\
          // `SUMMIT_UPDATE_VIEW_TYPES=1 cargo test --workspace --test core control`. Do not edit.\n\n",

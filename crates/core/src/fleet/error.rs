@@ -44,6 +44,15 @@ impl FleetError {
         }
     }
 
+    /// A JSON error, said with its place once (serde_json appends it too).
+    pub(crate) fn malformed(e: &serde_json::Error) -> FleetError {
+        let text = e.to_string();
+        let text = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]);
+        FleetError::Malformed {
+            message: format!("line {}, column {}: {text}", e.line(), e.column()),
+        }
+    }
+
     pub(crate) fn field(field: impl Into<String>, message: impl Into<String>) -> FleetError {
         FleetError::Field {
             field: field.into(),

@@ -78,9 +78,7 @@ impl Reply {
                 limit: MAX_HEARTBEAT_BYTES,
             });
         }
-        let reply: Reply = serde_json::from_slice(bytes).map_err(|e| FleetError::Malformed {
-            message: format!("line {}, column {}: {e}", e.line(), e.column()),
-        })?;
+        let reply: Reply = serde_json::from_slice(bytes).map_err(|e| FleetError::malformed(&e))?;
         if reply.format != REPLY_FORMAT {
             return Err(FleetError::field(
                 "format",

@@ -208,9 +208,7 @@ impl Heartbeat {
             });
         }
         let mut heartbeat: Heartbeat =
-            serde_json::from_slice(bytes).map_err(|e| FleetError::Malformed {
-                message: format!("line {}, column {}: {e}", e.line(), e.column()),
-            })?;
+            serde_json::from_slice(bytes).map_err(|e| FleetError::malformed(&e))?;
         if heartbeat.format != HEARTBEAT_FORMAT {
             return Err(FleetError::field(
                 "format",

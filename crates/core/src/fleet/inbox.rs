@@ -3,7 +3,7 @@
 //! What a peer can make it hold is capped: [`FleetLimits::max_screens`]
 //! screens (a new one pushes out the longest-silent offline one, else is
 //! refused), one heartbeat each (its thumbnail apart, all thumbnails
-//! together under [`MAX_THUMBNAILS_BYTES`]), a few queued commands each,
+//! together under [`FleetLimits::thumbnails_bytes`]), a few queued commands each,
 //! and a token bucket per client address (HTTP), for the broker (MQTT) and
 //! per screen. Refusals go to the [`FloodLog`], which says a flood once a
 //! minute. Only what a restart should keep (which screens exist, their
@@ -65,6 +65,8 @@ pub struct FleetLimits {
     pub flood_period: Duration,
     /// Published versions remembered, to say how far behind a screen is.
     pub published_kept: usize,
+    /// Thumbnails kept, all screens together (bytes).
+    pub thumbnails_bytes: usize,
 }
 
 impl Default for FleetLimits {
@@ -82,6 +84,7 @@ impl Default for FleetLimits {
             broker_per_sec: 500.0,
             flood_period: Duration::from_secs(60),
             published_kept: 256,
+            thumbnails_bytes: MAX_THUMBNAILS_BYTES,
         }
     }
 }
@@ -449,7 +452,7 @@ impl Inbox {
             }
             state.thumbnail_bytes += size;
         }
-        while state.thumbnail_bytes > MAX_THUMBNAILS_BYTES {
+        while state.thumbnail_bytes > self.limits.thumbnails_bytes {
             let oldest = state
                 .screens
                 .iter()

@@ -8,6 +8,7 @@ mod edits;
 mod errors;
 mod feed;
 mod fetch;
+mod fleet;
 mod import_frab;
 mod import_sessionize_csv_ical;
 mod import_sqlite;

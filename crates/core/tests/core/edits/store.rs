@@ -305,6 +305,7 @@ fn a_version_3_store_is_migrated_and_keeps_its_schedule() {
     conn.execute_batch(
         "DROP TABLE edits; DROP TABLE announcements; DROP TABLE audit; DROP TABLE revision_schedules;
          DROP TABLE pin_backoff; DROP TABLE feed_published; DROP TABLE feed_accepted;
+         DROP TABLE screen_identity; DROP TABLE fleet_screens;
          PRAGMA user_version = 3;",
     )
     .unwrap();
