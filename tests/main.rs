@@ -10,23 +10,31 @@ mod bundle;
 mod cli;
 #[path = "app/e2e.rs"]
 mod e2e;
-#[path = "app/e2e_feed.rs"]
-mod e2e_feed;
 #[path = "app/e2e_control.rs"]
 mod e2e_control;
+#[path = "app/e2e_feed.rs"]
+mod e2e_feed;
+#[path = "app/e2e_fleet.rs"]
+mod e2e_fleet;
 #[path = "app/e2e_stall.rs"]
 mod e2e_stall;
 #[path = "app/e2e_usb.rs"]
 mod e2e_usb;
 #[path = "app/ipc.rs"]
 mod ipc;
-#[path = "app/netsafe.rs"]
-mod netsafe;
 #[path = "app/ipc_control.rs"]
 mod ipc_control;
+#[path = "app/ipc_screens.rs"]
+mod ipc_screens;
+#[path = "app/netsafe.rs"]
+mod netsafe;
 #[path = "app/photos.rs"]
 mod photos;
 #[path = "app/support.rs"]
 mod support;
 #[path = "app/ui.rs"]
 mod ui;
+#[path = "app/unattended.rs"]
+mod unattended;
+#[path = "app/unattended_cli.rs"]
+mod unattended_cli;

@@ -224,8 +224,6 @@ function render(snap) {
   renderAnnouncement(snap.announcement);
   renderIdentify(snap.identify);
   tick();
-  // The second animation frame runs once the first has been painted.
-  requestAnimationFrame(() => requestAnimationFrame(() => reportRender().catch(() => {})));
 }
 
 /** "Identify": this screen's name over everything, while the shell says so. */
@@ -285,9 +283,9 @@ function tick() {
   for (const fill of document.querySelectorAll('#lobby-view .fill')) {
     setFill(fill, Number(fill.dataset.start), Number(fill.dataset.end), at);
   }
-  // The render heartbeat, from an animation frame: it runs only while the
-  // page really renders, so a frozen web process shows as a stale render.
-  requestAnimationFrame(() => reportRender().catch(() => {}));
+  // The second animation frame runs once the first has been painted: the
+  // heartbeat says the page really renders, not just that a timer fired.
+  requestAnimationFrame(() => requestAnimationFrame(reportRender));
 }
 
 function newer(snap) {

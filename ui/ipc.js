@@ -11,12 +11,6 @@ export function getSnapshot() {
   return tauri.core.invoke('get_snapshot');
 }
 
-/** Tell the shell a snapshot is on screen (its render heartbeat; the first
- *  one is the start-up time). Writes nothing. */
-export function reportRender() {
-  return tauri.core.invoke('report_render');
-}
-
 /** Call `handler(snapshot)` whenever the shell pushes a new one. */
 export function onSnapshot(handler) {
   return tauri.event.listen('snapshot-changed', (event) => handler(event.payload));
@@ -40,4 +34,14 @@ export function photoUrl(id, edge) {
 /** Open the organizer control panel (it opens locked; the PIN is asked there). */
 export function openControlPanel() {
   return tauri.core.invoke('open_control_panel');
+}
+
+/**
+ * The render heartbeat: tells the shell this page just painted (after each
+ * snapshot and once a second; the first is the start-up time). The shell's
+ * watchdog keeps systemd's supervision fed only while these arrive. It
+ * writes nothing.
+ */
+export function reportRender() {
+  return tauri.core.invoke('report_render').catch(() => {});
 }

@@ -1,7 +1,7 @@
 //! `summit-kiosk set-pin`.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use kiosk_core::config::{default_config_path, Config};
@@ -39,7 +39,12 @@ fn read_secret(prompt: &str) -> std::io::Result<String> {
 /// replace the key's line (or its commented-out example), else insert it
 /// before the first table.
 pub fn set_top_level_key(text: &str, key: &str, value: &str) -> String {
-    let line = format!("{key} = {}", toml_string(value));
+    set_top_level_raw(text, key, &toml_string(value))
+}
+
+/// As [`set_top_level_key`], with `value` already in TOML (`true`, `42`).
+pub fn set_top_level_raw(text: &str, key: &str, value: &str) -> String {
+    let line = format!("{key} = {value}");
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let first_table = lines
         .iter()
@@ -104,17 +109,22 @@ pub fn cmd_set_pin(config: Option<PathBuf>) -> kiosk_core::Result<ExitCode> {
         Err(e) => return Err(Error::Read { path, source: e }),
     };
     let updated = set_top_level_key(&text, "control_pin_hash", &hash);
-    // The result must still be a valid config before it replaces the file.
-    Config::parse(&path, &updated)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(Error::io("create the folder", dir))?;
-    }
-    // The config may hold the feed token: it keeps its mode (0600 if new).
-    kiosk_core::private::write_atomically(&path, updated.as_bytes(), 0o600)
-        .map_err(Error::io("write", &path))?;
+    write_config(&path, &updated)?;
     println!(
         "The control panel's PIN is set (hashed with argon2id in {}). Restart the kiosk to use it.",
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Replace the config file with `text`, which must still be a valid config
+/// (else nothing changes); atomically, so a kiosk never reads half a file.
+/// The config may hold the feed token: it keeps its mode (0600 if new).
+pub fn write_config(path: &Path, text: &str) -> kiosk_core::Result<()> {
+    Config::parse(path, text)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(Error::io("create the folder", dir))?;
+    }
+    kiosk_core::private::write_atomically(path, text.as_bytes(), 0o600)
+        .map_err(Error::io("write", path))
 }

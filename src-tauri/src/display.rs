@@ -32,15 +32,22 @@ pub fn open<R: Runtime>(
     app: &AppHandle<R>,
     options: &WindowOptions,
 ) -> tauri::Result<WebviewWindow<R>> {
+    // The theme's class on <html> before the page's own script runs, so its
+    // first paint is already in the theme's colours.
     let init = format!(
-        "window.__KIOSK_OPTIONS__ = Object.freeze({});",
-        serde_json::to_string(options).expect("window options serialize")
+        "window.__KIOSK_OPTIONS__ = Object.freeze({options});\n\
+         document.documentElement.classList.add('theme-' + window.__KIOSK_OPTIONS__.theme);",
+        options = serde_json::to_string(options).expect("window options serialize")
     );
+    let (r, g, b) = options.theme.background_rgb();
     let builder = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("index.html".into()))
         .title("Summit Kiosk")
         .inner_size(1280.0, 720.0)
         .min_inner_size(480.0, 270.0)
         .initialization_script(&init)
+        // Painted before the page is (at start, and while a crashed web
+        // process is replaced): the theme's background, never GTK's grey.
+        .background_color(tauri::window::Color(r, g, b, 255))
         .visible(false);
     let builder = if options.kiosk {
         builder.decorations(false).always_on_top(true)

@@ -9,7 +9,6 @@
 mod thumb;
 
 use std::collections::VecDeque;
-use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -40,6 +39,10 @@ pub struct FleetSettings {
     pub transports: Vec<Transport>,
     /// The organizer's keys: commands must be signed by one.
     pub trust: Trust,
+    /// When this run started (ms): every heartbeat and the broker's last
+    /// will carry the same value, or the leader ignores the will as an
+    /// earlier run's.
+    pub started_ms: i64,
 }
 
 /// What reaches the reporter from elsewhere (the broker's connection).
@@ -60,7 +63,11 @@ const LOG_CHANGES_EVERY: Duration = Duration::from_secs(5);
 /// A failure said once a minute, not every heartbeat.
 const SAY_AGAIN_AFTER: Duration = Duration::from_secs(60);
 
-pub fn start<R: Runtime>(app: AppHandle<R>, settings: FleetSettings, inbound: mpsc::Receiver<Inbound>) {
+pub fn start<R: Runtime>(
+    app: AppHandle<R>,
+    settings: FleetSettings,
+    inbound: mpsc::Receiver<Inbound>,
+) {
     let spawned = std::thread::Builder::new()
         .name("fleet".into())
         .spawn(move || Reporter::new(app, settings).run(inbound));
@@ -90,7 +97,7 @@ struct Reporter<R: Runtime> {
 
 impl<R: Runtime> Reporter<R> {
     fn new(app: AppHandle<R>, settings: FleetSettings) -> Reporter<R> {
-        let started_ms = app.state::<Kiosk>().clock().now().as_millisecond();
+        let started_ms = settings.started_ms;
         Reporter {
             app,
             settings,
@@ -162,7 +169,6 @@ impl<R: Runtime> Reporter<R> {
                 source: Some(state.source),
             },
         };
-        let rendered = crate::commands::LAST_RENDER_MS.load(Ordering::Relaxed);
         let since_start = crate::STARTED.elapsed().as_millis() as u64;
         let mut heartbeat = Heartbeat::new(&screen.id, &screen.name);
         heartbeat.seq = self.seq;
@@ -187,7 +193,11 @@ impl<R: Runtime> Reporter<R> {
         } else {
             self.clock
         };
-        heartbeat.last_render_age_ms = (rendered > 0).then(|| since_start.saturating_sub(rendered));
+        heartbeat.last_render_age_ms = self
+            .app
+            .state::<crate::supervise::Supervisor>()
+            .since_render()
+            .map(|age| age.as_millis() as u64);
         heartbeat
     }
 
@@ -212,7 +222,9 @@ impl<R: Runtime> Reporter<R> {
             match transport {
                 Transport::Http(reporter) => {
                     match reporter.send(with_thumbnail.clone(), kiosk.clock()) {
-                        Ok(answered) => replies.push((answered.reply, answered.offset, answered.leader_now_ms)),
+                        Ok(answered) => {
+                            replies.push((answered.reply, answered.offset, answered.leader_now_ms))
+                        }
                         Err(e) => failures.push(format!("cannot report to the leader: {e}")),
                     }
                 }
@@ -241,7 +253,14 @@ impl<R: Runtime> Reporter<R> {
     /// A thumbnail, if one is due (at most once a minute) and the display
     /// gives one within a few seconds (a frozen web process does not).
     fn thumbnail(&mut self) -> Option<Vec<u8>> {
+        // Not before the display has painted once (the splash says nothing).
+        let painted = self
+            .app
+            .state::<crate::supervise::Supervisor>()
+            .since_render()
+            .is_some();
         if !self.settings.thumbnails
+            || !painted
             || self
                 .last_thumbnail
                 .is_some_and(|t| t.elapsed() < THUMBNAIL_EVERY)
@@ -289,19 +308,29 @@ impl<R: Runtime> Reporter<R> {
                 let leader_now = now - self.clock.map_or(0, |c| c.offset_ms);
                 self.carry_out_all(&[command], leader_now);
             }
-            Err(e) => self.say(format!("a command on the broker was refused: not a command: {e}")),
+            Err(e) => self.say(format!(
+                "a command on the broker was refused: not a command: {e}"
+            )),
         }
     }
 
     fn carry_out_all(&mut self, commands: &[SignedCommand], leader_now_ms: i64) {
         for signed in commands {
-            let id = self.kiosk().screen().map(|s| s.id.clone()).unwrap_or_default();
+            let id = self
+                .kiosk()
+                .screen()
+                .map(|s| s.id.clone())
+                .unwrap_or_default();
             let taken = signed
                 .open(&self.settings.trust, &id)
                 .and_then(|c| self.floor.take(&c, leader_now_ms).map(|()| c));
             match taken {
                 Ok(command) => {
-                    tracing::info!(action = command.action.name(), id = command.id, "the organizer's command");
+                    tracing::info!(
+                        action = command.action.name(),
+                        id = command.id,
+                        "the organizer's command"
+                    );
                     carry_out(&self.app, command.action);
                 }
                 Err(e) => self.say(e.to_string()),
@@ -343,13 +372,17 @@ impl<R: Runtime> Reporter<R> {
 }
 
 /// What a heartbeat says is on screen (a change is reported at once):
-/// what each room shows, the schedule, the sync state, and whether the
-/// display paints.
+/// what each room shows, the schedule, the sync state, whether the display
+/// paints, and the clock's offset to the second.
 fn what_it_says(h: &Heartbeat) -> String {
     let frozen = h
         .last_render_age_ms
         .is_none_or(|age| age > RENDER_STALE.as_millis() as u64);
-    serde_json::json!([h.role, h.showing, h.schedule, h.sync.state, frozen]).to_string()
+    // A clock measured for the first time, or moved by a second or more.
+    let clock = h
+        .clock
+        .map(|c| (c.offset_ms as f64 / 1000.0).round() as i64);
+    serde_json::json!([h.role, h.showing, h.schedule, h.sync.state, frozen, clock]).to_string()
 }
 
 /// Do what the organizer asked of this screen.

@@ -84,3 +84,9 @@ pub fn serve(listener: UnixListener, on_ask: impl Fn(Ask) + Send + 'static) {
         })
         .expect("spawn the single-instance listener");
 }
+
+/// A kiosk listens on this data folder now (for `doctor`; sends nothing,
+/// so the running kiosk does nothing).
+pub fn running(data_dir: &Path) -> bool {
+    UnixStream::connect(socket_path(data_dir)).is_ok()
+}

@@ -363,3 +363,11 @@ impl Kiosk {
         }
     }
 }
+
+impl Kiosk {
+    /// Under `blank_outside_event_hours`: whether the screen is on now and
+    /// until when (core decides from the schedule shown).
+    pub fn screen_plan(&self, margin: Duration) -> kiosk_core::blanking::ScreenPlan {
+        kiosk_core::blanking::screen_plan(self.shown().schedule(), self.clock().now(), margin)
+    }
+}

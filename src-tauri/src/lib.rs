@@ -16,7 +16,10 @@ mod logging;
 mod memory;
 mod photo_cli;
 pub mod photos;
+pub mod recovery;
+pub mod screen;
 mod serve_cli;
+pub mod supervise;
 pub mod sync;
 pub mod usb;
 pub mod webkit;
@@ -42,6 +45,7 @@ pub fn app_builder<R: Runtime>(
     builder
         .manage(kiosk)
         .manage(control)
+        .manage(supervise::Supervisor::from_env())
         .register_asynchronous_uri_scheme_protocol(photos::SCHEME, photos::serve)
         .register_asynchronous_uri_scheme_protocol(
             kiosk_core::fleet::view::THUMBNAIL_SCHEME,
@@ -90,6 +94,10 @@ pub struct Services {
     pub control: bool,
     /// How the web engine renders (see `webkit::prepare`).
     pub engine: kiosk_core::webview::EngineChoice,
+    /// Whether, and when, the screen may blank.
+    pub blanking: kiosk_core::blanking::BlankingPolicy,
+    /// Where the screen settings found at start are kept until restored.
+    pub data_dir: std::path::PathBuf,
 }
 
 /// The generated context (config, embedded `ui/`, capabilities).
@@ -116,6 +124,8 @@ pub fn run_display(
         display: open_display,
         control: open_control,
         engine,
+        blanking,
+        data_dir,
     } = services;
     let kiosk = match feed {
         Some(feed) => kiosk.with_feed(feed.start().map_err(tauri::Error::Io)?),
@@ -138,8 +148,10 @@ pub fn run_display(
             if open_display {
                 let window = display::open(&handle, &options)?;
                 webkit::configure(&window, &engine);
-                reload_when_web_process_dies(&window);
+                recovery::watch(&window);
+                screen::start_blanking_control(handle.clone(), blanking, data_dir.clone());
             }
+            supervise::stop_on_signals(handle.clone());
             if open_control || !open_display {
                 control::open(&handle, options.kiosk)?;
             }
@@ -164,24 +176,12 @@ pub fn run_display(
             Ok(())
         })
         .build(context())?;
-    app.run(|_, _| {});
-    Ok(())
-}
-
-/// WebKit's web process can be killed (out of memory, a crash): reload the
-/// page rather than leave a blank screen. The page asks for the current
-/// snapshot when it loads.
-fn reload_when_web_process_dies<R: Runtime>(window: &tauri::WebviewWindow<R>) {
-    let result = window.with_webview(|webview| {
-        use webkit2gtk::WebViewExt;
-        webview
-            .inner()
-            .connect_web_process_terminated(|view, reason| {
-                tracing::error!(?reason, "the web process ended; reloading the display");
-                view.reload();
-            });
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            supervise::stopping();
+            // Put the screen's blanking settings back before the process ends.
+            screen::stop_blanking_control(app);
+        }
     });
-    if let Err(e) = result {
-        tracing::warn!("cannot watch the web process: {e}");
-    }
+    Ok(())
 }

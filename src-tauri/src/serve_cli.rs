@@ -72,9 +72,21 @@ pub fn feed_service(
     let broker = settings
         .publish
         .clone()
-        .map(|target| broker(target, &settings.config.fleet, settings.mqtt_password.clone(), token.clone()))
+        .map(|target| {
+            broker(
+                target,
+                &settings.config.fleet,
+                settings.mqtt_password.clone(),
+                token.clone(),
+            )
+        })
         .transpose()?;
-    let fleet = fleet(clock, command_key(settings.sign_key.as_deref())?, token, store)?;
+    let fleet = fleet(
+        clock,
+        command_key(settings.sign_key.as_deref())?,
+        token,
+        store,
+    )?;
     Ok(Some(FeedService {
         http: settings.serve.clone(),
         broker,
@@ -107,7 +119,10 @@ pub fn broker(
 ) -> kiosk_core::Result<Broker> {
     let password = match (from_env, &config.mqtt_password_file) {
         (Some(p), _) => Some(p),
-        (None, Some(file)) => Some(kiosk_core::secret::read_secret_file(file, "mqtt_password_file")?),
+        (None, Some(file)) => Some(kiosk_core::secret::read_secret_file(
+            file,
+            "mqtt_password_file",
+        )?),
         (None, None) => None,
     };
     if target.tls || target.username.is_some() {
@@ -115,13 +130,13 @@ pub fn broker(
     } else {
         tracing::warn!(
             broker = %target.name(),
-            "the broker is reached without TLS or a login: anyone on the network can read              heartbeats and publish; use mqtts:// and the broker's ACLs on a shared network"
+            "the broker is reached without TLS or a login: anyone on the network can read heartbeats and publish; use mqtts:// and the broker's ACLs on a shared network"
         );
     }
     if token.is_none() {
         tracing::warn!(
             broker = %target.name(),
-            "no follower token: heartbeats on the broker carry no MAC, and anyone who may              publish there can report as a screen"
+            "no follower token: heartbeats on the broker carry no MAC, and anyone who may publish there can report as a screen"
         );
     }
     Ok(Broker {

@@ -53,7 +53,9 @@ pub fn start<R: Runtime>(app: AppHandle<R>, settings: SyncSettings, brokers: Vec
         let spawned = std::thread::Builder::new()
             .name(format!("sync-{index}"))
             .spawn(move || match (&source, broker) {
-                (Source::Mqtt(_), Some(broker)) => run_broker(app, index, source.name(), settings, broker),
+                (Source::Mqtt(_), Some(broker)) => {
+                    run_broker(app, index, source.name(), settings, broker)
+                }
                 (Source::Mqtt(_), None) => {
                     tracing::error!(source = %source.name(), "no broker connection for this source")
                 }
@@ -172,7 +174,9 @@ fn apply(
                                 kiosk.set_feed_version(feed_version);
                             }
                         }
-                        None => tracing::info!(source = %name, "a higher-priority source is in use; not applied"),
+                        None => {
+                            tracing::info!(source = %name, "a higher-priority source is in use; not applied")
+                        }
                     }
                     state.succeeded(now);
                     state.validator = validator;

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::support::{demo_file, fixture, kiosk};
 
-fn now_json(args: &[&str]) -> Value {
+pub(crate) fn now_json(args: &[&str]) -> Value {
     let out = kiosk()
         .arg("now")
         .args(args)

@@ -480,7 +480,7 @@ async fn the_display_comes_back_when_the_web_process_dies() {
 }
 
 /// WebKit web processes started by `pid`.
-fn web_processes(pid: u32) -> Vec<u32> {
+pub(crate) fn web_processes(pid: u32) -> Vec<u32> {
     crate::support::descendants(pid)
         .into_iter()
         .filter(|p| {

@@ -368,6 +368,30 @@ fn an_uploaded_photo_lands_in_the_upload_folder_for_the_ingest() {
     let _ = std::fs::remove_dir_all(&uploads);
 }
 
+/// The render heartbeat is granted to the display and changes nothing it
+/// could see or the store holds; no other window may send it.
+#[test]
+fn the_display_reports_renders_and_that_changes_nothing() {
+    let app = app(Selection::Lobby);
+    let display = window(&app, "display");
+    let before = invoke(&display, "get_snapshot", serde_json::json!({})).unwrap();
+    let revision = app.state::<Kiosk>().snapshot().revision;
+    for _ in 0..3 {
+        let answer = invoke(&display, "report_render", serde_json::json!({})).expect("allowed");
+        assert_eq!(answer, serde_json::Value::Null);
+    }
+    assert_eq!(
+        invoke(&display, "get_snapshot", serde_json::json!({})).unwrap(),
+        before
+    );
+    assert_eq!(app.state::<Kiosk>().snapshot().revision, revision);
+    for label in ["control", "intruder"] {
+        let err = invoke(&window(&app, label), "report_render", serde_json::json!({}))
+            .expect_err("only the display renders the schedule");
+        assert!(err.to_string().contains("not allowed"), "{label}: {err}");
+    }
+}
+
 /// A source URL's token: in no part of what the control panel gets, though
 /// the source failed and its error is shown, and the schedule came from it.
 #[test]

@@ -29,6 +29,7 @@ fn body(cmd: &str) -> Value {
         "set_photo_approved" => json!({"id": "x", "approved": true}),
         "set_approve_mode" => json!({"on": true}),
         "sync_now" | "set_active_source" => json!({"source": "x"}),
+        "command_screen" => json!({"screen": "x", "action": "identify"}),
         _ => json!({}),
     }
 }
@@ -304,6 +305,10 @@ fn every_ipc_code_is_listed_once_and_reached_at_the_boundary() {
         "not_found",
     );
     expect(invoke(&panel, "upload_photo", json!({})), "bad_upload");
+    expect(
+        invoke(&panel, "command_screen", body("command_screen")),
+        "unknown_screen",
+    );
     expect(
         invoke(&panel, "rollback", json!({})),
         "nothing_to_roll_back",

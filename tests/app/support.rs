@@ -283,16 +283,29 @@ pub struct Screen {
 
 impl Screen {
     pub fn start(width: u32, height: u32) -> Screen {
+        Screen::launch(None, width, height)
+    }
+
+    /// On display `:n`, chosen by the caller (a display that appears while
+    /// a kiosk waits for it).
+    pub fn start_on(n: u32, width: u32, height: u32) -> Screen {
+        Screen::launch(Some(n), width, height)
+    }
+
+    fn launch(number: Option<u32>, width: u32, height: u32) -> Screen {
         need("Xvfb");
         need("matchbox-window-manager");
         need("xprop");
         // Xvfb picks a display no one holds (lock files and sockets alike)
         // and writes its number once it accepts connections.
+        let place = match number {
+            Some(n) => vec![format!(":{n}")],
+            None => vec!["-displayfd".to_string(), "1".to_string()],
+        };
         let mut xvfb = spawn_group(
             Command::new("Xvfb")
+                .args(&place)
                 .args([
-                    "-displayfd",
-                    "1",
                     "-screen",
                     "0",
                     &format!("{width}x{height}x24"),
@@ -303,12 +316,26 @@ impl Screen {
                 .stderr(Stdio::null()),
         )
         .expect("start Xvfb");
-        let mut number = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(xvfb.stdout.take().expect("Xvfb's stdout")),
-            &mut number,
-        )
-        .expect("Xvfb says its display");
+        let number = match number {
+            Some(n) => {
+                let socket = format!("/tmp/.X11-unix/X{n}");
+                wait_until(
+                    Duration::from_secs(20),
+                    || Path::new(&socket).exists(),
+                    "Xvfb to open its socket",
+                );
+                n.to_string()
+            }
+            None => {
+                let mut number = String::new();
+                std::io::BufRead::read_line(
+                    &mut std::io::BufReader::new(xvfb.stdout.take().expect("Xvfb's stdout")),
+                    &mut number,
+                )
+                .expect("Xvfb says its display");
+                number
+            }
+        };
         let xvfb = Guard(xvfb);
         let display = format!(":{}", number.trim());
         assert!(display.len() > 1, "Xvfb gave no display number");
@@ -400,6 +427,14 @@ impl Driver {
             Duration::from_secs(20),
             || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
             "tauri-driver to listen",
+        );
+        // tauri-driver proxies to WebKitWebDriver, which it starts itself: a
+        // session asked for before that one listens fails with a cut-off
+        // answer (seen under load as `IncompleteMessage`).
+        wait_until(
+            Duration::from_secs(20),
+            || std::net::TcpStream::connect(("127.0.0.1", native)).is_ok(),
+            "WebKitWebDriver to listen",
         );
         Driver {
             url: format!("http://127.0.0.1:{port}"),

@@ -1,4 +1,4 @@
-//! `cargo xtask demo | test | bench | deb`: the project's set-up and checks,
+//! `cargo xtask demo | test | bench | deb | fuzz`: the project's set-up and checks,
 //! installing what a fresh Debian/Ubuntu machine lacks.
 
 use std::env;
@@ -29,6 +29,14 @@ const TEST_PACKAGES: &[&str] = &[
     "x11-utils",
     // Node, to type-check the control panel's modules with TypeScript.
     "nodejs",
+    // `xset q`: the screensaver while the kiosk runs; `systemd-analyze
+    // verify` for the unit (no systemd as init needed).
+    "x11-xserver-utils",
+    "systemd",
+    // The fleet's tests start a real broker on 127.0.0.1 (`-c`, a free port).
+    "mosquitto",
+    // The fleet's end-to-end test reads a follower's thumbnail back by OCR.
+    "tesseract-ocr",
 ];
 
 /// The TypeScript the app's tests run (`tsc --checkJs` over `ui/control`),
@@ -37,7 +45,9 @@ const TYPESCRIPT: &str = "typescript@5.9.3";
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+mod deb;
 mod feed_bench;
+mod fuzz;
 mod mem_bench;
 mod photo_bench;
 
@@ -49,7 +59,8 @@ fn main() -> ExitCode {
         Some("test") => test(rest),
         Some("bench") => bench(rest),
         Some("soak") => soak(),
-        Some("deb") => deb(),
+        Some("deb") => deb::deb(),
+        Some("fuzz") => fuzz::fuzz(rest),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  demo [ARGS]  install what is missing, open the kiosk on the embedded demo\n  \
@@ -59,7 +70,8 @@ fn main() -> ExitCode {
                  \x20            PART is one of sync, feed, photos, memory, soak, event (default: all, about 30 minutes);\n  \
                  \x20            --no-build measures the release binaries as they are\n  \
                  soak         only the photo wall's 5,000-change memory soak\n  \
-                 deb          build the Debian package"
+                 deb          build the Debian package\n  \
+                 fuzz [--secs N] [--jobs J] [TARGET...]  fuzz every parser of untrusted bytes (10 min each), minimise the corpus into fuzz/corpus/"
             );
             return ExitCode::from(2);
         }
@@ -308,17 +320,6 @@ fn test(args: &[String]) -> Result {
         root().join("target/e2e-screenshots").display()
     );
     Ok(())
-}
-
-fn deb() -> Result {
-    ensure_packages(BUILD_PACKAGES)?;
-    run(Command::new("npx").current_dir(root()).args([
-        "--yes",
-        "@tauri-apps/cli@2",
-        "build",
-        "--bundles",
-        "deb",
-    ]))
 }
 
 /// A process and its descendants (WebKit's web and network processes, the

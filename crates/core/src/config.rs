@@ -16,6 +16,18 @@ pub enum Theme {
     Light,
 }
 
+impl Theme {
+    /// The page's background (`--bg` in `ui/display.css`, checked by a
+    /// test), also painted by the window and the web view before the page
+    /// does, so a load or a crash never flashes another colour.
+    pub fn background_rgb(self) -> (u8, u8, u8) {
+        match self {
+            Theme::Dark => (0x0a, 0x11, 0x20),
+            Theme::Light => (0xf6, 0xf7, 0xf9),
+        }
+    }
+}
+
 /// When the photo wall shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
@@ -168,6 +180,14 @@ pub struct Config {
     /// `?token=…` in their source URL). Required with `serve_listen`, here,
     /// in `serve_token_file` or in `SUMMIT_KIOSK_SERVE_TOKEN`.
     pub serve_token: Option<String>,
+    /// Let the screensaver and the display's power saving run as the system
+    /// has them (by default they are off while the kiosk shows).
+    pub allow_blanking: bool,
+    /// Switch the screen off outside each conference day's hours (from
+    /// `event_hours_margin_minutes` after its last session until as long
+    /// before its first).
+    pub blank_outside_event_hours: bool,
+    pub event_hours_margin_minutes: u64,
     /// A private file (mode 0600) holding the bearer token.
     pub serve_token_file: Option<PathBuf>,
     /// The organizer's minisign secret key (`bundle keygen`): the feed this
@@ -211,6 +231,9 @@ impl Default for Config {
             control_idle_lock_secs: 300,
             serve_listen: None,
             serve_token: None,
+            allow_blanking: false,
+            blank_outside_event_hours: false,
+            event_hours_margin_minutes: 30,
             serve_token_file: None,
             sign_key: None,
             trusted_keys: Vec::new(),

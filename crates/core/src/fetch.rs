@@ -90,6 +90,37 @@ fn describe(url: &str, e: ureq::Error, limits: &FetchLimits) -> Error {
     fail(url, message)
 }
 
+fn agent(limits: &FetchLimits) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_connect(Some(limits.connect))
+        .timeout_recv_response(Some(limits.response))
+        .timeout_recv_body(Some(limits.body))
+        .timeout_global(Some(limits.total))
+        .max_redirects(limits.max_redirects)
+        .max_redirects_will_error(true)
+        .http_status_as_error(false)
+        .user_agent(concat!("summit-kiosk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into()
+}
+
+/// The server's clock: the `Date` header of a HEAD request to `url` (for
+/// `doctor`, which compares it with this machine's).
+pub fn server_date(url: &str, limits: &FetchLimits) -> Result<jiff::Timestamp> {
+    let response = agent(limits)
+        .head(url)
+        .call()
+        .map_err(|e| describe(url, e, limits))?;
+    let date = response
+        .headers()
+        .get("date")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| fail(url, "the response has no Date header"))?;
+    jiff::fmt::rfc2822::parse(date)
+        .map(|z| z.timestamp())
+        .map_err(|e| fail(url, format!("its Date header {date:?} is not a date: {e}")))
+}
+
 /// GET `url`, conditionally on `known`; a `?token=` in it is sent as
 /// `Authorization: Bearer` and errors name the URL without it.
 pub fn fetch(url: &str, known: &Validator, limits: &FetchLimits) -> Result<Fetched> {
@@ -111,18 +142,7 @@ pub fn fetch_source(
             "only http:// and https:// addresses can be fetched",
         ));
     }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_connect(Some(limits.connect))
-        .timeout_recv_response(Some(limits.response))
-        .timeout_recv_body(Some(limits.body))
-        .timeout_global(Some(limits.total))
-        .max_redirects(limits.max_redirects)
-        .max_redirects_will_error(true)
-        .http_status_as_error(false)
-        .user_agent(concat!("summit-kiosk/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    let mut request = agent.get(&source.url);
+    let mut request = agent(limits).get(&source.url);
     if let Some(token) = &source.token {
         request = request.header("Authorization", &format!("Bearer {}", token.expose()));
     }

@@ -4,11 +4,13 @@
 //! [`store`] → [`snapshot`] (a pure function of schedule, instant and room) →
 //! the display window, which only renders.
 
+pub mod blanking;
 pub mod bundle;
 pub mod clock;
 pub mod config;
 pub mod control;
 pub mod demo;
+pub mod doctor;
 pub mod draft;
 pub mod edits;
 pub mod error;
@@ -17,6 +19,7 @@ pub mod fetch;
 pub mod fleet;
 pub mod import;
 pub mod limits;
+pub mod logs;
 pub mod model;
 pub mod now_report;
 pub mod photos;
@@ -27,6 +30,7 @@ pub mod secret;
 pub mod settings;
 pub mod snapshot;
 pub mod store;
+pub mod supervision;
 pub mod sync;
 pub mod webview;
 

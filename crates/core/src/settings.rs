@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use crate::blanking::BlankingPolicy;
 use crate::clock::{AcceleratedClock, Clock, SystemClock};
 use crate::config::{Config, Theme, WallPolicy};
 use crate::error::{Error, Result};
@@ -57,6 +58,8 @@ pub struct Flags {
     pub screen_name: Option<String>,
     /// From `SUMMIT_KIOSK_MQTT_PASSWORD` (never a flag).
     pub mqtt_password: Option<Secret>,
+    pub allow_blanking: bool,
+    pub blank_outside_event_hours: bool,
 }
 
 /// Where the schedule shown at start comes from.
@@ -110,6 +113,7 @@ pub struct Settings {
     /// The broker's password from the environment (`mqtt_password_file`
     /// is read where the broker is reached).
     pub mqtt_password: Option<Secret>,
+    pub blanking: BlankingPolicy,
 }
 
 /// The feed's bearer token: `--serve-token-file`, else the environment's
@@ -143,7 +147,10 @@ impl Settings {
             .or(config.fleet.publish.clone())
             .map(|text| {
                 crate::fleet::mqtt::Target::parse(&text).map_err(|message| Error::Config {
-                    path: flags.config_path.clone().unwrap_or_else(|| "--publish".into()),
+                    path: flags
+                        .config_path
+                        .clone()
+                        .unwrap_or_else(|| "--publish".into()),
                     message: format!("publish: {message}"),
                 })
             })
@@ -156,7 +163,10 @@ impl Settings {
             .unwrap_or_else(crate::fleet::probe::host_name);
         if let Err(e) = crate::fleet::heartbeat::check_screen_name(&screen_name) {
             return Err(Error::Config {
-                path: flags.config_path.clone().unwrap_or_else(|| "--screen-name".into()),
+                path: flags
+                    .config_path
+                    .clone()
+                    .unwrap_or_else(|| "--screen-name".into()),
                 message: e.to_string(),
             });
         }
@@ -209,7 +219,18 @@ impl Settings {
                 .map(|s| SourceConfig::from(s.as_str()))
                 .collect()
         };
+        // Allowing blanking wins: it is the venue saying "leave my screens be".
+        let blanking = if flags.allow_blanking || config.allow_blanking {
+            BlankingPolicy::Allow
+        } else if flags.blank_outside_event_hours || config.blank_outside_event_hours {
+            BlankingPolicy::OutsideEventHours {
+                margin: Duration::from_secs(config.event_hours_margin_minutes.saturating_mul(60)),
+            }
+        } else {
+            BlankingPolicy::Inhibit
+        };
         Ok(Settings {
+            blanking,
             data_dir: flags.data_dir.unwrap_or_else(|| config.data_dir()),
             log_level: flags.log_level.unwrap_or_else(|| config.log_level.clone()),
             log_keep_days: flags.log_keep_days.unwrap_or(config.log_keep_days),

@@ -208,7 +208,8 @@ impl Source {
             }
             SourceConfig::WithToken(w) => {
                 Source::check_mqtt(&w.url)?;
-                let token = || crate::secret::read_secret_file(&w.token_file, "the source's token file");
+                let token =
+                    || crate::secret::read_secret_file(&w.token_file, "the source's token file");
                 match Source::parse(&w.url) {
                     Source::Url(mut url) => {
                         url.token = Some(token()?);

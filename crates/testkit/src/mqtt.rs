@@ -47,23 +47,52 @@ fn run(cmd: &mut Command) {
 /// A CA and a certificate for 127.0.0.1 / localhost it signed, in `dir`.
 fn make_certificates(dir: &Path) {
     let path = |name: &str| dir.join(name);
-    run(Command::new("openssl").args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Summit Kiosk test CA"])
-        .arg("-keyout").arg(path("ca.key"))
-        .arg("-out").arg(path("ca.pem")));
-    run(Command::new("openssl").args(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost"])
-        .arg("-keyout").arg(path("server.key"))
-        .arg("-out").arg(path("server.csr")));
+    run(Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Summit Kiosk test CA",
+        ])
+        .arg("-keyout")
+        .arg(path("ca.key"))
+        .arg("-out")
+        .arg(path("ca.pem")));
+    run(Command::new("openssl")
+        .args([
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .arg("-keyout")
+        .arg(path("server.key"))
+        .arg("-out")
+        .arg(path("server.csr")));
     std::fs::write(
         path("ext.cnf"),
         "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
     )
     .expect("write the certificate's extensions");
-    run(Command::new("openssl").args(["x509", "-req", "-days", "2", "-CAcreateserial"])
-        .arg("-in").arg(path("server.csr"))
-        .arg("-CA").arg(path("ca.pem"))
-        .arg("-CAkey").arg(path("ca.key"))
-        .arg("-extfile").arg(path("ext.cnf"))
-        .arg("-out").arg(path("server.pem")));
+    run(Command::new("openssl")
+        .args(["x509", "-req", "-days", "2", "-CAcreateserial"])
+        .arg("-in")
+        .arg(path("server.csr"))
+        .arg("-CA")
+        .arg(path("ca.pem"))
+        .arg("-CAkey")
+        .arg(path("ca.key"))
+        .arg("-extfile")
+        .arg(path("ext.cnf"))
+        .arg("-out")
+        .arg(path("server.pem")));
 }
 
 impl Mosquitto {
@@ -120,7 +149,12 @@ impl Mosquitto {
         }
         let conf = dir.join("mosquitto.conf");
         std::fs::write(&conf, config).expect("write the broker's config");
-        let child = Command::new("mosquitto")
+        // Debian puts it in /usr/sbin, which is not on a user's PATH.
+        let program = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .unwrap_or("mosquitto");
+        let child = Command::new(program)
             .arg("-c")
             .arg(&conf)
             .stdout(Stdio::null())

@@ -109,6 +109,13 @@ pub struct GuiArgs {
     /// This screen's name on the leader's Screens tab (default: the host name).
     #[arg(long, value_name = "NAME")]
     pub screen_name: Option<String>,
+    /// Let the screensaver and power saving run (by default they are off
+    /// while the kiosk shows).
+    #[arg(long)]
+    pub allow_blanking: bool,
+    /// Switch the screen off outside each conference day's hours.
+    #[arg(long)]
+    pub blank_outside_event_hours: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -165,6 +172,56 @@ pub enum Command {
     /// The token: --token-file, SUMMIT_KIOSK_SERVE_TOKEN, or the config's
     /// serve_token_file / serve_token.
     Serve(ServeArgs),
+    /// A technician's self-check, one line per check: display and monitors,
+    /// screen blanking, fonts, the store's integrity, the venue's zone and
+    /// room, each source's sync state, the clock against the sources' Date
+    /// headers, disk space, the photo cache, the systemd unit. Exits 1 if
+    /// any check fails (warnings pass).
+    Doctor {
+        #[command(flatten)]
+        place: Place,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the kiosk's log (from its data folder) since a while ago.
+    Logs {
+        /// How far back: a duration (1h, 30m, 2d) or an instant (RFC 3339).
+        #[arg(long, value_name = "WHEN", default_value = "1h")]
+        since: String,
+        #[command(flatten)]
+        place: Place,
+    },
+    /// Start this kiosk with the user's graphical session: write the config
+    /// (kiosk mode, the room) and enable the systemd user unit.
+    InstallAutostart {
+        /// The room this screen shows.
+        #[arg(
+            long,
+            value_name = "NAME",
+            required_unless_present = "lobby",
+            conflicts_with = "lobby"
+        )]
+        room: Option<String>,
+        /// Show the lobby screen (every room) instead.
+        #[arg(long)]
+        lobby: bool,
+        /// The monitor: an index (0, 1, …) or a name.
+        #[arg(long, value_name = "N|NAME")]
+        monitor: Option<String>,
+        /// The config file to write (default: the usual path).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Write the config and unit, but do not run `systemctl --user enable`.
+        #[arg(long)]
+        no_enable: bool,
+    },
+    /// Write the man pages and shell completions into DIR (for packaging).
+    #[command(hide = true)]
+    GenerateAssets {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -228,10 +285,8 @@ pub enum PhotoCommand {
 pub enum PhotosCommand {
     /// List the photos on the wall and the files quarantined, with the reason.
     List {
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
+        #[command(flatten)]
+        place: Place,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -246,6 +301,17 @@ pub enum PhotosCommand {
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
     },
+}
+
+/// Which kiosk a command looks at: its config and data folder.
+#[derive(Args, Debug)]
+pub struct Place {
+    /// The config file (default: $XDG_CONFIG_HOME/summit-kiosk/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The data folder (default: the config's, else $XDG_DATA_HOME/summit-kiosk).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -265,14 +331,16 @@ pub struct RenderArgs {
 
 #[derive(Args, Debug)]
 pub struct NowArgs {
-    /// A schedule file in any supported format, or an http(s) URL.
-    #[arg(
-        long,
-        value_name = "FILE|URL",
-        required_unless_present = "demo",
-        conflicts_with = "demo"
-    )]
+    /// A schedule file in any supported format, or an http(s) URL. Without
+    /// it (or --demo), what the store of the data folder holds, local
+    /// changes included, as the display shows it.
+    #[arg(long, value_name = "FILE|URL", conflicts_with = "demo")]
     pub schedule: Option<String>,
+    /// The data folder whose store to read (default: the config's).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["schedule", "demo"])]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The venue's IANA time zone, for formats whose times carry none.
     #[arg(long, value_name = "ZONE")]
     pub venue_timezone: Option<String>,
@@ -322,6 +390,8 @@ impl GuiArgs {
             publish: self.publish,
             screen_name: self.screen_name,
             mqtt_password: crate::serve_cli::mqtt_password_from_env(),
+            allow_blanking: self.allow_blanking,
+            blank_outside_event_hours: self.blank_outside_event_hours,
         }
     }
 }

@@ -14,11 +14,11 @@ use kiosk_core::{demo, Error};
 
 use super::args::GuiArgs;
 use crate::display::WindowOptions;
-use crate::instance::{self, Instance};
 use crate::fleet::{FleetSettings, Inbound, Transport};
+use crate::instance::{self, Instance};
 use crate::kiosk::{Kiosk, ScreenIdentity};
-use crate::sync::BrokerFeed;
 use crate::photo_cli;
+use crate::sync::BrokerFeed;
 use crate::sync::SyncSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +96,8 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         ..Playlist::default()
     };
     let pin_backoff = store.pin_backoff()?;
-    let (fleet, brokers, inbound) = fleet_settings(&s, &sources, &screen, clock.now(), trust.clone())?;
+    let (fleet, brokers, inbound) =
+        fleet_settings(&s, &sources, &screen, clock.now(), trust.clone())?;
     let mut kiosk = Kiosk::new(store, clock, s.selection.clone())?
         .with_screen(screen)
         .with_sources(sources.iter().map(Source::name).collect(), s.offline_after)?
@@ -147,7 +148,17 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         display: mode == Mode::Display,
         control: s.control,
         engine,
+        blanking: s.blanking,
+        data_dir: s.data_dir.clone(),
     };
+    if mode == Mode::Display {
+        // GTK panics without a display: wait for one instead (logged).
+        crate::supervise::catch_stop_signals();
+        if crate::screen::wait_for_display().is_none() {
+            crate::supervise::stopping();
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     // The window system failing is the shell's error, not the store's: it
     // belongs in the shell's own error type once it has one.
     crate::run_display(kiosk, control, options, services, listener).map_err(|e| Error::Store {
@@ -166,7 +177,11 @@ fn fleet_settings(
     screen: &ScreenIdentity,
     started: jiff::Timestamp,
     trust: kiosk_core::feed::Trust,
-) -> kiosk_core::Result<(FleetSettings, Vec<BrokerFeed>, std::sync::mpsc::Receiver<Inbound>)> {
+) -> kiosk_core::Result<(
+    FleetSettings,
+    Vec<BrokerFeed>,
+    std::sync::mpsc::Receiver<Inbound>,
+)> {
     let (reporter, inbound) = std::sync::mpsc::channel();
     let mut transports = Vec::new();
     let mut brokers = Vec::new();
@@ -176,7 +191,10 @@ fn fleet_settings(
                 if let Some(http) =
                     kiosk_core::fleet::report::HttpReporter::for_feed(url, &screen.id)
                 {
-                    tracing::info!(to = http.url(), "this screen reports to the leader it follows");
+                    tracing::info!(
+                        to = http.url(),
+                        "this screen reports to the leader it follows"
+                    );
                     transports.push(Transport::Http(http));
                 }
             }
@@ -214,6 +232,7 @@ fn fleet_settings(
             thumbnails: s.config.fleet.thumbnails,
             transports,
             trust,
+            started_ms: started.as_millisecond(),
         },
         brokers,
         inbound,

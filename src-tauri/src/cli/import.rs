@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use kiosk_core::config::Config;
 use kiosk_core::store::Store;
 
 pub fn cmd_import(
@@ -13,11 +12,10 @@ pub fn cmd_import(
     venue_timezone: Option<String>,
 ) -> kiosk_core::Result<ExitCode> {
     super::quiet_logging();
-    let config = Config::load(config.as_deref())?;
-    let data_dir = data_dir.unwrap_or_else(|| config.data_dir());
+    let (config, data_dir) = super::config_and_data_dir(config, data_dir)?;
     let (_, validated) =
         super::load_schedule(source, venue_timezone.or(config.venue_timezone.clone()))?;
-    let mut store = Store::open(&data_dir.join("store.sqlite"))?;
+    let mut store = Store::open(&super::store_path(&data_dir))?;
     let name = kiosk_core::sync::Source::parse(source).name();
     let revision = store.replace_schedule(&validated.schedule, &name)?;
     println!(

@@ -3,9 +3,13 @@
 //! flags mean is resolved in kiosk-core.
 
 mod args;
+mod autostart;
 mod check;
+mod doctor;
+mod generate;
 mod gui;
 mod import;
+mod logs;
 mod now;
 
 use std::process::ExitCode;
@@ -63,11 +67,9 @@ pub fn main() -> ExitCode {
             quiet_logging();
             photo_cli::cmd_photo_render(&a.input, &a.output, a.long_edge, a.config.as_deref())
         }
-        Some(Command::Photos(PhotosCommand::List {
-            config,
-            data_dir,
-            json,
-        })) => photo_cli::cmd_photos_list(config, data_dir, json),
+        Some(Command::Photos(PhotosCommand::List { place, json })) => {
+            photo_cli::cmd_photos_list(place.config, place.data_dir, json)
+        }
         Some(Command::Photos(PhotosCommand::Ingest {
             folder,
             config,
@@ -76,6 +78,26 @@ pub fn main() -> ExitCode {
         Some(Command::Control(args)) => gui::run_gui(args, Mode::ControlOnly),
         Some(Command::SetPin { config }) => crate::control_cli::cmd_set_pin(config),
         Some(Command::Serve(args)) => crate::serve_cli::cmd_serve(args),
+        Some(Command::Doctor { place, json }) => {
+            doctor::cmd_doctor(place.config, place.data_dir, json)
+        }
+        Some(Command::Logs { since, place }) => {
+            logs::cmd_logs(&since, place.config, place.data_dir)
+        }
+        Some(Command::InstallAutostart {
+            room,
+            lobby,
+            monitor,
+            config,
+            no_enable,
+        }) => autostart::cmd_install_autostart(autostart::Request {
+            room,
+            lobby,
+            monitor,
+            config,
+            enable: !no_enable,
+        }),
+        Some(Command::GenerateAssets { out }) => generate::cmd_generate_assets(&out),
         None => gui::run_gui(cli.gui, Mode::Display),
     };
     match result {
@@ -107,4 +129,20 @@ fn load_schedule(
         tracing::warn!("{name}: {w}");
     }
     Ok((format, validated))
+}
+
+/// The store in a data folder.
+fn store_path(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("store.sqlite")
+}
+
+/// The config (`--config` or the usual path) and the data folder
+/// (`--data-dir`, else the config's).
+fn config_and_data_dir(
+    config: Option<std::path::PathBuf>,
+    data_dir: Option<std::path::PathBuf>,
+) -> kiosk_core::Result<(kiosk_core::config::Config, std::path::PathBuf)> {
+    let config = kiosk_core::config::Config::load(config.as_deref())?;
+    let data_dir = data_dir.unwrap_or_else(|| config.data_dir());
+    Ok((config, data_dir))
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use jiff::Timestamp;
 
 use kiosk_core::store::Store;
-use kiosk_core::{demo, now_report, parse_instant};
+use kiosk_core::{demo, now_report, parse_instant, Error};
 
 use super::args::NowArgs;
 
@@ -15,18 +15,23 @@ pub fn cmd_now(args: NowArgs) -> kiosk_core::Result<ExitCode> {
         Some(text) => parse_instant(text)?,
         None => Timestamp::now(),
     };
-    let schedule = match &args.schedule {
-        Some(source) => {
-            super::load_schedule(source, args.venue_timezone.clone())?
+    let schedule = match (&args.schedule, args.demo) {
+        (Some(source), _) => {
+            let schedule = super::load_schedule(source, args.venue_timezone.clone())?
                 .1
-                .schedule
+                .schedule;
+            // Through a store, as the display reads it, so both see the same thing.
+            let mut store = Store::open_in_memory()?;
+            store.replace_schedule(&schedule, "now")?;
+            store.load()?.expect("just stored")
         }
-        None => demo::rebased(at),
+        (None, true) => {
+            let mut store = Store::open_in_memory()?;
+            store.replace_schedule(&demo::rebased(at), "now")?;
+            store.load()?.expect("just stored")
+        }
+        (None, false) => stored_schedule(args.config.clone(), args.data_dir.clone())?,
     };
-    // Through a store, as the display reads it, so both see the same thing.
-    let mut store = Store::open_in_memory()?;
-    store.replace_schedule(&schedule, "now")?;
-    let schedule = store.load()?.expect("just stored");
     let report = now_report::now_report(&schedule, at, args.room.as_deref())?;
     if args.json {
         println!(
@@ -37,6 +42,29 @@ pub fn cmd_now(args: NowArgs) -> kiosk_core::Result<ExitCode> {
         print_text(&report);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a data folder's store shows: the last import with the organizer's
+/// local changes, as the display shows it. The store must exist: `now`
+/// never creates one.
+fn stored_schedule(
+    config: Option<std::path::PathBuf>,
+    data_dir: Option<std::path::PathBuf>,
+) -> kiosk_core::Result<kiosk_core::model::Schedule> {
+    let (_, data_dir) = super::config_and_data_dir(config, data_dir)?;
+    let path = super::store_path(&data_dir);
+    let missing = |what: &str| Error::Store {
+        path: path.display().to_string(),
+        message: format!(
+            "{what}; give --schedule FILE, --demo, or the --data-dir of a kiosk that has one"
+        ),
+    };
+    if !path.is_file() {
+        return Err(missing("no store here"));
+    }
+    Store::open(&path)?
+        .effective_schedule()?
+        .ok_or_else(|| missing("the store holds no schedule yet"))
 }
 
 fn print_text(report: &now_report::NowReport) {

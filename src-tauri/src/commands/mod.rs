@@ -11,6 +11,7 @@ use tauri::State;
 
 use crate::error::Result;
 use crate::kiosk::Kiosk;
+use crate::supervise::Supervisor;
 use kiosk_core::photos::Playlist;
 use kiosk_core::snapshot::DisplaySnapshot;
 
@@ -28,25 +29,21 @@ pub fn get_snapshot(kiosk: State<'_, Kiosk>) -> Result<DisplaySnapshot> {
     Ok(kiosk.snapshot())
 }
 
-/// When the display last painted a snapshot (ms since start; 0: never).
-pub static LAST_RENDER_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// The display painted a snapshot: its heartbeat. Records the time and
-/// writes nothing else; the first one is the start-up time in the log.
-#[tauri::command]
-pub fn report_render() {
-    let since_start_ms = (crate::STARTED.elapsed().as_millis() as u64).max(1);
-    let before = LAST_RENDER_MS.swap(since_start_ms, std::sync::atomic::Ordering::Relaxed);
-    if before == 0 {
-        tracing::info!(since_start_ms, "first snapshot rendered by the window");
-        crate::memory::start_trimming();
-    }
-}
-
 /// The photos the wall rotates through (names only: the window loads the
 /// renditions from the `photo:` scheme). After this the shell pushes
 /// `photos-changed`.
 #[tauri::command(async)]
 pub fn get_photos(kiosk: State<'_, Kiosk>) -> Result<Playlist> {
     Ok(kiosk.playlist())
+}
+
+/// The display's render heartbeat, after each painted render and once a
+/// second. It records an instant (the first is the start-up time in the
+/// log) and feeds the systemd watchdog; it writes nothing (granted to the
+/// display, invariant 5).
+/// A plain (not async) command runs on the main thread, so a frozen main
+/// loop stops the heartbeat as surely as a frozen page.
+#[tauri::command]
+pub fn report_render(supervisor: State<'_, Supervisor>) {
+    supervisor.rendered();
 }

@@ -40,7 +40,12 @@ pub fn capture<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<u8>, String> {
                         image
                             .with_data(|d| bytes.extend_from_slice(d))
                             .map_err(|e| e.to_string())?;
-                        Ok((w.max(0) as u32, h.max(0) as u32, stride.max(0) as usize, bytes))
+                        Ok((
+                            w.max(0) as u32,
+                            h.max(0) as u32,
+                            stride.max(0) as usize,
+                            bytes,
+                        ))
                     });
                     let _ = tx.send(pixels);
                 },

@@ -54,7 +54,9 @@ impl Kiosk {
                     tracing::info!(version, "feed published");
                 }
                 // The fleet says how far behind each screen is from these.
-                if let (Some(inbox), Some(current)) = (self.inbox(), publisher.published().current()) {
+                if let (Some(inbox), Some(current)) =
+                    (self.inbox(), publisher.published().current())
+                {
                     inbox.note_published(current.version);
                 }
             }

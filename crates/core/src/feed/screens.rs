@@ -62,10 +62,7 @@ pub(super) async fn answer(
 ) -> Response<Full<Bytes>> {
     let via = Via::Http(peer.ip());
     if request.method() != Method::POST {
-        let mut response = closing(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "a screen reports with POST",
-        );
+        let mut response = closing(StatusCode::METHOD_NOT_ALLOWED, "a screen reports with POST");
         response
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
@@ -107,7 +104,10 @@ pub(super) async fn answer(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     let Some(length) = length else {
-        return closing(StatusCode::LENGTH_REQUIRED, "a report needs a Content-Length");
+        return closing(
+            StatusCode::LENGTH_REQUIRED,
+            "a report needs a Content-Length",
+        );
     };
     if length > MAX_HEARTBEAT_BYTES as u64 {
         let error = FleetError::TooLarge {

@@ -60,7 +60,12 @@ impl SignedCommand {
     pub fn seal(command: &Command, key: Option<&SigningKey>) -> Result<SignedCommand, FleetError> {
         let text = serde_json::to_string(command).expect("a command serializes");
         let signature = key
-            .map(|k| k.sign(text.as_bytes(), &format!("summit-kiosk command {}", command.id)))
+            .map(|k| {
+                k.sign(
+                    text.as_bytes(),
+                    &format!("summit-kiosk command {}", command.id),
+                )
+            })
             .transpose()
             .map_err(|e| FleetError::Command {
                 message: e.to_string(),
@@ -84,8 +89,8 @@ impl SignedCommand {
         trust
             .verify(self.command.as_bytes(), self.signature.as_deref())
             .map_err(|e| refused(e.to_string().replacen("the feed", "the command", 1)))?;
-        let command: Command =
-            serde_json::from_str(&self.command).map_err(|e| refused(format!("not a command: {e}")))?;
+        let command: Command = serde_json::from_str(&self.command)
+            .map_err(|e| refused(format!("not a command: {e}")))?;
         if command.format != COMMAND_FORMAT {
             return Err(refused(format!("not {COMMAND_FORMAT:?}")));
         }
@@ -114,7 +119,9 @@ impl CommandFloor {
                 message: format!("command {} was already carried out", command.id),
             });
         }
-        let age_ms = leader_now_ms.saturating_sub(command.issued_ms).unsigned_abs();
+        let age_ms = leader_now_ms
+            .saturating_sub(command.issued_ms)
+            .unsigned_abs();
         if age_ms > COMMAND_MAX_AGE.as_millis() as u64 {
             return Err(FleetError::Command {
                 message: format!(

@@ -47,7 +47,9 @@ impl FleetError {
     /// A JSON error, said with its place once (serde_json appends it too).
     pub(crate) fn malformed(e: &serde_json::Error) -> FleetError {
         let text = e.to_string();
-        let text = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]);
+        let text = text
+            .rfind(" at line ")
+            .map_or(text.as_str(), |i| &text[..i]);
         FleetError::Malformed {
             message: format!("line {}, column {}: {text}", e.line(), e.column()),
         }

@@ -80,10 +80,7 @@ impl Reply {
         }
         let reply: Reply = serde_json::from_slice(bytes).map_err(|e| FleetError::malformed(&e))?;
         if reply.format != REPLY_FORMAT {
-            return Err(FleetError::field(
-                "format",
-                format!("not {REPLY_FORMAT:?}"),
-            ));
+            return Err(FleetError::field("format", format!("not {REPLY_FORMAT:?}")));
         }
         if reply.screen_id != screen_id {
             return Err(FleetError::field(

@@ -229,9 +229,7 @@ impl Heartbeat {
     fn check(&self) -> Result<(), FleetError> {
         check_screen_id(&self.screen_id)?;
         text("screen_name", &self.screen_name, MAX_SCREEN_NAME_CHARS)?;
-        if self.online
-            && !(MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&self.interval_secs)
-        {
+        if self.online && !(MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&self.interval_secs) {
             return Err(FleetError::field(
                 "interval_secs",
                 format!(
@@ -246,10 +244,7 @@ impl Heartbeat {
         if self.showing.len() > MAX_ROOMS_REPORTED {
             return Err(FleetError::field(
                 "showing",
-                format!(
-                    "{} rooms; at most {MAX_ROOMS_REPORTED}",
-                    self.showing.len()
-                ),
+                format!("{} rooms; at most {MAX_ROOMS_REPORTED}", self.showing.len()),
             ));
         }
         for (i, room) in self.showing.iter().enumerate() {
@@ -257,7 +252,11 @@ impl Heartbeat {
             text(&at("room"), &room.room, MAX_NAME_CHARS)?;
             for (which, session) in [("now", &room.now), ("next", &room.next)] {
                 if let Some(s) = session {
-                    text(&at(&format!("{which}.id")), &s.id, crate::limits::MAX_ID_CHARS)?;
+                    text(
+                        &at(&format!("{which}.id")),
+                        &s.id,
+                        crate::limits::MAX_ID_CHARS,
+                    )?;
                     text(&at(&format!("{which}.title")), &s.title, MAX_TITLE_CHARS)?;
                     text(
                         &at(&format!("{which}.start_local")),

@@ -263,14 +263,15 @@ impl Inbox {
         path_id: Option<&str>,
         t1: Timestamp,
     ) -> Result<Option<Reply>, FleetError> {
-        let parsed = Heartbeat::parse(bytes).and_then(|r| {
-            match path_id {
-                Some(id) if id != r.heartbeat.screen_id => Err(FleetError::field(
-                    "screen_id",
-                    format!("{:?} reported at the address of screen {id:?}", r.heartbeat.screen_id),
-                )),
-                _ => Ok(r),
-            }
+        let parsed = Heartbeat::parse(bytes).and_then(|r| match path_id {
+            Some(id) if id != r.heartbeat.screen_id => Err(FleetError::field(
+                "screen_id",
+                format!(
+                    "{:?} reported at the address of screen {id:?}",
+                    r.heartbeat.screen_id
+                ),
+            )),
+            _ => Ok(r),
         });
         match parsed {
             Ok(received) => self.take(received, via, t1),
@@ -310,7 +311,12 @@ impl Inbox {
         }
     }
 
-    fn take(&self, received: Received, via: Via, t1: Timestamp) -> Result<Option<Reply>, FleetError> {
+    fn take(
+        &self,
+        received: Received,
+        via: Via,
+        t1: Timestamp,
+    ) -> Result<Option<Reply>, FleetError> {
         let now = Instant::now();
         let mut state = self.lock();
         let outcome = self.take_locked(&mut state, received, via, t1, now);
@@ -459,7 +465,11 @@ impl Inbox {
                 .filter_map(|(id, s)| s.thumbnail.as_ref().map(|t| (t.seq, id.clone())))
                 .min();
             let Some((_, oldest)) = oldest else { break };
-            if let Some(t) = state.screens.get_mut(&oldest).and_then(|s| s.thumbnail.take()) {
+            if let Some(t) = state
+                .screens
+                .get_mut(&oldest)
+                .and_then(|s| s.thumbnail.take())
+            {
                 state.thumbnail_bytes -= t.jpeg.len();
             }
         }
@@ -583,11 +593,7 @@ impl Inbox {
     /// Every screen as the store keeps it (their last-seen times too).
     pub fn records(&self) -> Vec<ScreenRecord> {
         let state = self.lock();
-        state
-            .screens
-            .iter()
-            .map(|(id, s)| record(id, s))
-            .collect()
+        state.screens.iter().map(|(id, s)| record(id, s)).collect()
     }
 
     /// The screens the store knew before this start, listed until they

@@ -71,7 +71,11 @@ impl HttpReporter {
     }
 
     /// Send `heartbeat` (its `sent_ms` set from `clock` here) and read the reply.
-    pub fn send(&self, mut heartbeat: Heartbeat, clock: &dyn Clock) -> Result<Answered, FleetError> {
+    pub fn send(
+        &self,
+        mut heartbeat: Heartbeat,
+        clock: &dyn Clock,
+    ) -> Result<Answered, FleetError> {
         let fail = |message: String| FleetError::Transport { message };
         heartbeat.sent_ms = clock.now().as_millisecond();
         let body = heartbeat.to_bytes();

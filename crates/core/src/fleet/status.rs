@@ -81,10 +81,7 @@ pub fn status(input: &StatusInput) -> Status {
             };
             found.push((
                 level,
-                format!(
-                    "No report for {} ({missed} missed)",
-                    span(silent)
-                ),
+                format!("No report for {} ({missed} missed)", span(silent)),
             ));
         }
     }

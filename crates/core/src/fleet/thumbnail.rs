@@ -53,9 +53,7 @@ pub fn from_bgra(width: u32, height: u32, stride: usize, bgra: &[u8]) -> Result<
         .map_err(|e| e.to_string())?;
     let mut last = Vec::new();
     for quality in QUALITIES {
-        compressor
-            .set_quality(quality)
-            .map_err(|e| e.to_string())?;
+        compressor.set_quality(quality).map_err(|e| e.to_string())?;
         last = compressor
             .compress_to_vec(turbojpeg::Image {
                 pixels: dst.buffer(),

@@ -104,7 +104,12 @@ pub fn behind(version: Option<u64>, published: &[(u64, Timestamp)]) -> Option<Be
     })
 }
 
-fn row(s: &Screen, published: &[(u64, Timestamp)], now: Timestamp, this_kiosk: Option<&str>) -> ScreenRow {
+fn row(
+    s: &Screen,
+    published: &[(u64, Timestamp)],
+    now: Timestamp,
+    this_kiosk: Option<&str>,
+) -> ScreenRow {
     let hb = &s.heartbeat;
     let behind = behind(hb.schedule.feed_version, published);
     let interval = Duration::from_secs(hb.interval_secs.max(1) as u64);
@@ -196,9 +201,7 @@ fn row(s: &Screen, published: &[(u64, Timestamp)], now: Timestamp, this_kiosk: O
             let age = Duration::try_from(now.duration_since(t.at)).unwrap_or_default();
             format!("{} old", span(age))
         }),
-        online: s.offline_since.is_none()
-            && !s.restored
-            && silent < interval * super::MISSED_RED,
+        online: s.offline_since.is_none() && !s.restored && silent < interval * super::MISSED_RED,
         this_kiosk: this_kiosk == Some(hb.screen_id.as_str()),
     }
 }
@@ -223,7 +226,9 @@ fn showing(hb: &super::Heartbeat) -> Vec<String> {
             .iter()
             .map(|r| match (&r.now, &r.next) {
                 (Some(now), _) => format!("{}: {}", r.room, line(now)),
-                (None, Some(next)) => format!("{}: next {} at {}", r.room, next.title, next.start_local),
+                (None, Some(next)) => {
+                    format!("{}: next {} at {}", r.room, next.title, next.start_local)
+                }
                 (None, None) => format!("{}: nothing more today", r.room),
             })
             .collect(),
@@ -257,7 +262,8 @@ pub fn changes(
             ));
         }
     }
-    let present: std::collections::HashSet<&str> = view.rows.iter().map(|r| r.id.as_str()).collect();
+    let present: std::collections::HashSet<&str> =
+        view.rows.iter().map(|r| r.id.as_str()).collect();
     before.retain(|id, _| present.contains(id.as_str()));
     lines
 }

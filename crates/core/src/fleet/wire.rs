@@ -57,7 +57,10 @@ pub fn seal(token: Option<&Secret>, body: &[u8]) -> Vec<u8> {
 
 /// The body of a message from the broker: with `token`, only a sealed one
 /// whose MAC holds.
-pub fn open_sealed<'a>(token: Option<&Secret>, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, FleetError> {
+pub fn open_sealed<'a>(
+    token: Option<&Secret>,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, [u8]>, FleetError> {
     let sealed = serde_json::from_slice::<Sealed>(bytes)
         .ok()
         .filter(|s| s.format == SEALED_FORMAT);

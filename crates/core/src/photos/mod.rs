@@ -7,12 +7,14 @@
 //! photo folder, feeds the worker, and keeps what it learnt in the store:
 //! photos by hash, and each file's outcome, including why it was quarantined.
 
+pub mod header;
 pub mod library;
 pub mod render;
 pub mod worker;
 
 use std::path::Path;
 
+pub use header::{probe, Header};
 pub use render::{render, RenderOptions, Rendered, Rendition};
 
 /// Bytes of one photo file: a 24-megapixel camera JPEG is 8–15 MB.

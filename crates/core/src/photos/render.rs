@@ -10,9 +10,10 @@ use image::metadata::Orientation;
 use image::{DynamicImage, GrayImage, ImageDecoder, RgbImage};
 use turbojpeg::{Colorspace, Decompressor, ScalingFactor, Subsamp};
 
+use super::header::{check_shape, heic_unsupported, probe};
 use super::{
-    clean_credit, sniff, Kind, PhotoError, DEFAULT_LONG_EDGES, MAX_ASPECT, MAX_JPEG_PIXELS,
-    MAX_LONG_EDGE, MAX_OTHER_PIXELS, MAX_PHOTO_BYTES,
+    clean_credit, Kind, PhotoError, DEFAULT_LONG_EDGES, MAX_JPEG_PIXELS, MAX_LONG_EDGE,
+    MAX_OTHER_PIXELS,
 };
 
 #[derive(Debug, Clone)]
@@ -67,21 +68,15 @@ pub fn render_owned(bytes: Vec<u8>, options: &RenderOptions) -> Result<Rendered,
 }
 
 fn decode(bytes: &[u8], options: &RenderOptions) -> Result<(Planes, Metadata), PhotoError> {
-    if bytes.len() as u64 > MAX_PHOTO_BYTES {
-        return Err(PhotoError::TooLarge(bytes.len() as u64));
-    }
     let edges = check_edges(&options.long_edges)?;
-    let kind = sniff(bytes)?;
+    let kind = probe(bytes)?.kind;
     let meta = Metadata::read(bytes);
     let planes = match kind {
         Kind::Jpeg => decode_jpeg(bytes, edges[0])?,
         Kind::Png => decode_other(bytes, image::ImageFormat::Png)?,
         Kind::Webp => decode_other(bytes, image::ImageFormat::WebP)?,
-        Kind::Heif => {
-            return Err(PhotoError::Unsupported(
-                "HEIC is not supported: export the photo as JPEG (on an iPhone: Settings › Camera › Formats › Most Compatible)".into(),
-            ))
-        }
+        // `probe` refused it already.
+        Kind::Heif => return Err(heic_unsupported()),
     };
     Ok((planes, meta))
 }
@@ -159,28 +154,6 @@ impl Metadata {
     }
 }
 
-fn check_shape(width: u64, height: u64, limit: u64) -> Result<(), PhotoError> {
-    if width == 0 || height == 0 {
-        return Err(PhotoError::Damaged(format!(
-            "the image says it is {width} × {height} pixels"
-        )));
-    }
-    if width * height > limit {
-        return Err(PhotoError::TooManyPixels(format!(
-            "the image is {width} × {height} pixels ({} megapixels), over the limit of {} megapixels",
-            width * height / 1_000_000,
-            limit / 1_000_000
-        )));
-    }
-    let (long, short) = (width.max(height), width.min(height));
-    if long > short * MAX_ASPECT {
-        return Err(PhotoError::Shape(format!(
-            "the image is {width} × {height} pixels: longer than {MAX_ASPECT} times its other side, it would be a sliver on the wall"
-        )));
-    }
-    Ok(())
-}
-
 /// A decoded photo, not yet upright: one to three 8-bit planes.
 struct Planes {
     /// The photo's size as stored (before orientation).
@@ -197,7 +170,7 @@ enum Layout {
     Rgb(RgbImage),
 }
 
-fn tj_error(e: turbojpeg::Error) -> PhotoError {
+pub(super) fn tj_error(e: turbojpeg::Error) -> PhotoError {
     PhotoError::Damaged(e.to_string().trim().to_string())
 }
 
@@ -315,13 +288,21 @@ fn image_error(e: image::ImageError) -> PhotoError {
     }
 }
 
-/// Decode a PNG or WebP whole (16-bit and alpha included: alpha over black).
-fn decode_other(bytes: &[u8], format: image::ImageFormat) -> Result<Planes, PhotoError> {
+/// A PNG or WebP decoder that has read the header, with the allocation cap.
+pub(super) fn other_decoder(
+    bytes: &[u8],
+    format: image::ImageFormat,
+) -> Result<impl ImageDecoder + '_, PhotoError> {
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_OTHER_PIXELS * 8);
     reader.limits(limits);
-    let decoder = reader.into_decoder().map_err(image_error)?;
+    reader.into_decoder().map_err(image_error)
+}
+
+/// Decode a PNG or WebP whole (16-bit and alpha included: alpha over black).
+fn decode_other(bytes: &[u8], format: image::ImageFormat) -> Result<Planes, PhotoError> {
+    let decoder = other_decoder(bytes, format)?;
     let (w, h) = decoder.dimensions();
     check_shape(w as u64, h as u64, MAX_OTHER_PIXELS)?;
     let image = DynamicImage::from_decoder(decoder).map_err(image_error)?;

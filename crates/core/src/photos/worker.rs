@@ -139,6 +139,10 @@ pub fn run(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let worker_error = |what: String| PhotoError::Worker(what);
+    // The clock starts before the worker does: a parent descheduled between
+    // the spawn and a later reading could see a worker finish "in time"
+    // although it took longer than the limit.
+    let started = Instant::now();
     let mut child = cmd
         .spawn()
         .map_err(|e| worker_error(format!("cannot start the photo worker: {e}")))?;
@@ -155,7 +159,6 @@ pub fn run(
         let _ = (&mut stderr).take(64 << 10).read_to_end(&mut bytes);
         String::from_utf8_lossy(&bytes).into_owned()
     });
-    let started = Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(_)) if started.elapsed() > limits.timeout => return Err(timed_out(limits)),

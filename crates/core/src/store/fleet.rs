@@ -92,7 +92,10 @@ impl Store {
 
     /// Save what changed in the fleet (one transaction): screens kept,
     /// and screens pushed out (`Err(id)`).
-    pub fn save_fleet(&mut self, changes: &[std::result::Result<ScreenRecord, String>]) -> Result<()> {
+    pub fn save_fleet(
+        &mut self,
+        changes: &[std::result::Result<ScreenRecord, String>],
+    ) -> Result<()> {
         if changes.is_empty() {
             return Ok(());
         }
@@ -115,9 +118,8 @@ impl Store {
                             r.offline_since.map(|t| t.as_millisecond()),
                         ],
                     ))?,
-                    Err(id) => store.sql(
-                        tx.execute("DELETE FROM fleet_screens WHERE screen_id = ?1", [id]),
-                    )?,
+                    Err(id) => store
+                        .sql(tx.execute("DELETE FROM fleet_screens WHERE screen_id = ?1", [id]))?,
                 };
             }
             Ok(())
@@ -138,7 +140,13 @@ impl Store {
             Action::Reload => format!("Asked screen {screen} to reload its display"),
         };
         self.in_transaction(|store, _| {
-            store.audit_insert(now, origin, &format!("screen_{}", action.name()), &what, None)
+            store.audit_insert(
+                now,
+                origin,
+                &format!("screen_{}", action.name()),
+                &what,
+                None,
+            )
         })?;
         Ok(what)
     }

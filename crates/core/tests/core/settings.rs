@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use kiosk_core::blanking::BlankingPolicy;
 use kiosk_core::config::{Config, Theme, WallPolicy};
 use kiosk_core::settings::{Flags, Settings, StartSchedule};
 use kiosk_core::snapshot::Selection;
@@ -47,8 +48,20 @@ fn summary(s: &Settings) -> Vec<String> {
                 .unwrap_or("-".into())
         ),
         format!("speed={}", s.speed),
+        format!(
+            "blanking={}",
+            match s.blanking {
+                BlankingPolicy::Inhibit => "inhibit".to_string(),
+                BlankingPolicy::Allow => "allow".to_string(),
+                BlankingPolicy::OutsideEventHours { margin } =>
+                    format!("outside-hours {}m", margin.as_secs() / 60),
+            }
+        ),
         format!("at={}", s.at.map(|t| t.to_string()).unwrap_or("-".into())),
-        format!("publish={}", s.publish.as_ref().map_or("-".into(), |t| t.name())),
+        format!(
+            "publish={}",
+            s.publish.as_ref().map_or("-".into(), |t| t.name())
+        ),
         format!("screen_name={}", s.screen_name),
         format!("heartbeat={}", s.heartbeat_interval.as_secs()),
     ]
@@ -267,6 +280,31 @@ fn flags_win_over_the_file_and_the_file_over_defaults() {
             vec!["serve=0.0.0.0:8787 b"],
         ),
         ("serve_token = \"unused\"", flags(), vec!["serve=-"]),
+        // The screen: never blanks by default; allowing blanking wins over
+        // the event-hours schedule; the margin comes from the file.
+        ("", flags(), vec!["blanking=inhibit"]),
+        ("allow_blanking = true", flags(), vec!["blanking=allow"]),
+        (
+            "",
+            Flags {
+                blank_outside_event_hours: true,
+                ..flags()
+            },
+            vec!["blanking=outside-hours 30m"],
+        ),
+        (
+            "event_hours_margin_minutes = 90\nblank_outside_event_hours = true",
+            flags(),
+            vec!["blanking=outside-hours 90m"],
+        ),
+        (
+            "blank_outside_event_hours = true",
+            Flags {
+                allow_blanking: true,
+                ..flags()
+            },
+            vec!["blanking=allow"],
+        ),
         // The clock.
         (
             "",
@@ -355,7 +393,11 @@ fn the_clock_is_the_real_one_unless_asked() {
 #[test]
 fn the_fleets_settings() {
     let host = kiosk_core::fleet::probe::host_name();
-    check("", flags(), &[&format!("screen_name={host}"), "heartbeat=15", "publish=-"]);
+    check(
+        "",
+        flags(),
+        &[&format!("screen_name={host}"), "heartbeat=15", "publish=-"],
+    );
     check(
         "[fleet]\nscreen_name = \"Lobby left\"\ninterval_secs = 1\npublish = \"mqtt://kiosk@broker.local/dask\"\n",
         flags(),
@@ -368,22 +410,48 @@ fn the_fleets_settings() {
             publish: Some("mqtts://broker.local/dask".into()),
             ..flags()
         },
-        &["screen_name=Main hall", "heartbeat=300", "publish=mqtts://broker.local:8883/dask"],
+        &[
+            "screen_name=Main hall",
+            "heartbeat=300",
+            "publish=mqtts://broker.local:8883/dask",
+        ],
     );
     check_err(
         "",
-        Flags { publish: Some("mqtt://u:pw@broker/c".into()), ..flags() },
+        Flags {
+            publish: Some("mqtt://u:pw@broker/c".into()),
+            ..flags()
+        },
         &["--publish", "password in the address"],
     );
-    check_err("[fleet]\npublish = \"mqtt://broker\"\n", flags(), &["publish:", "must name the conference"]);
-    check_err("", Flags { screen_name: Some("N".repeat(101)), ..flags() }, &["screen_name", "at most 100"]);
+    check_err(
+        "[fleet]\npublish = \"mqtt://broker\"\n",
+        flags(),
+        &["publish:", "must name the conference"],
+    );
+    check_err(
+        "",
+        Flags {
+            screen_name: Some("N".repeat(101)),
+            ..flags()
+        },
+        &["screen_name", "at most 100"],
+    );
     let typo = Config::parse(Path::new("test.toml"), "[fleet]\nscreen_nam = \"x\"\n").unwrap_err();
-    assert!(typo.to_string().contains("unknown field `screen_nam`"), "{typo}");
+    assert!(
+        typo.to_string().contains("unknown field `screen_nam`"),
+        "{typo}"
+    );
 }
 
 #[test]
 fn at_takes_now_with_an_offset_for_a_clock_that_is_off() {
-    for (text, ahead_secs) in [("now", 0), ("now+30s", 30), ("now-2m", -120), ("now+1h", 3_600)] {
+    for (text, ahead_secs) in [
+        ("now", 0),
+        ("now+30s", 30),
+        ("now-2m", -120),
+        ("now+1h", 3_600),
+    ] {
         let before = jiff::Timestamp::now();
         let at = kiosk_core::parse_instant(text).unwrap();
         let off = at.duration_since(before).as_secs_f64() - ahead_secs as f64;

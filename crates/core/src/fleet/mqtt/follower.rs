@@ -43,7 +43,7 @@ impl MqttFollower {
         broker: Broker,
         screen_id: &str,
         screen_name: &str,
-    started_ms: i64,
+        started_ms: i64,
     ) -> Result<(MqttFollower, mpsc::Receiver<FollowerEvent>), FleetError> {
         let will = seal(
             broker.token.as_ref(),

@@ -44,17 +44,17 @@ impl MqttLeader {
         )?;
         let (client, mut connection) = Client::new(options, 1024);
         if let Some(inbox) = &inbox {
-            let (client, target, token) = (
-                client.clone(),
-                broker.target.clone(),
-                broker.token.clone(),
-            );
+            let (client, target, token) =
+                (client.clone(), broker.target.clone(), broker.token.clone());
             inbox.on_command(move |screen, signed| {
                 let body = serde_json::to_vec(signed).expect("a command serializes");
                 let sealed = seal(token.as_ref(), &body);
-                if let Err(e) =
-                    client.try_publish(target.command_topic(screen), QoS::AtLeastOnce, false, sealed)
-                {
+                if let Err(e) = client.try_publish(
+                    target.command_topic(screen),
+                    QoS::AtLeastOnce,
+                    false,
+                    sealed,
+                ) {
                     tracing::warn!("cannot publish a command for screen {screen}: {e}");
                 }
             });
@@ -82,8 +82,8 @@ impl MqttLeader {
                             wait = Duration::from_secs(1);
                             said = None;
                             if inbox.is_some() {
-                                if let Err(e) =
-                                    loop_client.try_subscribe(target.screens_filter(), QoS::AtMostOnce)
+                                if let Err(e) = loop_client
+                                    .try_subscribe(target.screens_filter(), QoS::AtMostOnce)
                                 {
                                     tracing::error!("cannot subscribe to the screens: {e}");
                                 }

@@ -131,7 +131,9 @@ impl Target {
 
     /// The screen a heartbeat topic names.
     pub fn screen_of<'a>(&self, topic: &'a str) -> Option<&'a str> {
-        let rest = topic.strip_prefix(&self.prefix())?.strip_prefix("/screens/")?;
+        let rest = topic
+            .strip_prefix(&self.prefix())?
+            .strip_prefix("/screens/")?;
         (!rest.contains('/')).then_some(rest)
     }
 }

@@ -7,10 +7,19 @@ use kiosk_core::fleet::{ClockOffset, Exchange, Reply};
 use proptest::prelude::*;
 
 fn check(t: [i64; 4], expect: Option<(i64, u64)>) {
-    let got = Exchange { t0: t[0], t1: t[1], t2: t[2], t3: t[3] }.offset();
+    let got = Exchange {
+        t0: t[0],
+        t1: t[1],
+        t2: t[2],
+        t3: t[3],
+    }
+    .offset();
     assert_eq!(
         got,
-        expect.map(|(offset_ms, uncertainty_ms)| ClockOffset { offset_ms, uncertainty_ms }),
+        expect.map(|(offset_ms, uncertainty_ms)| ClockOffset {
+            offset_ms,
+            uncertainty_ms
+        }),
         "{t:?}"
     );
 }
@@ -66,12 +75,27 @@ fn a_reply_is_for_one_screen_and_bounded() {
         commands: Vec::new(),
     };
     let bytes = reply.to_bytes();
-    assert_eq!(Reply::parse(&bytes, "screen-1").unwrap().offset(31_020), Some(ClockOffset { offset_ms: 30_000, uncertainty_ms: 10 }));
+    assert_eq!(
+        Reply::parse(&bytes, "screen-1").unwrap().offset(31_020),
+        Some(ClockOffset {
+            offset_ms: 30_000,
+            uncertainty_ms: 10
+        })
+    );
     let e = Reply::parse(&bytes, "screen-2").unwrap_err();
     assert!(e.to_string().contains("another screen"), "{e}");
     let mut many = reply.clone();
-    many.commands = vec![kiosk_core::fleet::SignedCommand { command: "{}".into(), signature: None }; 9];
+    many.commands = vec![
+        kiosk_core::fleet::SignedCommand {
+            command: "{}".into(),
+            signature: None
+        };
+        9
+    ];
     let e = Reply::parse(&many.to_bytes(), "screen-1").unwrap_err();
     assert!(e.to_string().contains("9 commands; at most 8"), "{e}");
-    assert_eq!(Reply::parse(b"<html>", "screen-1").unwrap_err().code(), "report_malformed");
+    assert_eq!(
+        Reply::parse(b"<html>", "screen-1").unwrap_err().code(),
+        "report_malformed"
+    );
 }

@@ -23,7 +23,11 @@ const TOKEN: &str = "fleet-token-for-tests";
 /// A leader on 127.0.0.1 that serves a feed and keeps a fleet.
 fn leader(limits: FleetLimits) -> (Arc<Inbox>, SocketAddr) {
     let published = Published::new();
-    published.set(1, "\"v1\"".into(), b"{\"format\":\"summit-kiosk-feed/1\"}".to_vec());
+    published.set(
+        1,
+        "\"v1\"".into(),
+        b"{\"format\":\"summit-kiosk-feed/1\"}".to_vec(),
+    );
     let inbox = Inbox::new(Arc::new(SystemClock), limits, None, None);
     let server = feed::serve_with_fleet(
         "127.0.0.1:0",
@@ -44,7 +48,9 @@ fn connect(from: [u8; 4], to: SocketAddr) -> TcpStream {
         .expect("bind a loopback address");
     socket.connect(&to.into()).expect("connect");
     let stream: TcpStream = socket.into();
-    stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
     stream
 }
 
@@ -56,7 +62,11 @@ fn exchange(to: SocketAddr, head: &str, body: &[u8]) -> (u16, String) {
     let mut answer = Vec::new();
     let _ = s.read_to_end(&mut answer);
     let text = String::from_utf8_lossy(&answer).to_string();
-    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     (status, text)
 }
 
@@ -73,11 +83,22 @@ fn a_screen_reports_and_learns_its_clock_offset_and_commands() {
     let (inbox, addr) = leader(FleetLimits::default());
     let feed = UrlSource::parse(&format!("http://{addr}/feed.json?token={TOKEN}"));
     let reporter = HttpReporter::for_feed(&feed, "screen-ahead").expect("a feed URL");
-    assert_eq!(reporter.url(), format!("http://{addr}/screens/screen-ahead"));
-    assert!(HttpReporter::for_feed(&UrlSource::parse("https://example.org/schedule.xml"), "s").is_none());
+    assert_eq!(
+        reporter.url(),
+        format!("http://{addr}/screens/screen-ahead")
+    );
+    assert!(
+        HttpReporter::for_feed(&UrlSource::parse("https://example.org/schedule.xml"), "s")
+            .is_none()
+    );
     // This screen's clock runs 30 s ahead of the leader's.
-    let ahead = AcceleratedClock::new(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(30), 1.0);
-    let answered = reporter.send(heartbeat("screen-ahead", 1), &ahead).expect("the leader answers");
+    let ahead = AcceleratedClock::new(
+        jiff::Timestamp::now() + jiff::SignedDuration::from_secs(30),
+        1.0,
+    );
+    let answered = reporter
+        .send(heartbeat("screen-ahead", 1), &ahead)
+        .expect("the leader answers");
     let offset = answered.offset.expect("an offset");
     assert!(
         (offset.offset_ms - 30_000).unsigned_abs() <= offset.uncertainty_ms + 5,
@@ -91,8 +112,14 @@ fn a_screen_reports_and_learns_its_clock_offset_and_commands() {
     let answered = reporter.send(heartbeat("screen-ahead", 2), &ahead).unwrap();
     assert_eq!(answered.reply.commands.len(), 1);
     // With the wrong token, a screen is told so (and nothing is kept).
-    let wrong = HttpReporter::for_feed(&UrlSource::parse(&format!("http://{addr}/feed.json?token=not-the-token")), "intruder").unwrap();
-    let e = wrong.send(heartbeat("intruder", 1), &SystemClock).unwrap_err();
+    let wrong = HttpReporter::for_feed(
+        &UrlSource::parse(&format!("http://{addr}/feed.json?token=not-the-token")),
+        "intruder",
+    )
+    .unwrap();
+    let e = wrong
+        .send(heartbeat("intruder", 1), &SystemClock)
+        .unwrap_err();
     assert!(e.to_string().contains("HTTP 401"), "{e}");
     assert_eq!(inbox.len(), 1);
 }
@@ -142,21 +169,31 @@ fn hostile_reports_are_refused_before_anything_is_kept() {
     for (what, head, body, status, fragment) in cases {
         let (got, text) = exchange(addr, &head, &body);
         assert_eq!(got, status, "{what}: {text}");
-        assert!(text.contains(fragment), "{what}: {text:?} lacks {fragment:?}");
+        assert!(
+            text.contains(fragment),
+            "{what}: {text:?} lacks {fragment:?}"
+        );
     }
     assert_eq!(inbox.len(), 0, "nothing was kept");
     // A body sent too slowly is cut after the time-out.
     let started = Instant::now();
     let mut slow = connect([127, 0, 0, 1], addr);
-    slow.write_all(post("/screens/screen-1", Some(TOKEN), "", &good).as_bytes()).unwrap();
+    slow.write_all(post("/screens/screen-1", Some(TOKEN), "", &good).as_bytes())
+        .unwrap();
     slow.write_all(&good[..10]).unwrap();
     let mut answer = String::new();
     let _ = slow.read_to_string(&mut answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(started.elapsed() >= Duration::from_secs(5) && started.elapsed() < Duration::from_secs(8));
+    assert!(
+        started.elapsed() >= Duration::from_secs(5) && started.elapsed() < Duration::from_secs(8)
+    );
     assert_eq!(inbox.len(), 0);
     // The good one is taken.
-    let (got, text) = exchange(addr, &post("/screens/screen-1", Some(TOKEN), "", &good), &good);
+    let (got, text) = exchange(
+        addr,
+        &post("/screens/screen-1", Some(TOKEN), "", &good),
+        &good,
+    );
     assert_eq!(got, 200, "{text}");
     assert!(text.contains("summit-kiosk-heartbeat-reply/1"));
     assert_eq!(inbox.len(), 1);
@@ -168,7 +205,11 @@ fn without_a_fleet_the_server_takes_no_body_as_before() {
     published.set(1, "\"v1\"".into(), b"{}".to_vec());
     let server = feed::serve("127.0.0.1:0", TOKEN, published, ServerLimits::default()).unwrap();
     let good = heartbeat("screen-1", 1).to_bytes();
-    let (status, _) = exchange(server.addr, &post("/screens/screen-1", Some(TOKEN), "", &good), &good);
+    let (status, _) = exchange(
+        server.addr,
+        &post("/screens/screen-1", Some(TOKEN), "", &good),
+        &good,
+    );
     assert_eq!(status, 413);
 }
 
@@ -187,7 +228,10 @@ fn a_flood_from_one_client_is_refused_cheaply_while_screens_and_the_feed_go_on()
                     let body = heartbeat(&format!("flood-{t}-{seq}"), 1).to_bytes();
                     let head = post(&format!("/screens/flood-{t}-{seq}"), Some(TOKEN), "", &body);
                     let mut s = connect([127, 0, 0, 2], addr);
-                    if s.write_all(head.as_bytes()).and_then(|()| s.write_all(&body)).is_err() {
+                    if s.write_all(head.as_bytes())
+                        .and_then(|()| s.write_all(&body))
+                        .is_err()
+                    {
                         continue;
                     }
                     sent.fetch_add(1, Ordering::Relaxed);
@@ -211,12 +255,17 @@ fn a_flood_from_one_client_is_refused_cheaply_while_screens_and_the_feed_go_on()
         let t = Instant::now();
         let mut s = connect([127, 0, 0, 3], addr);
         let body = heartbeat("real-screen", seq).to_bytes();
-        s.write_all(post("/screens/real-screen", Some(TOKEN), "", &body).as_bytes()).unwrap();
+        s.write_all(post("/screens/real-screen", Some(TOKEN), "", &body).as_bytes())
+            .unwrap();
         s.write_all(&body).unwrap();
         let mut answer = String::new();
         let _ = s.read_to_string(&mut answer);
-        assert!(answer.starts_with("HTTP/1.1 200"), "the real screen: {answer}");
-        let fetched = kiosk_core::fetch::fetch_source(&screen, &Default::default(), &Default::default());
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "the real screen: {answer}"
+        );
+        let fetched =
+            kiosk_core::fetch::fetch_source(&screen, &Default::default(), &Default::default());
         assert!(fetched.is_ok(), "{fetched:?}");
         worst = worst.max(t.elapsed());
         std::thread::sleep(Duration::from_millis(1_000));
@@ -225,13 +274,20 @@ fn a_flood_from_one_client_is_refused_cheaply_while_screens_and_the_feed_go_on()
     for f in flooders {
         f.join().unwrap();
     }
-    let (sent, accepted) = (sent.load(Ordering::Relaxed), accepted.load(Ordering::Relaxed));
+    let (sent, accepted) = (
+        sent.load(Ordering::Relaxed),
+        accepted.load(Ordering::Relaxed),
+    );
     let rate = sent as f64 / started.elapsed().as_secs_f64();
     eprintln!("flood: {sent} reports in {:?} ({rate:.0}/s), {accepted} taken; the real screen's worst exchange {worst:?}", started.elapsed());
     assert!(sent > 1_000, "the flood ran ({sent})");
     // A burst, then 10 a second, from the flooding address; the rest refused.
-    let allowed = FleetLimits::default().client_burst as f64 + 10.0 * started.elapsed().as_secs_f64() + 10.0;
+    let allowed =
+        FleetLimits::default().client_burst as f64 + 10.0 * started.elapsed().as_secs_f64() + 10.0;
     assert!(accepted as f64 <= allowed, "{accepted} taken of {sent}");
     assert!(inbox.len() as f64 <= allowed + 1.0);
-    assert!(worst < Duration::from_secs(1), "the real screen and the feed waited {worst:?}");
+    assert!(
+        worst < Duration::from_secs(1),
+        "the real screen and the feed waited {worst:?}"
+    );
 }

@@ -25,7 +25,11 @@ fn broker(mosquitto: &Mosquitto, token: Option<&str>) -> Broker {
 }
 
 /// The next event that `pick` takes, within `limit`.
-fn next<T>(events: &Receiver<FollowerEvent>, limit: Duration, mut pick: impl FnMut(FollowerEvent) -> Option<T>) -> T {
+fn next<T>(
+    events: &Receiver<FollowerEvent>,
+    limit: Duration,
+    mut pick: impl FnMut(FollowerEvent) -> Option<T>,
+) -> T {
     let until = Instant::now() + limit;
     loop {
         let left = until.saturating_duration_since(Instant::now());
@@ -54,10 +58,28 @@ fn published(version: u64, text: &str) -> Arc<Published> {
 fn the_feed_heartbeats_replies_and_commands_travel_over_a_broker() {
     let mosquitto = Mosquitto::start();
     let feed = published(1, "first feed");
-    let inbox = Inbox::new(Arc::new(SystemClock), FleetLimits::default(), None, Some(Secret::new("token-1234")));
-    MqttLeader::start(broker(&mosquitto, Some("token-1234")), feed.clone(), Some(inbox.clone())).unwrap();
-    let (follower, events) = MqttFollower::connect(broker(&mosquitto, Some("token-1234")), "screen-1", "Screen one", 1_000).unwrap();
-    next(&events, Duration::from_secs(10), |e| matches!(e, FollowerEvent::Connected).then_some(()));
+    let inbox = Inbox::new(
+        Arc::new(SystemClock),
+        FleetLimits::default(),
+        None,
+        Some(Secret::new("token-1234")),
+    );
+    MqttLeader::start(
+        broker(&mosquitto, Some("token-1234")),
+        feed.clone(),
+        Some(inbox.clone()),
+    )
+    .unwrap();
+    let (follower, events) = MqttFollower::connect(
+        broker(&mosquitto, Some("token-1234")),
+        "screen-1",
+        "Screen one",
+        1_000,
+    )
+    .unwrap();
+    next(&events, Duration::from_secs(10), |e| {
+        matches!(e, FollowerEvent::Connected).then_some(())
+    });
     let got = next(&events, Duration::from_secs(10), |e| match e {
         FollowerEvent::Feed(bytes) => Some(bytes),
         _ => None,
@@ -72,8 +94,13 @@ fn the_feed_heartbeats_replies_and_commands_travel_over_a_broker() {
         _ => None,
     });
     let reply = Reply::parse(&reply, "screen-1").unwrap();
-    let offset = reply.offset(jiff::Timestamp::now().as_millisecond()).unwrap();
-    assert!(offset.offset_ms.unsigned_abs() <= offset.uncertainty_ms + 2, "{offset:?}");
+    let offset = reply
+        .offset(jiff::Timestamp::now().as_millisecond())
+        .unwrap();
+    assert!(
+        offset.offset_ms.unsigned_abs() <= offset.uncertainty_ms + 2,
+        "{offset:?}"
+    );
     assert_eq!(inbox.view(None).rows[0].id, "screen-1");
     // A new version is published at once; a command too.
     feed.set(2, "\"v2\"".into(), b"second feed".to_vec());
@@ -89,20 +116,35 @@ fn the_feed_heartbeats_replies_and_commands_travel_over_a_broker() {
         _ => None,
     });
     let command: kiosk_core::fleet::SignedCommand = serde_json::from_slice(&command).unwrap();
-    assert_eq!(command.open(&Trust::none(), "screen-1").unwrap().action, Action::Identify);
-    assert!(sent.elapsed() < Duration::from_secs(1), "a command arrives at once: {:?}", sent.elapsed());
+    assert_eq!(
+        command.open(&Trust::none(), "screen-1").unwrap().action,
+        Action::Identify
+    );
+    assert!(
+        sent.elapsed() < Duration::from_secs(1),
+        "a command arrives at once: {:?}",
+        sent.elapsed()
+    );
 }
 
 #[test]
 fn a_dropped_connection_leaves_a_last_will_that_marks_the_screen_offline() {
     let mosquitto = Mosquitto::start();
     let inbox = Inbox::new(Arc::new(SystemClock), FleetLimits::default(), None, None);
-    MqttLeader::start(broker(&mosquitto, None), published(1, "f"), Some(inbox.clone())).unwrap();
+    MqttLeader::start(
+        broker(&mosquitto, None),
+        published(1, "f"),
+        Some(inbox.clone()),
+    )
+    .unwrap();
     std::thread::sleep(Duration::from_millis(300));
     // A screen whose process dies: its connection closes without a
     // DISCONNECT (a runtime dropped mid-connection, as kill -9 would).
     let target = Target::parse(&mosquitto.url("test-conf")).unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let mut options = rumqttc::MqttOptions::new("doomed", "127.0.0.1", mosquitto.port);
     options.set_last_will(rumqttc::LastWill::new(
         target.screen_topic("doomed"),
@@ -113,7 +155,15 @@ fn a_dropped_connection_leaves_a_last_will_that_marks_the_screen_offline() {
     let (client, mut eventloop) = rumqttc::AsyncClient::new(options, 10);
     runtime.block_on(async {
         let beat = heartbeat("doomed", 1).to_bytes();
-        client.publish(target.screen_topic("doomed"), rumqttc::QoS::AtLeastOnce, false, beat).await.unwrap();
+        client
+            .publish(
+                target.screen_topic("doomed"),
+                rumqttc::QoS::AtLeastOnce,
+                false,
+                beat,
+            )
+            .await
+            .unwrap();
         let until = Instant::now() + Duration::from_secs(5);
         while Instant::now() < until {
             if let Ok(Ok(rumqttc::Event::Incoming(rumqttc::Packet::PubAck(_)))) =
@@ -123,53 +173,99 @@ fn a_dropped_connection_leaves_a_last_will_that_marks_the_screen_offline() {
             }
         }
     });
-    wait_for(Duration::from_secs(5), "the screen listed", || inbox.len() == 1);
+    wait_for(Duration::from_secs(5), "the screen listed", || {
+        inbox.len() == 1
+    });
     assert_eq!(inbox.view(None).rows[0].level, Level::Green);
     let dropped = Instant::now();
     drop(eventloop);
     drop(runtime);
-    wait_for(Duration::from_secs(5), "the last will", || inbox.view(None).rows[0].level == Level::Red);
+    wait_for(Duration::from_secs(5), "the last will", || {
+        inbox.view(None).rows[0].level == Level::Red
+    });
     let row = &inbox.view(None).rows[0];
     assert!(row.reasons[0].starts_with("Offline"), "{row:?}");
-    eprintln!("offline {:?} after the connection dropped", dropped.elapsed());
+    eprintln!(
+        "offline {:?} after the connection dropped",
+        dropped.elapsed()
+    );
 }
 
 #[test]
 fn hostile_messages_on_the_broker_change_nothing() {
     let mosquitto = Mosquitto::start();
-    let inbox = Inbox::new(Arc::new(SystemClock), FleetLimits::default(), None, Some(Secret::new("token-1234")));
-    MqttLeader::start(broker(&mosquitto, Some("token-1234")), published(1, "f"), Some(inbox.clone())).unwrap();
+    let inbox = Inbox::new(
+        Arc::new(SystemClock),
+        FleetLimits::default(),
+        None,
+        Some(Secret::new("token-1234")),
+    );
+    MqttLeader::start(
+        broker(&mosquitto, Some("token-1234")),
+        published(1, "f"),
+        Some(inbox.clone()),
+    )
+    .unwrap();
     // An attacker on the broker, without the token.
-    let (attacker, events) = MqttFollower::connect(broker(&mosquitto, None), "screen-evil", "Evil", 1).unwrap();
-    next(&events, Duration::from_secs(10), |e| matches!(e, FollowerEvent::Connected).then_some(()));
+    let (attacker, events) =
+        MqttFollower::connect(broker(&mosquitto, None), "screen-evil", "Evil", 1).unwrap();
+    next(&events, Duration::from_secs(10), |e| {
+        matches!(e, FollowerEvent::Connected).then_some(())
+    });
     let target = Target::parse(&mosquitto.url("test-conf")).unwrap();
     let mut raw_options = rumqttc::MqttOptions::new("raw", "127.0.0.1", mosquitto.port);
     raw_options.set_max_packet_size(1 << 20, 1 << 20);
     let (raw, mut connection) = rumqttc::Client::new(raw_options, 10);
     std::thread::spawn(move || for _ in connection.iter() {});
     attacker.publish(&heartbeat("screen-evil", 1)).unwrap(); // no MAC
-    for payload in [b"not json".to_vec(), vec![b'{'; 200_000], Heartbeat::last_will("screen-1", "x", 1_000).to_bytes()] {
-        raw.publish(target.screen_topic("screen-1"), rumqttc::QoS::AtLeastOnce, false, payload).unwrap();
+    for payload in [
+        b"not json".to_vec(),
+        vec![b'{'; 200_000],
+        Heartbeat::last_will("screen-1", "x", 1_000).to_bytes(),
+    ] {
+        raw.publish(
+            target.screen_topic("screen-1"),
+            rumqttc::QoS::AtLeastOnce,
+            false,
+            payload,
+        )
+        .unwrap();
     }
     std::thread::sleep(Duration::from_secs(1));
     assert_eq!(inbox.len(), 0, "nothing unauthenticated is kept");
     // A real screen with the token is still heard: the leader stayed connected.
-    let (screen, screen_events) = MqttFollower::connect(broker(&mosquitto, Some("token-1234")), "screen-1", "One", 1_000).unwrap();
-    next(&screen_events, Duration::from_secs(10), |e| matches!(e, FollowerEvent::Connected).then_some(()));
+    let (screen, screen_events) = MqttFollower::connect(
+        broker(&mosquitto, Some("token-1234")),
+        "screen-1",
+        "One",
+        1_000,
+    )
+    .unwrap();
+    next(&screen_events, Duration::from_secs(10), |e| {
+        matches!(e, FollowerEvent::Connected).then_some(())
+    });
     screen.publish(&heartbeat("screen-1", 1)).unwrap();
-    wait_for(Duration::from_secs(5), "the real screen", || inbox.len() == 1);
+    wait_for(Duration::from_secs(5), "the real screen", || {
+        inbox.len() == 1
+    });
     // A forged feed on the feed topic, retained: a follower that trusts the
     // organizer's key refuses it as it would over HTTP.
     let dir = tempfile::tempdir().unwrap();
     let public = kiosk_core::bundle::generate_keypair(&dir.path().join("k")).unwrap();
     let trust = Trust::from_keys(&[public.lines().nth(1).unwrap().into()]).unwrap();
-    let forged = kiosk_core::feed::Feed::new(u64::MAX / 2, kiosk_core::demo::demo().schedule, Vec::new()).to_bytes();
-    raw.publish(target.feed_topic(), rumqttc::QoS::AtLeastOnce, true, forged).unwrap();
+    let forged =
+        kiosk_core::feed::Feed::new(u64::MAX / 2, kiosk_core::demo::demo().schedule, Vec::new())
+            .to_bytes();
+    raw.publish(target.feed_topic(), rumqttc::QoS::AtLeastOnce, true, forged)
+        .unwrap();
     let got = next(&screen_events, Duration::from_secs(10), |e| match e {
         FollowerEvent::Feed(bytes) if bytes != b"f" => Some(bytes),
         _ => None,
     });
-    let policy = FeedPolicy { trust, newest: None };
+    let policy = FeedPolicy {
+        trust,
+        newest: None,
+    };
     let e = check_feed(&target.name(), &got, &policy).unwrap_err();
     assert_eq!(e.code(), "feed_unsigned", "{e}");
     for garbage in [b"{\"format\":".to_vec(), b"<html>".to_vec()] {
@@ -194,34 +290,57 @@ fn a_broker_with_tls_and_a_login() {
     // The venue's own CA, the right password: the feed arrives.
     let feed = published(1, "over tls");
     MqttLeader::start(login("broker-password-42", true), feed, None).unwrap();
-    let (_ok, events) = MqttFollower::connect(login("broker-password-42", true), "s-ok", "ok", 1).unwrap();
+    let (_ok, events) =
+        MqttFollower::connect(login("broker-password-42", true), "s-ok", "ok", 1).unwrap();
     let got = next(&events, Duration::from_secs(15), |e| match e {
         FollowerEvent::Feed(bytes) => Some(bytes),
         _ => None,
     });
     assert_eq!(got, b"over tls");
     // A wrong password, or a broker whose CA is not trusted: said, not taken.
-    for (broker, fragment) in [(login("wrong", true), "refused"), (login("broker-password-42", false), "TLS")] {
+    for (broker, fragment) in [
+        (login("wrong", true), "refused"),
+        (login("broker-password-42", false), "TLS"),
+    ] {
         let (_bad, events) = MqttFollower::connect(broker, "s-bad", "bad", 1).unwrap();
         let why = next(&events, Duration::from_secs(15), |e| match e {
             FollowerEvent::Lost(why) => Some(why),
             FollowerEvent::Feed(_) => panic!("a feed through a refused connection"),
             _ => None,
         });
-        assert!(why.contains(fragment) && why.contains("mqtts://localhost"), "{why}");
-        assert!(!why.contains("broker-password-42") && !why.contains("kiosk@"), "{why}");
+        assert!(
+            why.contains(fragment) && why.contains("mqtts://localhost"),
+            "{why}"
+        );
+        assert!(
+            !why.contains("broker-password-42") && !why.contains("kiosk@"),
+            "{why}"
+        );
     }
     // A password in the address is refused before anything connects.
-    let e = Target::parse(&format!("mqtts://kiosk:secret@localhost:{}/c", mosquitto.port)).unwrap_err();
+    let e = Target::parse(&format!(
+        "mqtts://kiosk:secret@localhost:{}/c",
+        mosquitto.port
+    ))
+    .unwrap_err();
     assert!(e.contains("mqtt_password_file"), "{e}");
 }
 
 #[test]
 fn broker_addresses_are_checked() {
     for (text, expect) in [
-        ("mqtt://broker.local/dask", Ok(("broker.local", 1883, "dask", false))),
-        ("mqtts://broker.local/dask", Ok(("broker.local", 8883, "dask", true))),
-        ("mqtt://10.0.0.2:1884/dask-2020", Ok(("10.0.0.2", 1884, "dask-2020", false))),
+        (
+            "mqtt://broker.local/dask",
+            Ok(("broker.local", 1883, "dask", false)),
+        ),
+        (
+            "mqtts://broker.local/dask",
+            Ok(("broker.local", 8883, "dask", true)),
+        ),
+        (
+            "mqtt://10.0.0.2:1884/dask-2020",
+            Ok(("10.0.0.2", 1884, "dask-2020", false)),
+        ),
         ("mqtt://broker.local/", Err("must name the conference")),
         ("mqtt://broker.local/a/b", Err("must name the conference")),
         ("mqtt://broker.local/+", Err("must name the conference")),
@@ -232,7 +351,11 @@ fn broker_addresses_are_checked() {
     ] {
         match (Target::parse(text), expect) {
             (Ok(t), Ok((host, port, conf, tls))) => {
-                assert_eq!((t.host.as_str(), t.port, t.conference.as_str(), t.tls), (host, port, conf, tls), "{text}");
+                assert_eq!(
+                    (t.host.as_str(), t.port, t.conference.as_str(), t.tls),
+                    (host, port, conf, tls),
+                    "{text}"
+                );
             }
             (Err(e), Err(fragment)) => assert!(e.contains(fragment), "{text}: {e}"),
             (got, expect) => panic!("{text}: {got:?} vs {expect:?}"),
