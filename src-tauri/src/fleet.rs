@@ -280,18 +280,21 @@ impl<R: Runtime> Reporter<R> {
     /// A reply from the broker: the clock offset, if it answers one of
     /// this screen's recent heartbeats, and its commands.
     fn take_reply(&mut self, bytes: &[u8]) {
-        let kiosk = self.app.state::<Kiosk>();
-        let Some(screen) = kiosk.screen() else { return };
-        let now = kiosk.clock().now().as_millisecond();
-        let reply = match Reply::parse(bytes, &screen.id) {
+        let (parsed, now) = {
+            let kiosk = self.app.state::<Kiosk>();
+            let Some(screen) = kiosk.screen() else { return };
+            (
+                Reply::parse(bytes, &screen.id),
+                kiosk.clock().now().as_millisecond(),
+            )
+        };
+        let reply = match parsed {
             Ok(reply) => reply,
             Err(e) => {
-                drop(kiosk);
                 self.say(format!("a reply on the broker was refused: {e}"));
                 return;
             }
         };
-        drop(kiosk);
         if self.sent_on_broker.contains(&reply.t0_ms) {
             if let Some(offset) = reply.offset(now) {
                 self.clock = Some(offset);

@@ -118,7 +118,7 @@ pub fn status(input: &StatusInput) -> Status {
         ));
     }
     // Worst first; equal levels keep the order above.
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     Status {
         level: found.first().map_or(Level::Green, |(l, _)| *l),
         reasons: found.into_iter().map(|(_, r)| r).collect(),

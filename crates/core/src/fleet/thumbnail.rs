@@ -78,7 +78,7 @@ pub fn from_bgra(width: u32, height: u32, stride: usize, bgra: &[u8]) -> Result<
 /// [`THUMBNAIL_WIDTH`], never enlarged.
 pub fn fit(width: u32, height: u32) -> (u32, u32) {
     if width <= THUMBNAIL_WIDTH {
-        return (width, height.min(THUMBNAIL_MAX_HEIGHT).max(1));
+        return (width, height.clamp(1, THUMBNAIL_MAX_HEIGHT));
     }
     let h = (height as u64 * THUMBNAIL_WIDTH as u64 / width as u64).max(1) as u32;
     (THUMBNAIL_WIDTH, h.min(THUMBNAIL_MAX_HEIGHT))
