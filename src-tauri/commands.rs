@@ -27,4 +27,5 @@ pub const COMMANDS: &[(&str, bool)] = &[
     ("sync_now", true),
     ("set_active_source", true),
     ("rollback", true),
+    ("command_screen", true),
 ];

@@ -14,6 +14,8 @@ mod e2e;
 mod e2e_control;
 #[path = "app/e2e_feed.rs"]
 mod e2e_feed;
+#[path = "app/e2e_fleet.rs"]
+mod e2e_fleet;
 #[path = "app/e2e_glance.rs"]
 mod e2e_glance;
 #[path = "app/e2e_stall.rs"]
@@ -26,6 +28,8 @@ mod ipc;
 mod ipc_control;
 #[path = "app/ipc_glance.rs"]
 mod ipc_glance;
+#[path = "app/ipc_screens.rs"]
+mod ipc_screens;
 #[path = "app/killloop.rs"]
 mod killloop;
 #[path = "app/netsafe.rs"]

@@ -124,11 +124,19 @@ function render(snap) {
   renderWall(snap, isRoom);
   renderAnnouncement(snap.announcement);
   renderEmergency(snap.emergency);
+  renderIdentify(snap.identify);
   const app = document.getElementById('app');
   app.dataset.side = isRoom && (snap.wall === 'side' || !$('#qr').hidden) ? 'on' : 'off';
   // Last: the banner and the wall change the room the text has.
   for (const box of document.querySelectorAll(isRoom ? '#hero' : '#lobby-view .room-card')) fit(box);
   tick();
+}
+
+/** "Identify": this screen's name over everything, while the shell says so. */
+function renderIdentify(name) {
+  const box = $('#identify');
+  box.hidden = !name;
+  if (name) $('.name', box).textContent = name;
 }
 
 /** The organizer's announcement, over everything but the top bar. */

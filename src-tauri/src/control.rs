@@ -171,6 +171,10 @@ pub fn state(kiosk: &Kiosk, control: &Control, day: Option<&str>) -> ControlStat
         photo_edges: &edges,
         day,
         templates: &control.templates,
+        screens: kiosk
+            .inbox()
+            .map(|inbox| inbox.view(kiosk.screen().map(|s| s.id.as_str())))
+            .unwrap_or_default(),
     });
     ControlState {
         lock,

@@ -56,6 +56,7 @@ pub const CORE_CODES: &[&str] = &[
     "nothing_to_roll_back",
     "not_found",
     "io",
+    "unknown_screen",
 ];
 
 /// Every code that can cross IPC, each once.

@@ -7,6 +7,7 @@
 //! ([`crate::locks`]).
 
 mod feed;
+mod fleet;
 mod sources;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use kiosk_core::snapshot::{display_snapshot, wall_mode, DisplaySnapshot, Offline
 use kiosk_core::store::Store;
 
 use crate::locks::{lock, read, write};
+pub use fleet::ScreenIdentity;
 pub use sources::SourceView;
 
 /// What the screens and the control panel show, as of the last change.
@@ -70,6 +72,7 @@ pub struct Kiosk {
     feed: feed::FeedOut,
     /// What the QR code beside a talk links to (the `[qr]` config).
     qr: QrConfig,
+    fleet: fleet::FleetPart,
 }
 
 impl Kiosk {
@@ -97,6 +100,7 @@ impl Kiosk {
             pokes: Mutex::new(HashMap::new()),
             feed: feed::FeedOut::default(),
             qr: QrConfig::default(),
+            fleet: fleet::FleetPart::default(),
         })
     }
 
@@ -317,6 +321,7 @@ impl Kiosk {
                 snapshot.notice = Some(text.clone());
             }
         }
+        snapshot.identify = self.identifying();
         snapshot
     }
 
@@ -341,7 +346,12 @@ impl Kiosk {
         let until = std::time::Instant::now() + how_long;
         *lock(&self.toast) = Some((text, until));
         self.wake_ticker();
-        // The ticker pushes at least once a minute; push right at the end too.
+        self.wake_after(how_long);
+    }
+
+    /// Push a snapshot once `how_long` has passed (the ticker pushes at
+    /// least once a minute; something shown for seconds ends on time).
+    fn wake_after(&self, how_long: Duration) {
         if let Some(tx) = lock(&self.wake).clone() {
             std::thread::spawn(move || {
                 std::thread::sleep(how_long);

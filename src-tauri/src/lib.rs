@@ -8,6 +8,7 @@ pub mod control;
 mod control_cli;
 pub mod display;
 pub mod error;
+pub mod fleet;
 mod instance;
 pub mod kiosk;
 mod locks;
@@ -47,6 +48,10 @@ pub fn app_builder<R: Runtime>(
         .manage(control)
         .manage(supervise::Supervisor::from_env())
         .register_asynchronous_uri_scheme_protocol(photos::SCHEME, photos::serve)
+        .register_asynchronous_uri_scheme_protocol(
+            kiosk_core::fleet::view::THUMBNAIL_SCHEME,
+            fleet::serve_thumbnail,
+        )
         .invoke_handler(tauri::generate_handler![
             commands::get_snapshot,
             commands::get_photos,
@@ -70,12 +75,19 @@ pub fn app_builder<R: Runtime>(
             c::sync_now,
             c::set_active_source,
             c::rollback,
+            commands::screens::command_screen,
         ])
 }
 
 /// What the shell runs beside the windows.
 pub struct Services {
     pub sync: sync::SyncSettings,
+    /// How this screen reports to the fleet.
+    pub fleet: fleet::FleetSettings,
+    /// The feeds followed on brokers (their connections' events).
+    pub brokers: Vec<sync::BrokerFeed>,
+    /// Replies and commands for the reporter.
+    pub inbound: std::sync::mpsc::Receiver<fleet::Inbound>,
     pub library: Option<kiosk_core::photos::library::Library>,
     pub usb: Option<usb::UsbSettings>,
     /// Serve the feed.
@@ -107,6 +119,9 @@ pub fn run_display(
 ) -> tauri::Result<()> {
     let Services {
         sync,
+        fleet: fleet_settings,
+        brokers,
+        inbound,
         library,
         usb,
         feed,
@@ -147,7 +162,8 @@ pub fn run_display(
                 control::open(&handle, options.kiosk)?;
             }
             display::start_ticker(handle.clone());
-            sync::start(handle.clone(), sync);
+            sync::start(handle.clone(), sync, brokers);
+            fleet::start(handle.clone(), fleet_settings, inbound);
             let kiosk_mode = options.kiosk;
             instance::serve(listener, move |ask| match ask {
                 instance::Ask::Focus => {

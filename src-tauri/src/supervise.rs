@@ -56,6 +56,12 @@ impl Supervisor {
         }
     }
 
+    /// How long since the display last painted (`None`: not yet); the
+    /// fleet's heartbeats report it.
+    pub fn since_render(&self) -> Option<Duration> {
+        lock(&self.watchdog).since_render(Instant::now())
+    }
+
     /// The display rendered (its heartbeat): ready, and alive.
     pub fn rendered(&self) {
         let notices = lock(&self.watchdog).on_render(Instant::now());

@@ -32,6 +32,7 @@ pub(crate) fn body(cmd: &str) -> Value {
         "set_room_status" => json!({"status": {"room": "main", "occupancy": "full"}}),
         "post_emergency" => json!({"emergency": {"headline": "Please leave the building"}}),
         "clear_emergency" => json!({"id": "emergency-1"}),
+        "command_screen" => json!({"screen": "x", "action": "identify"}),
         _ => json!({}),
     }
 }
@@ -307,6 +308,10 @@ fn every_ipc_code_is_listed_once_and_reached_at_the_boundary() {
         "not_found",
     );
     expect(invoke(&panel, "upload_photo", json!({})), "bad_upload");
+    expect(
+        invoke(&panel, "command_screen", body("command_screen")),
+        "unknown_screen",
+    );
     expect(
         invoke(&panel, "rollback", json!({})),
         "nothing_to_roll_back",

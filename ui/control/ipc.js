@@ -11,6 +11,7 @@
 /** @typedef {import('./view').RoomStatusIntent} RoomStatusIntent */
 /** @typedef {import('./view').EmergencyIntent} EmergencyIntent */
 /** @typedef {import('./view').Done} Done */
+/** @typedef {import('./view').Action} Action */
 /** @typedef {{ code: string, message: string, local?: boolean }} Failure */
 
 const tauri = window.__TAURI__;
@@ -85,3 +86,6 @@ export const syncNow = (source) => call('sync_now', { source });
 export const setActiveSource = (source) => call('set_active_source', { source });
 /** @returns {Promise<Done>} */
 export const rollback = () => call('rollback');
+
+/** Ask screen `screen` to show its name, or reload. @param {string} screen @param {Action} action @returns {Promise<Done>} */
+export const commandScreen = (screen, action) => call('command_screen', { screen, action });

@@ -14,6 +14,7 @@ import { hideLock, renderLock, showLock } from './lock.js';
 import { renderPhotos } from './photos.js';
 import { onRoomSelected, renderRooms } from './rooms.js';
 import { renderSchedule, selectRoom } from './schedule.js';
+import { renderScreens } from './screens.js';
 import { renderSources } from './sources.js';
 import { hooks, ui, view } from './state.js';
 
@@ -42,6 +43,7 @@ function renderHeader() {
   tabCount('announcements', v.counts.announcements, false);
   tabCount('photos', v.counts.photos, v.counts.photos_alert);
   tabCount('sources', v.counts.sources, v.counts.sources > 0);
+  tabCount('screens', v.counts.screens, v.screens.red > 0);
 }
 
 function render() {
@@ -59,6 +61,7 @@ function render() {
   renderEmergency();
   renderPhotos();
   renderSources();
+  renderScreens();
   renderAudit();
 }
 

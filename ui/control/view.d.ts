@@ -10,6 +10,8 @@ export type Access = {
  */
 languages: Array<string>, recording: Recording, captions: boolean, sign_language?: string, };
 
+export type Action = "identify" | "reload";
+
 /**
  * A new announcement, as the panel sends it.
  */
@@ -101,7 +103,11 @@ audit: Array<AuditRow>,
 /**
  * What "Undo" would take back.
  */
-undo: UndoTarget | null, counts: TabCounts, limits: Limits, 
+undo: UndoTarget | null, 
+/**
+ * Every screen of the fleet this kiosk keeps (the Screens tab).
+ */
+screens: ScreensView, counts: TabCounts, limits: Limits, 
 /**
  * Emergency messages, their templates, and the choices for badges.
  */
@@ -329,6 +335,74 @@ room: string, occupancy?: Occupancy,
  */
 overflow?: string, stream_url?: string, };
 
+export type ScreenRow = { id: string, name: string, 
+/**
+ * `Room: Main hall`, `Lobby`.
+ */
+role: string, level: Level, 
+/**
+ * `OK`, `Check`, `Problem`: the colour said in a word.
+ */
+status: string, 
+/**
+ * Why it is not green, worst first.
+ */
+reasons: Array<string>, 
+/**
+ * `Now: Title (10:20–10:45)`, `Next: Title at 10:45`; a lobby's rooms.
+ */
+showing: Array<string>, 
+/**
+ * `Up to date`, `Behind by 2 revisions`, `—` (it follows no feed).
+ */
+schedule: string, up_to_date: boolean, 
+/**
+ * `3 s ago`, `before this kiosk started (10:02)`.
+ */
+last_seen: string, 
+/**
+ * `in step (± 2 ms)`, `30.0 s ahead of the leader's (± 1 ms)`.
+ */
+clock: string, 
+/**
+ * `251 MB`, `—`.
+ */
+memory: string, version: string, 
+/**
+ * `Up 2 h 5 min`.
+ */
+uptime: string, 
+/**
+ * `OK`, `Failing: …`, `Offline`, `No source`.
+ */
+sync: string, thumbnail_url: string | null, 
+/**
+ * `40 s old`.
+ */
+thumbnail_age: string | null, 
+/**
+ * It is connected now (no last will, heard from within 4 intervals).
+ */
+online: boolean, 
+/**
+ * The kiosk this panel runs on.
+ */
+this_kiosk: boolean, };
+
+export type ScreensView = { 
+/**
+ * Worst first, then by name.
+ */
+rows: Array<ScreenRow>, total: number, 
+/**
+ * Screens amber or red: the number on the tab.
+ */
+not_green: number, red: number, 
+/**
+ * Identify and Reload are signed with the organizer's key.
+ */
+commands_signed: boolean, };
+
 export type SessionBrief = { id: string, title: string, start_local: string, end_local: string, };
 
 export type SessionKind = "talk" | "break" | "working_session" | "social";
@@ -392,7 +466,11 @@ photos_alert: boolean,
 /**
  * Sources failing now.
  */
-sources: number, };
+sources: number, 
+/**
+ * Screens not green (amber or red).
+ */
+screens: number, };
 
 export type TemplateView = { name: string, headline: string, text: string, pictogram: Pictogram | null, minutes: number | null, };
 

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::mem_bench::{event_inputs, log_text, spawn, wait_for};
-use kiosk_rig::process::{pss_kib, proc_field, tree};
+use kiosk_rig::process::{proc_field, pss_kib, tree};
 
 use crate::mem_bench::screen;
 use crate::{cargo, run, Result};

@@ -30,6 +30,10 @@ const TEST_PACKAGES: &[&str] = &[
     // verify` for the unit (no systemd as init needed).
     "x11-xserver-utils",
     "systemd",
+    // The fleet's tests start a real broker on 127.0.0.1 (`-c`, a free port).
+    "mosquitto",
+    // The fleet's end-to-end test reads a follower's thumbnail back by OCR.
+    "tesseract-ocr",
 ];
 
 /// The TypeScript the app's tests run (`tsc --checkJs` over `ui/control`),

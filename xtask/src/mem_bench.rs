@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kiosk_rig::process::{pss_kib, pss_tree_kib, tree};
 pub(crate) use kiosk_rig::kiosk_log as log_text;
-use kiosk_rig::{ Group, Screen, FIRST_RENDER_LOG as RENDERED};
+use kiosk_rig::process::{pss_kib, pss_tree_kib, tree};
+use kiosk_rig::{Group, Screen, FIRST_RENDER_LOG as RENDERED};
 
 use crate::Result;
 
@@ -47,7 +47,11 @@ fn kiosk(binary: &Path, screen: &Screen, work: &Path, args: &[&str]) -> Result<G
     )
 }
 
-pub(crate) fn wait_for(limit: Duration, what: &str, ready: impl FnMut() -> bool) -> Result<Duration> {
+pub(crate) fn wait_for(
+    limit: Duration,
+    what: &str,
+    ready: impl FnMut() -> bool,
+) -> Result<Duration> {
     kiosk_rig::wait_until(limit, what, ready).map_err(|e| e.to_string())
 }
 
@@ -432,7 +436,7 @@ pub fn soak(kiosk_bin: &Path, work: &Path, changes: u64) -> Result {
 pub fn event(kiosk_bin: &Path, work: &Path) -> Result {
     let speed = 600.0;
     let secs = (3.0 * 24.0 * 3600.0 / speed) as u64;
-    let (mut leader, feed, photos, start) = event_inputs(work, speed as u64, secs + 30)?;
+    let (leader, feed, photos, start) = event_inputs(work, speed as u64, secs + 30)?;
     let screen = screen(1920, 1080)?;
     let (feed_arg, photos_arg) = (feed.display().to_string(), photos.display().to_string());
     let app = kiosk(

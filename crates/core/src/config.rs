@@ -121,6 +121,42 @@ impl Default for QrConfig {
     }
 }
 
+/// The fleet (the `[fleet]` table): how this screen reports, and where a
+/// leader publishes on a broker.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FleetConfig {
+    /// This screen's name on the leader's Screens tab. Default: the host name.
+    pub screen_name: Option<String>,
+    /// Seconds between heartbeats when nothing changes (a change of what
+    /// the screen shows is reported at once).
+    pub interval_secs: u64,
+    /// Send a small picture of the screen (at most 320 px wide, once a minute).
+    pub thumbnails: bool,
+    /// A leader also publishes its feed on this broker:
+    /// `mqtt://HOST:PORT/CONFERENCE` (or `mqtts://`, with `user@` if the
+    /// broker wants a login).
+    pub publish: Option<String>,
+    /// A private file (mode 0600) with the broker's password (or set
+    /// `SUMMIT_KIOSK_MQTT_PASSWORD`); never in the address.
+    pub mqtt_password_file: Option<PathBuf>,
+    /// A PEM file of CA certificates for an `mqtts://` broker with its own CA.
+    pub mqtt_ca_file: Option<PathBuf>,
+}
+
+impl Default for FleetConfig {
+    fn default() -> Self {
+        FleetConfig {
+            screen_name: None,
+            interval_secs: crate::fleet::DEFAULT_INTERVAL.as_secs(),
+            thumbnails: true,
+            publish: None,
+            mqtt_password_file: None,
+            mqtt_ca_file: None,
+        }
+    }
+}
+
 impl QrConfig {
     /// The choice for a session of `kind` in `room`.
     pub fn choice(&self, room: &Room, kind: SessionKind) -> QrLink {
@@ -278,6 +314,8 @@ pub struct Config {
     pub trusted_keys: Vec<String>,
     /// How the display's web engine renders (`[webview]`).
     pub webview: crate::webview::WebviewConfig,
+    /// Heartbeats and the broker (`[fleet]`).
+    pub fleet: FleetConfig,
 }
 
 impl Default for Config {
@@ -318,6 +356,7 @@ impl Default for Config {
             sign_key: None,
             trusted_keys: Vec::new(),
             webview: Default::default(),
+            fleet: FleetConfig::default(),
         }
     }
 }

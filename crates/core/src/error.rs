@@ -106,6 +106,14 @@ pub enum Error {
         #[source]
         source: crate::feed::FeedError,
     },
+    /// A screen's report, a command to one, or the fleet's transport;
+    /// `origin` names the screen, peer or broker.
+    #[error("{origin}: {source}")]
+    Fleet {
+        origin: String,
+        #[source]
+        source: crate::fleet::FleetError,
+    },
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -152,6 +160,16 @@ pub const ALL_CODES: &[&str] = &[
     "feed_expected",
     "feed_replayed",
     "feed_key",
+    "report_too_large",
+    "report_malformed",
+    "report_invalid",
+    "report_unauthenticated",
+    "report_rate_limited",
+    "fleet_full",
+    "report_replayed",
+    "command_refused",
+    "unknown_screen",
+    "report_transport",
 ];
 
 impl Error {
@@ -177,6 +195,7 @@ impl Error {
             Error::Time(_) => "time",
             Error::Fetch { .. } => "fetch",
             Error::Feed { source, .. } => source.code(),
+            Error::Fleet { source, .. } => source.code(),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod edits;
 pub mod error;
 pub mod feed;
 pub mod fetch;
+pub mod fleet;
 pub mod glance;
 pub mod import;
 pub mod limits;
@@ -74,11 +75,33 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Parse an instant for `--at`: RFC 3339 with an offset or `Z`.
+/// Parse an instant for `--at`: RFC 3339 with an offset or `Z`, or `now`
+/// with an offset (`now+30s`, `now-2m`: a screen whose clock is wrong by
+/// exactly that much, for rehearsals and tests).
 pub fn parse_instant(text: &str) -> Result<jiff::Timestamp> {
-    text.trim().parse::<jiff::Timestamp>().map_err(|e| {
+    let trimmed = text.trim();
+    if let Some(offset) = trimmed.strip_prefix("now") {
+        let now = jiff::Timestamp::now();
+        if offset.is_empty() {
+            return Ok(now);
+        }
+        let (sign, amount) = offset.split_at(1);
+        let parsed = amount
+            .parse::<jiff::SignedDuration>()
+            .ok()
+            .filter(|_| sign == "+" || sign == "-");
+        return match parsed {
+            Some(d) => now
+                .checked_add(if sign == "-" { -d } else { d })
+                .map_err(|e| Error::Time(format!("{text:?}: {e}"))),
+            None => Err(Error::Time(format!(
+                "{text:?} is not an instant: after `now` write + or - and a duration, e.g. now+30s or now-2m"
+            ))),
+        };
+    }
+    trimmed.parse::<jiff::Timestamp>().map_err(|e| {
         Error::Time(format!(
-            "{text:?} is not an instant: {e}; write RFC 3339 with an offset, e.g. 2020-02-26T10:20:00-05:00 or 2020-02-26T15:20:00Z"
+            "{text:?} is not an instant: {e}; write RFC 3339 with an offset, e.g. 2020-02-26T10:20:00-05:00 or 2020-02-26T15:20:00Z, or now+30s"
         ))
     })
 }

@@ -52,6 +52,12 @@ pub struct Flags {
     pub serve_token: Option<Secret>,
     pub serve_token_file: Option<PathBuf>,
     pub sign_key: Option<PathBuf>,
+    /// `--publish mqtt://…`: a leader also publishes on a broker.
+    pub publish: Option<String>,
+    /// `--screen-name`: this screen's name on the leader's Screens tab.
+    pub screen_name: Option<String>,
+    /// From `SUMMIT_KIOSK_MQTT_PASSWORD` (never a flag).
+    pub mqtt_password: Option<Secret>,
     pub allow_blanking: bool,
     pub blank_outside_event_hours: bool,
 }
@@ -98,6 +104,15 @@ pub struct Settings {
     pub sign_key: Option<PathBuf>,
     /// The organizer's public keys (`trusted_keys` and `[bundle] trusted_keys`).
     pub trusted_keys: Vec<String>,
+    /// Publish the feed on this broker too (checked: a broker address).
+    pub publish: Option<crate::fleet::mqtt::Target>,
+    /// This screen's name on the Screens tab (default: the host name).
+    pub screen_name: String,
+    /// Heartbeats when nothing changes.
+    pub heartbeat_interval: Duration,
+    /// The broker's password from the environment (`mqtt_password_file`
+    /// is read where the broker is reached).
+    pub mqtt_password: Option<Secret>,
     pub blanking: BlankingPolicy,
 }
 
@@ -127,6 +142,38 @@ impl Settings {
     /// address without a token.
     pub fn resolve(config: Config, flags: Flags) -> Result<Settings> {
         let at = flags.at.as_deref().map(crate::parse_instant).transpose()?;
+        let publish = flags
+            .publish
+            .or(config.fleet.publish.clone())
+            .map(|text| {
+                crate::fleet::mqtt::Target::parse(&text).map_err(|message| Error::Config {
+                    path: flags
+                        .config_path
+                        .clone()
+                        .unwrap_or_else(|| "--publish".into()),
+                    message: format!("publish: {message}"),
+                })
+            })
+            .transpose()?;
+        let screen_name = flags
+            .screen_name
+            .or(config.fleet.screen_name.clone())
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(crate::fleet::probe::host_name);
+        if let Err(e) = crate::fleet::heartbeat::check_screen_name(&screen_name) {
+            return Err(Error::Config {
+                path: flags
+                    .config_path
+                    .clone()
+                    .unwrap_or_else(|| "--screen-name".into()),
+                message: e.to_string(),
+            });
+        }
+        let heartbeat_interval = Duration::from_secs(config.fleet.interval_secs.clamp(
+            crate::fleet::MIN_INTERVAL_SECS as u64,
+            crate::fleet::MAX_INTERVAL_SECS as u64,
+        ));
         let speed = flags.speed.unwrap_or(1.0);
         if !(speed.is_finite() && speed > 0.0) {
             return Err(Error::Time(format!(
@@ -220,6 +267,10 @@ impl Settings {
             serve,
             sign_key: flags.sign_key.or(config.sign_key.clone()),
             trusted_keys: config.all_trusted_keys(),
+            publish,
+            screen_name,
+            heartbeat_interval,
+            mqtt_password: flags.mqtt_password,
             config,
         })
     }

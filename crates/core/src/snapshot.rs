@@ -180,6 +180,9 @@ pub struct DisplaySnapshot {
     pub emergency: Option<EmergencyView>,
     /// The lobby's grid and page (lobby screens only).
     pub lobby: Option<LobbyLayout>,
+    /// "Identify" from the organizer's Screens tab: this screen's name, to
+    /// show large over everything (the shell sets it for a few seconds).
+    pub identify: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -414,6 +417,7 @@ pub fn display_snapshot(
             announcement: None,
             emergency: None,
             lobby: None,
+            identify: None,
         };
     };
     let (view, room_ids, notice): (&'static str, Vec<&str>, Option<String>) = match selection {
@@ -465,6 +469,7 @@ pub fn display_snapshot(
         announcement: None,
         emergency: None,
         lobby: None,
+        identify: None,
     }
 }
 

@@ -13,6 +13,7 @@ mod audit;
 mod bundles;
 mod edits;
 mod emergencies;
+mod fleet;
 mod migrations;
 mod photos;
 mod revisions;

@@ -20,6 +20,17 @@ use crate::secret::Secret;
 pub enum Source {
     File(PathBuf),
     Url(UrlSource),
+    /// A leader's feed on an MQTT broker, followed by a connection of its
+    /// own (the shell's runner), not checked here.
+    Mqtt(MqttSource),
+}
+
+/// A feed on a broker: `mqtt://host:port/CONF` (or `mqtts://`), and the
+/// follower token its messages carry (as a MAC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MqttSource {
+    pub target: crate::fleet::mqtt::Target,
+    pub token: Option<Secret>,
 }
 
 /// A source as the config writes it: a file path or URL, or a URL with the
@@ -161,27 +172,61 @@ impl Source {
         let lower = t.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
             Source::Url(UrlSource::parse(t))
+        } else if let Some(target) = crate::fleet::mqtt::Target::is_mqtt(t)
+            .then(|| crate::fleet::mqtt::Target::parse(t).ok())
+            .flatten()
+        {
+            Source::Mqtt(MqttSource {
+                target,
+                token: None,
+            })
         } else {
             Source::File(PathBuf::from(t))
         }
     }
 
+    /// A broker address that does not parse, said as a config error
+    /// (otherwise it would be taken for a file name).
+    fn check_mqtt(text: &str) -> Result<()> {
+        if !crate::fleet::mqtt::Target::is_mqtt(text) {
+            return Ok(());
+        }
+        crate::fleet::mqtt::Target::parse(text)
+            .map(|_| ())
+            .map_err(|message| crate::Error::Config {
+                path: PathBuf::from("sources"),
+                message: format!("{}: {message}", text.split('@').next_back().unwrap_or(text)),
+            })
+    }
+
     /// A source from the config; a token file is read (and must be private).
     pub fn from_config(config: &SourceConfig) -> Result<Source> {
         match config {
-            SourceConfig::Location(text) => Ok(Source::parse(text)),
+            SourceConfig::Location(text) => {
+                Source::check_mqtt(text)?;
+                Ok(Source::parse(text))
+            }
             SourceConfig::WithToken(w) => {
-                let Source::Url(mut url) = Source::parse(&w.url) else {
-                    return Err(crate::Error::Config {
+                Source::check_mqtt(&w.url)?;
+                let token =
+                    || crate::secret::read_secret_file(&w.token_file, "the source's token file");
+                match Source::parse(&w.url) {
+                    Source::Url(mut url) => {
+                        url.token = Some(token()?);
+                        Ok(Source::Url(url))
+                    }
+                    Source::Mqtt(mut mqtt) => {
+                        mqtt.token = Some(token()?);
+                        Ok(Source::Mqtt(mqtt))
+                    }
+                    Source::File(_) => Err(crate::Error::Config {
                         path: w.token_file.clone(),
-                        message: format!("a token_file goes with an http(s) url, not {:?}", w.url),
-                    });
-                };
-                url.token = Some(crate::secret::read_secret_file(
-                    &w.token_file,
-                    "the source's token file",
-                )?);
-                Ok(Source::Url(url))
+                        message: format!(
+                            "a token_file goes with an http(s) or mqtt(s) url, not {:?}",
+                            w.url
+                        ),
+                    }),
+                }
             }
         }
     }
@@ -192,6 +237,7 @@ impl Source {
         match self {
             Source::File(p) => p.display().to_string(),
             Source::Url(u) => u.name.clone(),
+            Source::Mqtt(m) => m.target.name(),
         }
     }
 }
@@ -300,6 +346,8 @@ pub enum Checked {
         /// A signed feed's version, checked against [`FeedPolicy::newest`]:
         /// once applied, the store remembers it so older ones are refused.
         accepted_version: Option<u64>,
+        /// Any feed's version, signed or not (what the screen reports).
+        feed_version: Option<u64>,
     },
 }
 
@@ -376,8 +424,14 @@ pub fn check_with(
                 fingerprint: before,
                 notices: None,
                 accepted_version: None,
+                feed_version: None,
             })
         }
+        Source::Mqtt(m) => Err(crate::Error::Fetch {
+            url: m.target.name(),
+            message: "a broker's feed is followed over its connection, not checked".into(),
+            retry_after: None,
+        }),
         Source::Url(url) => match fetch::fetch_source(url, &known.validator, limits)? {
             Fetched::NotModified => Ok(Checked::Unchanged),
             Fetched::Body {
@@ -404,6 +458,7 @@ pub fn check_with(
                     fingerprint: None,
                     notices: None,
                     accepted_version: None,
+                    feed_version: None,
                 })
             }
         },
@@ -444,6 +499,16 @@ pub fn next_check_in(
     }
 }
 
+/// A feed that came over a broker (`origin` names it): checked as one
+/// fetched over HTTP is (signature, replay floor, validation).
+pub fn check_feed(origin: &str, bytes: &[u8], policy: &FeedPolicy) -> Result<Checked> {
+    let validator = Validator {
+        etag: Some(crate::feed::etag_of(bytes)),
+        last_modified: None,
+    };
+    take_feed(origin, bytes, policy, validator, None)
+}
+
 /// Whether a file starts like a feed (only its head is read).
 fn file_is_feed(path: &Path) -> bool {
     use std::io::Read;
@@ -480,6 +545,7 @@ fn take_feed(
         fingerprint,
         notices: Some(notices),
         accepted_version: opened.signed_by.map(|_| version),
+        feed_version: Some(version),
     })
 }
 /// May a schedule from source `index` (0 = highest priority) replace the one

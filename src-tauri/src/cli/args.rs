@@ -62,7 +62,8 @@ pub struct GuiArgs {
     /// Colour theme.
     #[arg(long, value_enum)]
     pub theme: Option<Theme>,
-    /// Start the clock at this instant (RFC 3339 with an offset or Z).
+    /// Start the clock at this instant (RFC 3339 with an offset or Z), or at
+    /// now with an offset (now+30s: a clock 30 s ahead).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Run the clock N times faster than real time (rehearsals, tests).
@@ -100,6 +101,14 @@ pub struct GuiArgs {
     /// Sign the served feed with this minisign secret key (`bundle keygen`).
     #[arg(long, value_name = "KEYFILE")]
     pub sign_key: Option<PathBuf>,
+    /// Also publish the feed on an MQTT broker, and take the screens'
+    /// heartbeats there: mqtt://HOST:PORT/CONFERENCE (or mqtts://). The
+    /// password: mqtt_password_file or SUMMIT_KIOSK_MQTT_PASSWORD.
+    #[arg(long, value_name = "mqtt://HOST:PORT/CONF")]
+    pub publish: Option<String>,
+    /// This screen's name on the leader's Screens tab (default: the host name).
+    #[arg(long, value_name = "NAME")]
+    pub screen_name: Option<String>,
     /// Let the screensaver and power saving run (by default they are off
     /// while the kiosk shows).
     #[arg(long)]
@@ -227,6 +236,10 @@ pub struct ServeArgs {
     pub sign_key: Option<PathBuf>,
     #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,
+    /// Publish on an MQTT broker too (retained), and take the screens'
+    /// heartbeats there: mqtt://HOST:PORT/CONFERENCE (or mqtts://).
+    #[arg(long, value_name = "mqtt://HOST:PORT/CONF")]
+    pub publish: Option<String>,
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
@@ -374,6 +387,9 @@ impl GuiArgs {
             serve_token: crate::serve_cli::token_from_env(),
             serve_token_file: self.serve_token_file,
             sign_key: self.sign_key,
+            publish: self.publish,
+            screen_name: self.screen_name,
+            mqtt_password: crate::serve_cli::mqtt_password_from_env(),
             allow_blanking: self.allow_blanking,
             blank_outside_event_hours: self.blank_outside_event_hours,
         }

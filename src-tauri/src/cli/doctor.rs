@@ -251,7 +251,7 @@ fn clock_checks(sources: &[Source]) -> Vec<Check> {
         .iter()
         .filter_map(|s| match s {
             Source::Url(url) => Some(url),
-            Source::File(_) => None,
+            Source::File(_) | Source::Mqtt(_) => None,
         })
         .map(|url| {
             // Without the token: a server that refuses us still dates its answer.

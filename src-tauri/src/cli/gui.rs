@@ -14,9 +14,11 @@ use kiosk_core::{demo, Error};
 
 use super::args::GuiArgs;
 use crate::display::WindowOptions;
+use crate::fleet::{FleetSettings, Inbound, Transport};
 use crate::instance::{self, Instance};
-use crate::kiosk::Kiosk;
+use crate::kiosk::{Kiosk, ScreenIdentity};
 use crate::photo_cli;
+use crate::sync::BrokerFeed;
 use crate::sync::SyncSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,17 +77,21 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         }
     };
 
-    let store = if s.is_demo() {
+    let mut store = if s.is_demo() {
         Store::open_in_memory()?
     } else {
         Store::open(&s.data_dir.join("store.sqlite"))?
+    };
+    let screen = ScreenIdentity {
+        id: store.screen_id(kiosk_core::fleet::probe::new_screen_id)?,
+        name: s.screen_name.clone(),
     };
     let sources = s
         .sources
         .iter()
         .map(Source::from_config)
         .collect::<kiosk_core::Result<Vec<Source>>>()?;
-    let feed = crate::serve_cli::feed_service(&s)?;
+    let feed = crate::serve_cli::feed_service(&s, clock.clone(), &store)?;
     let trust = crate::serve_cli::follower_trust(&s.trusted_keys, !sources.is_empty())?;
     let library = photo_cli::library(&s.config, &s.data_dir, s.photos.clone(), s.is_demo())?;
     let playlist = Playlist {
@@ -95,12 +101,18 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         ..Playlist::default()
     };
     let pin_backoff = store.pin_backoff()?;
-    let kiosk = Kiosk::new(store, clock, s.selection.clone())?
+    let (fleet, brokers, inbound) =
+        fleet_settings(&s, &sources, &screen, clock.now(), trust.clone())?;
+    let mut kiosk = Kiosk::new(store, clock, s.selection.clone())?
+        .with_screen(screen)
         .with_sources(sources.iter().map(Source::name).collect(), s.offline_after)?
         .with_wall(s.photo_wall, playlist)?
         .with_approve(library.approve_mode.clone())
         .with_kiosk_mode(s.kiosk)
         .with_qr(s.config.qr.clone());
+    if let Some(inbox) = feed.as_ref().and_then(|f| f.fleet.clone()) {
+        kiosk = kiosk.with_inbox(inbox);
+    }
     let control = crate::control::Control::new(
         s.config.control_pin_hash.clone(),
         s.config.control_idle_lock_secs,
@@ -135,6 +147,9 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
     tracing::info!(?options, data_dir = %s.data_dir.display(), speed = s.speed, at = %start, "starting the display");
     let services = crate::Services {
         sync,
+        fleet,
+        brokers,
+        inbound,
         library: Some(library),
         usb,
         feed,
@@ -159,4 +174,75 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         message: format!("the window system failed: {e}"),
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// How this screen reports: to the leader each URL feed source is served
+/// by, and on each broker it follows (one connection per broker carries the
+/// feed, the heartbeats, the last will and the replies).
+fn fleet_settings(
+    s: &Settings,
+    sources: &[Source],
+    screen: &ScreenIdentity,
+    started: jiff::Timestamp,
+    trust: kiosk_core::feed::Trust,
+) -> kiosk_core::Result<(
+    FleetSettings,
+    Vec<BrokerFeed>,
+    std::sync::mpsc::Receiver<Inbound>,
+)> {
+    let (reporter, inbound) = std::sync::mpsc::channel();
+    let mut transports = Vec::new();
+    let mut brokers = Vec::new();
+    for (index, source) in sources.iter().enumerate() {
+        match source {
+            Source::Url(url) => {
+                if let Some(http) =
+                    kiosk_core::fleet::report::HttpReporter::for_feed(url, &screen.id)
+                {
+                    tracing::info!(
+                        to = http.url(),
+                        "this screen reports to the leader it follows"
+                    );
+                    transports.push(Transport::Http(http));
+                }
+            }
+            Source::Mqtt(mqtt) => {
+                let broker = crate::serve_cli::broker(
+                    mqtt.target.clone(),
+                    &s.config.fleet,
+                    s.mqtt_password.clone(),
+                    mqtt.token.clone(),
+                )?;
+                let (follower, events) = kiosk_core::fleet::mqtt::MqttFollower::connect(
+                    broker,
+                    &screen.id,
+                    &screen.name,
+                    started.as_millisecond(),
+                )
+                .map_err(|source| Error::Fleet {
+                    origin: mqtt.target.name(),
+                    source,
+                })?;
+                transports.push(Transport::Mqtt(std::sync::Arc::new(follower)));
+                brokers.push(BrokerFeed {
+                    index,
+                    events,
+                    reporter: reporter.clone(),
+                });
+            }
+            Source::File(_) => {}
+        }
+    }
+    tracing::info!(screen = %screen.id, name = %screen.name, "this screen in the fleet");
+    Ok((
+        FleetSettings {
+            interval: s.heartbeat_interval,
+            thumbnails: s.config.fleet.thumbnails,
+            transports,
+            trust,
+            started_ms: started.as_millisecond(),
+        },
+        brokers,
+        inbound,
+    ))
 }

@@ -19,7 +19,7 @@ use crate::kiosk::Kiosk;
 /// One change by the organizer: refused unless unlocked; made on the store
 /// (one transaction, signed with the panel's origin, at the kiosk clock's
 /// now); then the screens, the feed and the panel follow.
-fn change<R: Runtime, T>(
+pub(crate) fn change<R: Runtime, T>(
     app: &AppHandle<R>,
     kiosk: &Kiosk,
     control: &Control,

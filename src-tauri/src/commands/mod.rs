@@ -5,6 +5,7 @@
 
 pub mod control;
 pub mod photos;
+pub mod screens;
 
 use tauri::State;
 

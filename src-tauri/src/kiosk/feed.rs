@@ -52,6 +52,12 @@ impl Kiosk {
                 if let Some(version) = version {
                     tracing::info!(version, "feed published");
                 }
+                // The fleet says how far behind each screen is from these.
+                if let (Some(inbox), Some(current)) =
+                    (self.inbox(), publisher.published().current())
+                {
+                    inbox.note_published(current.version);
+                }
             }
             Err(e) => tracing::error!("cannot publish the feed: {e}"),
         }

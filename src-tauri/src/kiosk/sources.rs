@@ -86,6 +86,15 @@ impl Kiosk {
         Ok(self)
     }
 
+    /// The state of the source the shown schedule came from, and whether
+    /// it has failed for `offline_after` (the badge is on screen); `None`
+    /// when the kiosk follows no source.
+    pub fn shown_sync(&self) -> Option<(SyncState, bool)> {
+        let state = self.sources.shown_state()?;
+        let offline = state.offline(self.clock().now(), self.sources.offline_after());
+        Some((state, offline))
+    }
+
     fn index_of(&self, source: &str) -> Option<usize> {
         read(&self.sources.inner)
             .list

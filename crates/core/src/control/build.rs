@@ -125,6 +125,8 @@ pub struct PanelInput<'a> {
     pub day: Option<&'a str>,
     /// The emergency messages prepared in the config.
     pub templates: &'a [EmergencyTemplate],
+    /// The fleet's screens (empty when this kiosk keeps no fleet).
+    pub screens: crate::fleet::view::ScreensView,
 }
 
 /// The lock as the panel shows it: `retry_after` is the wait before the
@@ -199,7 +201,9 @@ pub fn control_view(input: &PanelInput<'_>) -> ControlView {
                 .iter()
                 .any(|p| p.status == PhotoStatus::AwaitingApproval),
             sources: sources.iter().filter(|s| s.level == Level::Bad).count() as u32,
+            screens: input.screens.not_green,
         },
+        screens: input.screens.clone(),
         sync_badge: sync_badge(&input.sources, &venue),
         announcements,
         photos,

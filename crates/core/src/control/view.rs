@@ -62,6 +62,8 @@ pub struct ControlView {
     pub audit: Vec<AuditRow>,
     /// What "Undo" would take back.
     pub undo: Option<UndoTarget>,
+    /// Every screen of the fleet this kiosk keeps (the Screens tab).
+    pub screens: crate::fleet::view::ScreensView,
     pub counts: TabCounts,
     pub limits: Limits,
     /// Emergency messages, their templates, and the choices for badges.
@@ -255,6 +257,8 @@ pub struct TabCounts {
     pub photos_alert: bool,
     /// Sources failing now.
     pub sources: u32,
+    /// Screens not green (amber or red).
+    pub screens: u32,
 }
 
 /// What the UI must respect, each from the core's one constant.

@@ -20,6 +20,7 @@ mod conns;
 mod error;
 mod notices;
 mod publish;
+mod screens;
 pub mod server;
 pub mod sign;
 
@@ -33,7 +34,7 @@ use crate::model::Schedule;
 
 pub use error::FeedError;
 pub use publish::{etag_of, Current, Published, Publisher};
-pub use server::{serve, Server, ServerLimits};
+pub use server::{serve, serve_with_fleet, Server, ServerLimits};
 pub use sign::{key_id, Envelope, SigningKey, Trust, SIGNED_FEED_FORMAT};
 
 /// The `format` field of a feed document.

@@ -15,6 +15,10 @@
 //! A panic in a connection is contained in its task; if the accept loop or
 //! the runtime fails, it is logged and started again with back-off on the
 //! same socket ([`supervise`]). Nothing here can take the display down.
+//!
+//! A kiosk that keeps a fleet also takes screens' heartbeats on
+//! `POST /screens/<id>` ([`super::screens`]): the one body it reads, small,
+//! rate-limited and timed.
 
 use std::convert::Infallible;
 use std::io;
@@ -35,6 +39,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::conns::{ConnState, StallGuard, Table};
 use super::{Current, Published, HOLD};
+use crate::fleet::Inbox;
 
 /// File descriptors kept for the rest of the app (SQLite, the file
 /// watcher, photo workers, WebKit) below the process's limit.
@@ -140,6 +145,8 @@ impl Server {
 
 struct Shared {
     published: Arc<Published>,
+    /// The fleet, when this kiosk keeps one (heartbeats are taken).
+    fleet: Option<Arc<Inbox>>,
     token_digest: [u8; 32],
     limits: ServerLimits,
     table: Arc<Table>,
@@ -155,6 +162,17 @@ pub fn serve(
     published: Arc<Published>,
     limits: ServerLimits,
 ) -> io::Result<Server> {
+    serve_with_fleet(addr, token, published, limits, None)
+}
+
+/// [`serve`], also taking screens' heartbeats into `fleet`.
+pub fn serve_with_fleet(
+    addr: &str,
+    token: &str,
+    published: Arc<Published>,
+    limits: ServerLimits,
+    fleet: Option<Arc<Inbox>>,
+) -> io::Result<Server> {
     let token = token.trim();
     if token.chars().count() < 8 {
         return Err(io::Error::new(
@@ -167,6 +185,7 @@ pub fn serve(
     let table = Table::new(limits.max_connections);
     let shared = Arc::new(Shared {
         published,
+        fleet,
         token_digest: Sha256::digest(token.as_bytes()).into(),
         limits,
         table: table.clone(),
@@ -278,8 +297,8 @@ fn transient(e: &io::Error) -> bool {
 async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> io::Result<()> {
     let mut last_warning: Option<Instant> = None;
     loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             Err(e) if transient(&e) => {
                 // Out of file descriptors (or a peer that left before it was
                 // taken): wait a little rather than spin; say so now and then.
@@ -297,7 +316,7 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) -> 
                 let shared = shared.clone();
                 tokio::spawn(async move {
                     let state = ticket.state.clone();
-                    connection(stream, state, shared).await;
+                    connection(stream, peer, state, shared).await;
                     drop(ticket);
                 });
             }
@@ -328,7 +347,12 @@ fn refuse_busy(mut stream: tokio::net::TcpStream, shared: &Arc<Shared>) {
     });
 }
 
-async fn connection(stream: tokio::net::TcpStream, state: Arc<ConnState>, shared: Arc<Shared>) {
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    state: Arc<ConnState>,
+    shared: Arc<Shared>,
+) {
     let _ = stream.set_nodelay(true);
     let limits = shared.limits;
     let io = TokioIo::new(StallGuard::new(stream, limits.write_stall));
@@ -337,7 +361,7 @@ async fn connection(stream: tokio::net::TcpStream, state: Arc<ConnState>, shared
         let (shared, state) = (shared.clone(), conn_state.clone());
         async move {
             let _busy = state.request();
-            Ok::<_, Infallible>(answer(request, &shared).await)
+            Ok::<_, Infallible>(answer(request, &shared, peer).await)
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -358,7 +382,7 @@ async fn connection(stream: tokio::net::TcpStream, state: Arc<ConnState>, shared
     }
 }
 
-fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
+pub(super) fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(format!("{text}\n"))));
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -371,7 +395,7 @@ fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
 
 /// A refusal after which the connection is closed (its body, if any, is
 /// never read).
-fn closing(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
+pub(super) fn closing(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
     let mut response = plain(status, text);
     response
         .headers_mut()
@@ -379,7 +403,7 @@ fn closing(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
     response
 }
 
-fn authorised(request: &Request<Incoming>, token_digest: &[u8; 32]) -> bool {
+pub(super) fn authorised(request: &Request<Incoming>, token_digest: &[u8; 32]) -> bool {
     let bearer = request
         .headers()
         .get_all(header::AUTHORIZATION)
@@ -427,7 +451,16 @@ fn feed_response(current: &Current) -> Response<Full<Bytes>> {
     response
 }
 
-async fn answer(request: Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>> {
+async fn answer(
+    request: Request<Incoming>,
+    shared: &Shared,
+    peer: SocketAddr,
+) -> Response<Full<Bytes>> {
+    if let Some(fleet) = &shared.fleet {
+        if request.uri().path().starts_with("/screens/") {
+            return super::screens::answer(request, &shared.token_digest, fleet, peer).await;
+        }
+    }
     let headers = request.headers();
     if headers.contains_key(header::TRANSFER_ENCODING) {
         return closing(StatusCode::BAD_REQUEST, "the feed takes no request body");

@@ -63,18 +63,24 @@ impl SigningKey {
         let text = std::str::from_utf8(feed).map_err(|_| FeedError::Malformed {
             message: "the feed document is not UTF-8".into(),
         })?;
-        let comment = format!("summit-kiosk feed version {version}");
-        let signature = minisign::sign(None, &self.key, Cursor::new(feed), Some(&comment), None)
-            .map_err(|e| FeedError::Key {
-                path: self.key_id.clone(),
-                message: format!("cannot sign: {e}"),
-            })?;
+        let signature = self.sign(feed, &format!("summit-kiosk feed version {version}"))?;
         let envelope = Envelope {
             format: SIGNED_FEED_FORMAT.into(),
             feed: text.to_string(),
-            signature: signature.into_string(),
+            signature,
         };
         Ok(serde_json::to_vec(&envelope).expect("an envelope serializes"))
+    }
+
+    /// The minisign signature (the `.minisig` text) of `bytes`, with
+    /// `comment` as its trusted comment.
+    pub fn sign(&self, bytes: &[u8], comment: &str) -> Result<String, FeedError> {
+        minisign::sign(None, &self.key, Cursor::new(bytes), Some(comment), None)
+            .map(|s| s.into_string())
+            .map_err(|e| FeedError::Key {
+                path: self.key_id.clone(),
+                message: format!("cannot sign: {e}"),
+            })
     }
 }
 

@@ -137,9 +137,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );",
     // 5: PIN back-off, feed versions published and accepted (security.rs).
     super::security::MIGRATION,
-    // 6 is the fleet's (another branch); this placeholder keeps the number
-    // until it lands and takes its place.
-    "",
+    // 6: this kiosk's screen id, and a leader's screens (fleet.rs).
+    super::fleet::MIGRATION,
     // 7: what attendees need at a glance. A session's links, languages,
     // recording and access as JSON (the old slides_url moves into it), and
     // the organizer's room statuses (each change a row: the latest not

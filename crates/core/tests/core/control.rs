@@ -224,6 +224,7 @@ fn view_at(records: &Records, now: &str, day: Option<&str>) -> control::ControlV
         photo_edges: &[1920, 3840],
         templates: &[],
         day,
+        screens: Default::default(),
     })
 }
 
@@ -343,6 +344,7 @@ fn limits_and_thumbnails_come_from_the_core() {
         photo_edges: &[2560, 1280],
         templates: &[],
         day: None,
+        screens: Default::default(),
     });
     assert_eq!(
         view.photos[0].thumb_url,

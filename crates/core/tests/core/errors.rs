@@ -278,6 +278,78 @@ fn samples() -> Vec<(Error, &'static str, &'static str)> {
             "cannot sign",
         ),
     ]);
+    use kiosk_core::fleet::FleetError;
+    let fleet = |source: FleetError, what: &'static str| {
+        (
+            Error::Fleet {
+                origin: "screen screen-0a1b2c3d4e5f".into(),
+                source,
+            },
+            "screen screen-0a1b2c3d4e5f",
+            what,
+        )
+    };
+    samples.extend([
+        fleet(
+            FleetError::TooLarge {
+                size: 70_000,
+                limit: 65_536,
+            },
+            "over the limit of 65536",
+        ),
+        fleet(
+            FleetError::Malformed {
+                message: "line 1, column 2: EOF".into(),
+            },
+            "not a Summit Kiosk report",
+        ),
+        fleet(
+            FleetError::Field {
+                field: "screen_name".into(),
+                message: "holds control characters".into(),
+            },
+            "screen_name: holds control characters",
+        ),
+        fleet(FleetError::Unauthenticated, "follower token"),
+        fleet(
+            FleetError::RateLimited {
+                who: "10.0.0.7".into(),
+            },
+            "too many reports from 10.0.0.7",
+        ),
+        fleet(
+            FleetError::Full {
+                screen: "s-2001".into(),
+                limit: 2000,
+            },
+            "already lists 2000 screens",
+        ),
+        fleet(
+            FleetError::Replayed {
+                screen: "s-1".into(),
+                seq: 4,
+            },
+            "not newer",
+        ),
+        fleet(
+            FleetError::Command {
+                message: "it is for screen \"s-2\"".into(),
+            },
+            "command refused",
+        ),
+        fleet(
+            FleetError::UnknownScreen {
+                screen: "s-3".into(),
+            },
+            "no screen \"s-3\"",
+        ),
+        fleet(
+            FleetError::Transport {
+                message: "mqtt://broker:1883/c: cannot reach the broker".into(),
+            },
+            "cannot reach the broker",
+        ),
+    ]);
     samples
 }
 
@@ -303,6 +375,7 @@ fn variant(e: &Error) -> &'static str {
         Error::Time(_) => "Time",
         Error::Fetch { .. } => "Fetch",
         Error::Feed { .. } => "Feed",
+        Error::Fleet { .. } => "Fleet",
     }
 }
 

@@ -8,6 +8,7 @@ mod edits;
 mod errors;
 mod feed;
 mod fetch;
+mod fleet;
 mod fuzz_replay;
 mod glance;
 mod import_frab;

@@ -266,7 +266,7 @@ fn the_serve_token_comes_from_a_file_the_environment_or_the_config() {
     ))
     .unwrap_err()
     .to_string();
-    assert!(e.contains("goes with an http(s) url"), "{e}");
+    assert!(e.contains("goes with an http(s) or mqtt(s) url"), "{e}");
 }
 
 fn mode(path: &Path) -> u32 {

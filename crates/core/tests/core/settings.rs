@@ -58,6 +58,12 @@ fn summary(s: &Settings) -> Vec<String> {
             }
         ),
         format!("at={}", s.at.map(|t| t.to_string()).unwrap_or("-".into())),
+        format!(
+            "publish={}",
+            s.publish.as_ref().map_or("-".into(), |t| t.name())
+        ),
+        format!("screen_name={}", s.screen_name),
+        format!("heartbeat={}", s.heartbeat_interval.as_secs()),
     ]
 }
 
@@ -431,5 +437,78 @@ fn the_qr_table_and_emergency_templates() {
             err.contains("c.toml") && err.contains(expect),
             "{text}: {err}"
         );
+    }
+}
+
+#[test]
+fn the_fleets_settings() {
+    let host = kiosk_core::fleet::probe::host_name();
+    check(
+        "",
+        flags(),
+        &[&format!("screen_name={host}"), "heartbeat=15", "publish=-"],
+    );
+    check(
+        "[fleet]\nscreen_name = \"Lobby left\"\ninterval_secs = 1\npublish = \"mqtt://kiosk@broker.local/dask\"\n",
+        flags(),
+        &["screen_name=Lobby left", "heartbeat=2", "publish=mqtt://broker.local:1883/dask"],
+    );
+    check(
+        "[fleet]\nscreen_name = \"Lobby left\"\ninterval_secs = 100000\n",
+        Flags {
+            screen_name: Some("Main hall".into()),
+            publish: Some("mqtts://broker.local/dask".into()),
+            ..flags()
+        },
+        &[
+            "screen_name=Main hall",
+            "heartbeat=300",
+            "publish=mqtts://broker.local:8883/dask",
+        ],
+    );
+    check_err(
+        "",
+        Flags {
+            publish: Some("mqtt://u:pw@broker/c".into()),
+            ..flags()
+        },
+        &["--publish", "password in the address"],
+    );
+    check_err(
+        "[fleet]\npublish = \"mqtt://broker\"\n",
+        flags(),
+        &["publish:", "must name the conference"],
+    );
+    check_err(
+        "",
+        Flags {
+            screen_name: Some("N".repeat(101)),
+            ..flags()
+        },
+        &["screen_name", "at most 100"],
+    );
+    let typo = Config::parse(Path::new("test.toml"), "[fleet]\nscreen_nam = \"x\"\n").unwrap_err();
+    assert!(
+        typo.to_string().contains("unknown field `screen_nam`"),
+        "{typo}"
+    );
+}
+
+#[test]
+fn at_takes_now_with_an_offset_for_a_clock_that_is_off() {
+    for (text, ahead_secs) in [
+        ("now", 0),
+        ("now+30s", 30),
+        ("now-2m", -120),
+        ("now+1h", 3_600),
+    ] {
+        let before = jiff::Timestamp::now();
+        let at = kiosk_core::parse_instant(text).unwrap();
+        let off = at.duration_since(before).as_secs_f64() - ahead_secs as f64;
+        assert!((0.0..1.0).contains(&off), "{text}: {off}");
+    }
+    for bad in ["now30s", "now+", "now+thirty", "now*2s", "yesterday"] {
+        let e = kiosk_core::parse_instant(bad).unwrap_err().to_string();
+        assert!(e.contains("is not an instant"), "{bad}: {e}");
     }
 }

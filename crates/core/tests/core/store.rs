@@ -125,6 +125,7 @@ pub(crate) fn as_version_4(path: &std::path::Path) {
          ALTER TABLE sessions DROP COLUMN info;
          DROP TABLE room_status; DROP TABLE emergencies;
          DROP TABLE pin_backoff; DROP TABLE feed_published; DROP TABLE feed_accepted;
+         DROP TABLE screen_identity; DROP TABLE fleet_screens;
          PRAGMA user_version = 4;",
     )
     .unwrap();

@@ -309,11 +309,13 @@ fn sync_check_of_a_feed_url_brings_the_schedule_and_announcements() {
         fingerprint,
         notices,
         accepted_version,
+        feed_version,
     } = check(&source, &known, &options, &limits).unwrap()
     else {
         panic!("the first check brings the feed")
     };
     assert_eq!(format, Format::Feed);
+    assert_eq!(feed_version, Some(1), "any feed's version is reported");
     assert_eq!(fingerprint, None);
     assert_eq!(validator.etag, Some(tag(1, "Version one")));
     assert_eq!(
