@@ -155,7 +155,7 @@ fn apply(
             feed_version,
         }) => {
             if let Some(notices) = notices {
-                kiosk.set_remote_notices(notices);
+                kiosk.set_remote_notices(*notices);
             }
             for w in &validated.warnings {
                 tracing::warn!(source = %name, "{w}");

@@ -342,7 +342,7 @@ pub enum Checked {
         /// From another kiosk's feed: the announcements, room statuses,
         /// emergencies and planned times it shows (`None` for every other
         /// format).
-        notices: Option<crate::feed::Notices>,
+        notices: Option<Box<crate::feed::Notices>>,
         /// A signed feed's version, checked against [`FeedPolicy::newest`]:
         /// once applied, the store remembers it so older ones are refused.
         accepted_version: Option<u64>,
@@ -543,7 +543,7 @@ fn take_feed(
         validated: Box::new(validated),
         validator,
         fingerprint,
-        notices: Some(notices),
+        notices: Some(Box::new(notices)),
         accepted_version: opened.signed_by.map(|_| version),
         feed_version: Some(version),
     })
