@@ -335,11 +335,13 @@ room: string, occupancy?: Occupancy,
  */
 overflow?: string, stream_url?: string, };
 
+export type ScreenLevel = "green" | "amber" | "red";
+
 export type ScreenRow = { id: string, name: string, 
 /**
  * `Room: Main hall`, `Lobby`.
  */
-role: string, level: Level, 
+role: string, level: ScreenLevel, 
 /**
  * `OK`, `Check`, `Problem`: the colour said in a word.
  */

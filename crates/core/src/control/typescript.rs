@@ -17,6 +17,9 @@ pub const TYPESCRIPT_FILE: &str = "ui/control/view.d.ts";
 struct Collect<'a> {
     cfg: &'a Config,
     decls: BTreeMap<String, String>,
+    /// Which Rust type took each TypeScript name: two types of one name
+    /// would silently leave one of them out of the file.
+    owners: BTreeMap<String, std::any::TypeId>,
 }
 
 impl TypeVisitor for Collect<'_> {
@@ -28,6 +31,15 @@ impl TypeVisitor for Collect<'_> {
             return;
         }
         let name = T::ident(self.cfg);
+        let owner = *self
+            .owners
+            .entry(name.clone())
+            .or_insert(std::any::TypeId::of::<T>());
+        assert!(
+            owner == std::any::TypeId::of::<T>(),
+            "two Rust types are both `{name}` in TypeScript ({}): give one a #[ts(rename)]",
+            std::any::type_name::<T>()
+        );
         if self.decls.contains_key(&name) {
             return;
         }
@@ -46,6 +58,7 @@ pub fn typescript() -> String {
     let mut collect = Collect {
         cfg: &cfg,
         decls: BTreeMap::new(),
+        owners: BTreeMap::new(),
     };
     collect.visit::<ControlState>();
     collect.visit::<Preview>();

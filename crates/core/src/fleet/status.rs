@@ -21,6 +21,7 @@ use super::{
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "ScreenLevel")]
 pub enum Level {
     Green,
     Amber,
