@@ -4,6 +4,8 @@
 
 #[path = "app/attack.rs"]
 mod attack;
+#[path = "app/bare_x.rs"]
+mod bare_x;
 #[path = "app/bundle.rs"]
 mod bundle;
 #[path = "app/cli.rs"]

@@ -57,12 +57,33 @@ pub fn open<R: Runtime>(
     let window = builder.build()?;
     if options.kiosk {
         place_on_monitor(&window, options.monitor.as_deref());
+        cover_monitor(&window);
         window.set_fullscreen(true)?;
         window.set_cursor_visible(false)?;
     }
     window.show()?;
     window.set_focus()?;
     Ok(window)
+}
+
+/// Cover the window's monitor before asking for fullscreen: on an X server
+/// without a window manager nobody grants fullscreen, and the kiosk would
+/// sit in a corner at its first size.
+fn cover_monitor<R: Runtime>(window: &WebviewWindow<R>) {
+    let monitor = match window.current_monitor() {
+        Ok(Some(m)) => Some(m),
+        _ => window.primary_monitor().ok().flatten(),
+    };
+    let Some(m) = monitor else {
+        tracing::warn!("no monitor to cover; fullscreen is left to the window manager");
+        return;
+    };
+    if let Err(e) = window
+        .set_position(*m.position())
+        .and_then(|()| window.set_size(*m.size()))
+    {
+        tracing::warn!("cannot cover the monitor: {e}");
+    }
 }
 
 /// Move the window to the chosen monitor (an index or a name) before it goes
