@@ -145,10 +145,10 @@ fn mqtt(
                     }
                     Some(_) => {}
                 },
-                FollowerEvent::Reply(body) => {
-                    if Reply::parse(&body, &format!("bench-screen-{i:04}")).is_ok() {
-                        reader_counts.answered.fetch_add(1, Ordering::Relaxed);
-                    }
+                FollowerEvent::Reply(body)
+                    if Reply::parse(&body, &format!("bench-screen-{i:04}")).is_ok() =>
+                {
+                    reader_counts.answered.fetch_add(1, Ordering::Relaxed);
                 }
                 _ => {}
             }
