@@ -352,7 +352,7 @@ pub(crate) fn raise_file_limit() -> Result {
 }
 
 /// The follower token in a private file, as `serve --token-file` wants it.
-pub(crate) fn token_file(work: &Path) -> Result<PathBuf> {
+fn token_file(work: &Path) -> Result<PathBuf> {
     let token = work.join("token");
     std::fs::write(&token, TOKEN).map_err(|e| e.to_string())?;
     Command::new("chmod")
@@ -372,9 +372,15 @@ pub fn bench(kiosk: &Path) -> Result {
     result
 }
 
-fn run(kiosk: &Path, work: &Path) -> Result {
-    let data = work.join("leader");
-    import(kiosk, work, &data, 0)?;
+/// A leader (`serve --listen` with the token, and `more`) on the demo
+/// imported into `data`, serving its feed; where it listens and the token's file.
+pub(crate) fn leader(
+    kiosk: &Path,
+    work: &Path,
+    data: &Path,
+    more: &[&str],
+) -> Result<(Group, SocketAddr, PathBuf)> {
+    import(kiosk, work, data, 0)?;
     let token = token_file(work)?;
     let addr = free_addr()?;
     let leader = spawn(
@@ -382,10 +388,17 @@ fn run(kiosk: &Path, work: &Path) -> Result {
             .args(["serve", "--listen", &addr.to_string(), "--token-file"])
             .arg(&token)
             .arg("--data-dir")
-            .arg(&data),
+            .arg(data)
+            .args(more),
     )?;
-    let pid = leader.pid();
     wait_for(addr, "/feed.json", Mode::Leader, "the leader")?;
+    Ok((leader, addr, token))
+}
+
+fn run(kiosk: &Path, work: &Path) -> Result {
+    let data = work.join("leader");
+    let (leader, addr, _) = self::leader(kiosk, work, &data, &[])?;
+    let pid = leader.pid();
 
     // One follower, twenty changes: what a single screen sees.
     let one = start_followers(1, addr, "/feed.json", Mode::Leader)?;

@@ -185,24 +185,13 @@ fn heartbeat_line(
 
 fn mqtt(kiosk: &Path, screens: &Path, work: &Path) -> Result {
     let data = work.join("mqtt-leader");
-    feed::import(kiosk, work, &data, 0)?;
-    let token = feed::token_file(work)?;
     let port = kiosk_rig::free_port().map_err(|e| e.to_string())?;
     let _broker = mosquitto(work, port)?;
     let url = format!("mqtt://127.0.0.1:{port}/bench");
-    // --listen too: the follower token (which MACs heartbeats on the
+    // With --listen too: the follower token (which MACs heartbeats on the
     // broker) is the HTTP feed's.
-    let addr = feed::free_addr()?;
-    let leader = feed::spawn(
-        Command::new(kiosk)
-            .args(["serve", "--listen", &addr.to_string(), "--publish", &url])
-            .arg("--token-file")
-            .arg(&token)
-            .arg("--data-dir")
-            .arg(&data),
-    )?;
+    let (leader, _, token) = feed::leader(kiosk, work, &data, &["--publish", &url])?;
     let pid = leader.pid();
-    feed::wait_for(addr, "/feed.json", Mode::Leader, "the leader")?;
     let idle = cpu_over(pid, BASELINE);
     let mut screens = Screens::start(screens, "mqtt", &url, &token)?;
     let mut seen = Vec::new();
@@ -246,18 +235,8 @@ fn mqtt(kiosk: &Path, screens: &Path, work: &Path) -> Result {
 
 fn http(kiosk: &Path, screens: &Path, work: &Path) -> Result {
     let data = work.join("http-leader");
-    feed::import(kiosk, work, &data, 0)?;
-    let token = feed::token_file(work)?;
-    let addr = feed::free_addr()?;
-    let leader = feed::spawn(
-        Command::new(kiosk)
-            .args(["serve", "--listen", &addr.to_string(), "--token-file"])
-            .arg(&token)
-            .arg("--data-dir")
-            .arg(&data),
-    )?;
+    let (leader, addr, token) = feed::leader(kiosk, work, &data, &[])?;
     let pid = leader.pid();
-    feed::wait_for(addr, "/feed.json", Mode::Leader, "the leader")?;
     let run = feed::start_followers(FOLLOWERS, addr, "/feed.json", Mode::Leader)?;
     run.until(Duration::from_secs(30), "every follower held", |r| {
         r.waiting.load(Ordering::Relaxed) == FOLLOWERS as u64
