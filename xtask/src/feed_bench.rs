@@ -19,15 +19,15 @@ use kiosk_rig::Group;
 
 use crate::Result;
 
-const FOLLOWERS: usize = 1_000;
-const TOKEN: &str = "bench-feed-token-0123456789";
+pub(crate) const FOLLOWERS: usize = 1_000;
+pub(crate) const TOKEN: &str = "bench-feed-token-0123456789";
 const POLL: Duration = Duration::from_secs(1);
 /// Long enough for every follower to have the change (or to show it did not).
 const DEADLINE: Duration = Duration::from_secs(10);
 
 /// What a follower does with the feed's address.
 #[derive(Clone, Copy, PartialEq)]
-enum Mode {
+pub(crate) enum Mode {
     /// The leader: bearer token, a held long-poll.
     Leader,
     /// nginx: a static file, polled with If-None-Match.
@@ -104,7 +104,7 @@ fn get(
 }
 
 /// The shared state of a run of followers.
-struct Run {
+pub(crate) struct Run {
     addr: SocketAddr,
     path: String,
     mode: Mode,
@@ -113,12 +113,12 @@ struct Run {
     /// Followers that have had a 304 since: polling steadily.
     steady: AtomicU64,
     /// Requests sent and not answered yet (held by a long-polling leader).
-    waiting: AtomicU64,
+    pub(crate) waiting: AtomicU64,
     /// When a follower got a new version (after its first).
-    got: Mutex<Vec<SystemTime>>,
+    pub(crate) got: Mutex<Vec<SystemTime>>,
     requests: AtomicU64,
-    errors: AtomicU64,
-    stop: AtomicBool,
+    pub(crate) errors: AtomicU64,
+    pub(crate) stop: AtomicBool,
 }
 
 fn follower(run: Arc<Run>) {
@@ -166,7 +166,12 @@ fn follower(run: Arc<Run>) {
 }
 
 /// Start `n` followers of `addr`; return once all have the first version.
-fn start_followers(n: usize, addr: SocketAddr, path: &str, mode: Mode) -> Result<Arc<Run>> {
+pub(crate) fn start_followers(
+    n: usize,
+    addr: SocketAddr,
+    path: &str,
+    mode: Mode,
+) -> Result<Arc<Run>> {
     let run = Arc::new(Run {
         addr,
         path: path.to_string(),
@@ -193,7 +198,12 @@ fn start_followers(n: usize, addr: SocketAddr, path: &str, mode: Mode) -> Result
 }
 
 impl Run {
-    fn until(&self, limit: Duration, what: &str, ready: impl Fn(&Run) -> bool) -> Result {
+    pub(crate) fn until(
+        &self,
+        limit: Duration,
+        what: &str,
+        ready: impl Fn(&Run) -> bool,
+    ) -> Result {
         kiosk_rig::wait_until(limit, what, || ready(self))
             .map(drop)
             .map_err(|e| {
@@ -207,7 +217,7 @@ impl Run {
     }
 
     /// Wait (at most `DEADLINE`) until `n` followers got a new version.
-    fn until_got(&self, n: usize) {
+    pub(crate) fn until_got(&self, n: usize) {
         let _ = kiosk_rig::poll_until(DEADLINE, Duration::from_millis(2), "", || {
             self.got.lock().unwrap().len() >= n
         });
@@ -215,7 +225,7 @@ impl Run {
 }
 
 /// Milliseconds from `t0` to each follower's receipt: p50, p99, max, count.
-fn spread(run: &Run, t0: SystemTime) -> (f64, f64, f64, usize) {
+pub(crate) fn spread(run: &Run, t0: SystemTime) -> (f64, f64, f64, usize) {
     let mut ms: Vec<f64> = run
         .got
         .lock()
@@ -239,7 +249,7 @@ fn spread(run: &Run, t0: SystemTime) -> (f64, f64, f64, usize) {
 
 /// The demo with one title changed, imported into `data`; the instant the
 /// import committed (the store's WAL written last).
-fn import(kiosk: &Path, work: &Path, data: &Path, n: usize) -> Result<SystemTime> {
+pub(crate) fn import(kiosk: &Path, work: &Path, data: &Path, n: usize) -> Result<SystemTime> {
     let demo = std::fs::read_to_string(crate::root().join("assets/demo/dask-summit-2020.json"))
         .map_err(|e| e.to_string())?;
     let changed = demo.replacen(
@@ -273,17 +283,17 @@ fn import(kiosk: &Path, work: &Path, data: &Path, n: usize) -> Result<SystemTime
 }
 
 /// Start `cmd` quietly, in a process group stopped when dropped.
-fn spawn(cmd: &mut Command) -> Result<Group> {
+pub(crate) fn spawn(cmd: &mut Command) -> Result<Group> {
     Group::spawn(cmd.stdout(Stdio::null()).stderr(Stdio::null())).map_err(|e| e.to_string())
 }
 
-fn free_addr() -> Result<SocketAddr> {
+pub(crate) fn free_addr() -> Result<SocketAddr> {
     kiosk_rig::free_port()
         .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
         .map_err(|e| e.to_string())
 }
 
-fn wait_for(addr: SocketAddr, path: &str, mode: Mode, what: &str) -> Result {
+pub(crate) fn wait_for(addr: SocketAddr, path: &str, mode: Mode, what: &str) -> Result {
     kiosk_rig::wait_until(
         Duration::from_secs(30),
         &format!("{what} to serve {path}"),
@@ -294,7 +304,7 @@ fn wait_for(addr: SocketAddr, path: &str, mode: Mode, what: &str) -> Result {
 }
 
 /// Seconds of CPU (user + system) a process has used.
-fn cpu_secs(pid: u32) -> f64 {
+pub(crate) fn cpu_secs(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // The fields after the command name, which is in parentheses.
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
@@ -306,12 +316,12 @@ fn cpu_secs(pid: u32) -> f64 {
     ticks / 100.0
 }
 
-fn status_field(pid: u32, field: &str) -> u64 {
+pub(crate) fn status_field(pid: u32, field: &str) -> u64 {
     kiosk_rig::process::proc_field(pid, "status", field).unwrap_or(0)
 }
 
 /// Let this process open a socket per follower.
-fn raise_file_limit() -> Result {
+pub(crate) fn raise_file_limit() -> Result {
     let out = Command::new("sh")
         .args(["-c", "ulimit -Hn"])
         .output()
@@ -341,6 +351,18 @@ fn raise_file_limit() -> Result {
         .ok_or_else(|| "prlimit failed".into())
 }
 
+/// The follower token in a private file, as `serve --token-file` wants it.
+fn token_file(work: &Path) -> Result<PathBuf> {
+    let token = work.join("token");
+    std::fs::write(&token, TOKEN).map_err(|e| e.to_string())?;
+    Command::new("chmod")
+        .arg("600")
+        .arg(&token)
+        .status()
+        .map_err(|e| e.to_string())?;
+    Ok(token)
+}
+
 pub fn bench(kiosk: &Path) -> Result {
     raise_file_limit()?;
     let work = std::env::temp_dir().join(format!("summit-kiosk-feed-bench-{}", std::process::id()));
@@ -350,26 +372,33 @@ pub fn bench(kiosk: &Path) -> Result {
     result
 }
 
-fn run(kiosk: &Path, work: &Path) -> Result {
-    let data = work.join("leader");
-    import(kiosk, work, &data, 0)?;
-    let token = work.join("token");
-    std::fs::write(&token, TOKEN).map_err(|e| e.to_string())?;
-    Command::new("chmod")
-        .arg("600")
-        .arg(&token)
-        .status()
-        .map_err(|e| e.to_string())?;
+/// A leader (`serve --listen` with the token, and `more`) on the demo
+/// imported into `data`, serving its feed; where it listens and the token's file.
+pub(crate) fn leader(
+    kiosk: &Path,
+    work: &Path,
+    data: &Path,
+    more: &[&str],
+) -> Result<(Group, SocketAddr, PathBuf)> {
+    import(kiosk, work, data, 0)?;
+    let token = token_file(work)?;
     let addr = free_addr()?;
     let leader = spawn(
         Command::new(kiosk)
             .args(["serve", "--listen", &addr.to_string(), "--token-file"])
             .arg(&token)
             .arg("--data-dir")
-            .arg(&data),
+            .arg(data)
+            .args(more),
     )?;
-    let pid = leader.pid();
     wait_for(addr, "/feed.json", Mode::Leader, "the leader")?;
+    Ok((leader, addr, token))
+}
+
+fn run(kiosk: &Path, work: &Path) -> Result {
+    let data = work.join("leader");
+    let (leader, addr, _) = self::leader(kiosk, work, &data, &[])?;
+    let pid = leader.pid();
 
     // One follower, twenty changes: what a single screen sees.
     let one = start_followers(1, addr, "/feed.json", Mode::Leader)?;

@@ -44,6 +44,7 @@ type Result<T = ()> = std::result::Result<T, String>;
 
 mod deb;
 mod feed_bench;
+mod fleet_bench;
 mod fuzz;
 mod longrun;
 mod mem_bench;
@@ -63,10 +64,10 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  demo [ARGS]  install what is missing, open the kiosk on the embedded demo\n  \
                  test [ARGS]  install the test tools, run every test (core, integration, end-to-end)\n  \
-                 bench [PART] measure, against baselines run in the same command: sync; feed (1,000 followers, direct and via nginx); photos (vs vipsthumbnail and djpeg);\n  \
+                 bench [PART] measure, against baselines run in the same command: sync; feed (1,000 followers, direct and via nginx); fleet (1,000 screens via mosquitto and HTTP); photos (vs vipsthumbnail and djpeg);\n  \
                  \x20            memory (vs Chromium) and start-up; soak (5,000 photo changes); event (3 days at --speed 600);\n  \
                  \x20            longrun (the event supervised as systemd would, a source flapping); killloop (200 kill -9 during imports).\n  \
-                 \x20            PART is one of sync, feed, photos, memory, soak, event, longrun, killloop (default: all, about an hour);\n  \
+                 \x20            PART is one of sync, feed, fleet, photos, memory, soak, event, longrun, killloop (default: all, about an hour);\n  \
                  \x20            --no-build measures the release binaries as they are\n  \
                  soak         only the photo wall's 5,000-change memory soak\n  \
                  deb          build the Debian package\n  \
@@ -329,8 +330,8 @@ fn scratch(what: &str) -> Result<PathBuf> {
 /// baseline run in the same command, for the build that ships: no
 /// environment variable is set for the kiosk.
 fn bench(parts: &[String]) -> Result {
-    const PARTS: [&str; 8] = [
-        "sync", "feed", "photos", "memory", "soak", "event", "longrun", "killloop",
+    const PARTS: [&str; 9] = [
+        "sync", "feed", "fleet", "photos", "memory", "soak", "event", "longrun", "killloop",
     ];
     // `--no-build`: measure the release binaries already built (re-runs).
     let build = !parts.iter().any(|p| p == "--no-build");
@@ -356,6 +357,8 @@ fn bench(parts: &[String]) -> Result {
         "chromium",
         // The feed bench serves `serve --write`'s file with it.
         "nginx",
+        // The fleet bench's broker.
+        "mosquitto",
     ]);
     ensure_packages(&packages)?;
     let started = Instant::now();
@@ -381,6 +384,9 @@ fn bench(parts: &[String]) -> Result {
     let result = (|| {
         if wanted("feed") {
             feed_bench::bench(&kiosk)?;
+        }
+        if wanted("fleet") {
+            fleet_bench::bench(&kiosk)?;
         }
         if wanted("photos") {
             photo_bench::bench(&kiosk, &worker, &work.join("photos"))?;
