@@ -22,11 +22,7 @@ pub(crate) struct Leader {
 
 /// Write `TOKEN` to a private file in `dir`.
 pub(crate) fn token_file(dir: &Path) -> std::path::PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let path = dir.join("feed-token");
-    std::fs::write(&path, TOKEN).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
+    crate::support::private_token_file(dir, TOKEN)
 }
 
 /// Start the kiosk on `screen` serving the demo on a free port, with at

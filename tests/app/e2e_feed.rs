@@ -71,9 +71,7 @@ async fn a_follower_with_the_key_keeps_its_screen_against_forged_feeds() {
     )
     .unwrap();
     let data = data_dir();
-    let token = data.path().join("feed-token");
-    std::fs::write(&token, TOKEN).unwrap();
-    std::fs::set_permissions(&token, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let token = crate::support::private_token_file(data.path(), TOKEN);
     let config = data.path().join("config.toml");
     std::fs::write(
         &config,

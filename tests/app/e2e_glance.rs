@@ -378,12 +378,7 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
     let config = crate::e2e::panel_config(data_a.path(), "");
     let listen = format!("127.0.0.1:{}", crate::support::free_port());
     let token = "e2e-feed-token-0123456789";
-    let token_file = data_a.path().join("feed-token");
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::write(&token_file, token).unwrap();
-        std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
+    let token_file = crate::support::private_token_file(data_a.path(), token);
     let schedule = demo_file();
     let a = driver_a
         .launch(&[

@@ -14,12 +14,7 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     let port = crate::support::free_port();
     let listen = format!("127.0.0.1:{port}");
     let token = "e2e-feed-token-0123456789";
-    let token_file = data_a.path().join("feed-token");
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::write(&token_file, token).unwrap();
-        std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
+    let token_file = crate::support::private_token_file(data_a.path(), token);
     let schedule = demo_file();
     let args_a = [
         "--schedule",
