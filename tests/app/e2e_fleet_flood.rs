@@ -173,13 +173,19 @@ async fn panel_answers(c: &Client, secs: u64, pause_ms: u64) -> Vec<f64> {
     serde_json::from_value(got.clone()).unwrap_or_else(|_| panic!("control_state: {got}"))
 }
 
-/// From now on, the display window notes when it reports a render.
+/// From now on, the display window notes when its 1 s tick reports a render.
 async fn watch_renders(c: &Client) {
     switch_to_page(c, "/index.html").await;
     c.execute(
-        r#"const core = window.__TAURI__.core; const invoke = core.invoke.bind(core);
+        // The tick's second animation frame calls `reportRender` once the
+        // page has painted (Tauri's invoke cannot be wrapped: its module
+        // object is read-only).
+        r#"const raf = window.requestAnimationFrame.bind(window);
 window.__renders = [];
-core.invoke = (cmd, ...rest) => { if (cmd === 'report_render') window.__renders.push(performance.now()); return invoke(cmd, ...rest); };
+window.requestAnimationFrame = (cb) => raf((t) => {
+  if (cb.name === 'reportRender') window.__renders.push(performance.now());
+  return cb(t);
+});
 return true;"#,
         vec![],
     )
@@ -348,6 +354,11 @@ async fn a_flood_of_reports_leaves_the_panel_and_the_screens_alone() {
         "control_state took {dmax:.0} ms during the flood"
     );
     assert!(
+        flood_renders.len() as u64 >= FLOOD_FOR.as_secs() - 2,
+        "the display reported {} renders over the flood",
+        flood_renders.len()
+    );
+    assert!(
         max_gap(&flood_renders) < 2000.0,
         "the display skipped its 1 s tick during the flood"
     );
@@ -383,7 +394,15 @@ async fn a_flood_of_reports_leaves_the_panel_and_the_screens_alone() {
             later.len(),
             &later[lines.len()..]
         );
-        assert_eq!(later.len(), lines.len() + 1, "one count for the minute");
+        // One count per reason said at first, for the whole minute.
+        let counted = &later[lines.len()..];
+        assert!(
+            counted.len() <= lines.len()
+                && counted
+                    .iter()
+                    .all(|l| l.contains("more reports from 127.0.0.2 in the last 60 s")),
+            "{counted:#?}"
+        );
     }
     drop(fleet);
     c.close().await.unwrap();
