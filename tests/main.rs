@@ -18,12 +18,18 @@ mod e2e_control;
 mod e2e_feed;
 #[path = "app/e2e_fleet.rs"]
 mod e2e_fleet;
+#[path = "app/e2e_fleet_flood.rs"]
+mod e2e_fleet_flood;
+#[path = "app/e2e_fleet_tab.rs"]
+mod e2e_fleet_tab;
 #[path = "app/e2e_glance.rs"]
 mod e2e_glance;
 #[path = "app/e2e_stall.rs"]
 mod e2e_stall;
 #[path = "app/e2e_usb.rs"]
 mod e2e_usb;
+#[path = "app/fleet_sim.rs"]
+mod fleet_sim;
 #[path = "app/ipc.rs"]
 mod ipc;
 #[path = "app/ipc_control.rs"]

@@ -16,10 +16,11 @@ use crate::e2e::{data_dir, delay_main_hall, js, open_tab, SERIAL};
 use crate::support::{descendants, screenshot_dir, E2e, Launch, Screen, Spawned};
 
 /// Every row of the Screens tab as the organizer reads it.
-const ROWS: &str = r#"
+pub(crate) const ROWS: &str = r#"
 return [...document.querySelectorAll('#screens [data-screen-id]')].map((li) => ({
   id: li.dataset.screenId,
   level: li.dataset.level,
+  status: li.querySelector('.meta .chip').textContent,
   name: li.querySelector('.screen-name').textContent,
   reasons: [...li.querySelectorAll('.reason')].map((r) => r.textContent),
   showing: [...li.querySelectorAll('.showing .text')].map((r) => r.textContent),
@@ -28,12 +29,12 @@ return [...document.querySelectorAll('#screens [data-screen-id]')].map((li) => (
 }));
 "#;
 
-async fn rows(c: &Client) -> Vec<Value> {
+pub(crate) async fn rows(c: &Client) -> Vec<Value> {
     js(c, ROWS).await.as_array().cloned().unwrap_or_default()
 }
 
 /// The row of the screen named `name`, once `ready` holds for it.
-async fn wait_row(
+pub(crate) async fn wait_row(
     c: &Client,
     name: &str,
     limit: Duration,

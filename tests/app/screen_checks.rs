@@ -63,6 +63,57 @@ pub(crate) async fn assert_fits(c: &Client, what: &str) {
     assert_eq!(problems, serde_json::json!([]), "{what}");
 }
 
+/// The rows of a list in the control panel (`arguments[0]`: their selector):
+/// each inside the window's width, its blocks inside it and apart from one
+/// another, no text cut (ellipsis or overflow), rows apart; and whether the
+/// last row ends inside the window (`fits`).
+const ROWS_LAYOUT: &str = r#"
+const visible = (e) => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+const box = (e) => e.getBoundingClientRect();
+const name = (e) => (e.className || e.tagName) + ' "' + e.textContent.trim().slice(0, 30) + '"';
+const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+const apart = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) <= 1 || Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) <= 1;
+const problems = [];
+const rows = [...document.querySelectorAll(arguments[0])].filter(visible);
+for (const row of rows) {
+  const r = box(row);
+  if (r.left < -1 || r.right > innerWidth + 1) problems.push(`${name(row)} leaves the window sideways`);
+  // Every text of the row: inside it, not cut, and not over another.
+  const texts = [...row.querySelectorAll('*')].filter((e) => visible(e)
+    && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()));
+  for (const t of texts) {
+    const tr = box(t);
+    if (!inside(tr, r)) problems.push(`${name(t)} leaves its row`);
+    const s = getComputedStyle(t);
+    if (s.display !== 'inline' && (t.scrollWidth > t.clientWidth + 1 || t.scrollHeight > t.clientHeight + 2))
+      problems.push(`${name(t)} is cut (${t.scrollWidth}x${t.scrollHeight} in ${t.clientWidth}x${t.clientHeight})`);
+  }
+  for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+    if (texts[i].contains(texts[j]) || texts[j].contains(texts[i])) continue;
+    if (!apart(box(texts[i]), box(texts[j]))) problems.push(`${name(texts[i])} overlaps ${name(texts[j])}`);
+  }
+}
+for (let i = 1; i < rows.length; i++) if (!apart(box(rows[i - 1]), box(rows[i])))
+  problems.push(`${name(rows[i - 1])} overlaps the next row`);
+const last = rows.length ? box(rows[rows.length - 1]).bottom : 0;
+return { problems, rows: rows.length, fits: last <= innerHeight + 1, last_bottom: Math.round(last) };
+"#;
+
+/// The panel's rows matching `rows_css` are laid out whole (see
+/// [`ROWS_LAYOUT`]); how many there are and whether all are in the window.
+pub(crate) async fn assert_rows_fit(c: &Client, rows_css: &str, what: &str) -> (usize, bool) {
+    let got = c
+        .execute(ROWS_LAYOUT, vec![rows_css.into()])
+        .await
+        .expect("the rows' layout");
+    assert_eq!(got["problems"], serde_json::json!([]), "{what}");
+    (
+        got["rows"].as_u64().unwrap_or(0) as usize,
+        got["fits"].as_bool().unwrap_or(false),
+    )
+}
+
 /// Every visible element with text of its own: its colour and the colour
 /// behind it (backgrounds composited from the page down; a translucent one
 /// over an image is taken over white and over black, whichever is worse).

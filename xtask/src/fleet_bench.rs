@@ -8,7 +8,12 @@
 //! /proc) and RSS while 1,000 screens send a heartbeat every 15 s, against
 //! the same leader's CPU just before they start. The screens are the
 //! `fleet_screens` example of kiosk-core (the kiosk's own MQTT follower and
-//! heartbeat document; xtask stays free of network crates).
+//! heartbeat document; xtask stays free of network crates). Then the
+//! Screens tab with 20 screens, some amber and red, at 1080p and 4K (its
+//! screenshots), and a flood of reports through the app, with the minute's
+//! flood count in the log: the app's end-to-end tests `e2e_fleet_tab` and
+//! `e2e_fleet_flood`, which drive the real panel through WebDriver (xtask
+//! has no WebDriver client), run here with their figures printed.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -48,7 +53,22 @@ pub fn bench(kiosk: &Path) -> Result {
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let result = mqtt(kiosk, &screens, &work).and_then(|()| http(kiosk, &screens, &work));
     let _ = std::fs::remove_dir_all(&work);
-    result
+    result.and_then(|()| panel())
+}
+
+/// The Screens tab with 20 screens (screenshots at 1080p and 4K, their
+/// paths printed as `screenshot: …`) and the flood through the app, waiting
+/// for the minute's count in its log (`SUMMIT_FLOOD_SUMMARY`).
+fn panel() -> Result {
+    let driver = crate::ensure_tauri_driver()?;
+    crate::run(
+        crate::cargo()
+            .args(["test", "--workspace", "--test", "app", "--"])
+            .args(["--nocapture", "--test-threads", "1"])
+            .args(["e2e_fleet_tab::", "e2e_fleet_flood::"])
+            .env("TAURI_DRIVER", &driver)
+            .env("SUMMIT_FLOOD_SUMMARY", "1"),
+    )
 }
 
 /// The simulated screens, their output read line by line.

@@ -345,6 +345,8 @@ fn bench(parts: &[String]) -> Result {
     let wanted = |part: &str| parts.is_empty() || parts.iter().any(|p| *p == part);
     let mut packages = BUILD_PACKAGES.to_vec();
     packages.extend_from_slice(kiosk_rig::SCREEN_PACKAGES);
+    // The fleet part drives the control panel through WebDriver.
+    packages.extend_from_slice(kiosk_rig::DRIVER_PACKAGES);
     packages.extend_from_slice(&[
         "libvips-tools",
         // djpeg: the decoder floor.
