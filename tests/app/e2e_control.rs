@@ -1,30 +1,20 @@
 //! End-to-end: the control panel's tabs as an organizer sees them, each
 //! saved as a screenshot at 1920x1080 and 3840x2160 for a person to look at.
 
-use std::path::Path;
 use std::time::Duration;
 
-use crate::e2e::{click, js, open_tab, switch_to_page, unlock_panel, wait_js};
-use crate::e2e::{data_dir, first_render, panel_config, save_screenshot, PANEL_PIN, SERIAL, T};
-use crate::support::{demo_file, Driver, Screen};
+use crate::e2e::{click, js, open_tab, switch_to_page, wait_js, SERIAL, T};
+use crate::support::{demo_file, E2e, Kiosk};
 
-/// The kiosk of the main hall at `T`, its panel open (locked), the PIN set,
-/// its data in `data`; `extra` says where the schedule comes from.
-async fn launch_with_panel(driver: &Driver, data: &Path, extra: &[&str]) -> fantoccini::Client {
-    let config = panel_config(data, "");
-    let mut args = vec![
-        "--room",
-        "Main hall",
-        "--control",
-        "--at",
-        T,
-        "--config",
-        config.to_str().unwrap(),
-        "--data-dir",
-        data.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    driver.launch(&args).await
+/// The kiosk of the main hall at `T`, its panel open (locked), the PIN set;
+/// `extra` says where the schedule comes from.
+async fn launch_with_panel<'a>(rig: &'a E2e, extra: &[&str]) -> Kiosk<'a> {
+    rig.kiosk()
+        .panel()
+        .args(&["--room", "Main hall", "--at", T])
+        .args(extra)
+        .launch()
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -36,23 +26,15 @@ async fn every_control_panel_tab_at_1080p_and_4k() {
 
 async fn every_tab(size: (u32, u32), name: &str) {
     let shot = |tab: &str| format!("control-tab-{tab}-{name}.png");
-    let screen = Screen::start(size.0, size.1);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
+    let rig = E2e::start(size.0, size.1);
     let schedule = demo_file();
-    let c = launch_with_panel(&driver, data.path(), &["--demo", "--source", &schedule]).await;
+    let c = launch_with_panel(&rig, &["--demo", "--source", &schedule]).await;
     switch_to_page(&c, "/index.html").await;
-    first_render(&c, std::time::Instant::now()).await;
-    unlock_panel(&c, PANEL_PIN).await;
-    wait_js(
-        &c,
-        "return !!document.querySelector('#rooms [data-room-id=\"main\"]')",
-        Duration::from_secs(20),
-        "the rooms are listed",
-    )
-    .await;
+    c.first_render().await;
+    c.unlock().await;
+    c.wait_rooms().await;
     click(&c, "#rooms [data-room-id=\"main\"]").await;
-    save_screenshot(&c, &screen, &shot("schedule"), size).await;
+    c.shot(&shot("schedule")).await;
 
     open_tab(&c, "Announce").await;
     c.find(fantoccini::Locator::Css("#announcement-text"))
@@ -69,7 +51,7 @@ async fn every_tab(size: (u32, u32), name: &str) {
         "the announcement is listed",
     )
     .await;
-    save_screenshot(&c, &screen, &shot("announcements"), size).await;
+    c.shot(&shot("announcements")).await;
 
     for (tab, ready, what) in [
         (
@@ -90,7 +72,7 @@ async fn every_tab(size: (u32, u32), name: &str) {
     ] {
         open_tab(&c, tab).await;
         wait_js(&c, ready, Duration::from_secs(60), what).await;
-        save_screenshot(&c, &screen, &shot(&tab.to_lowercase()), size).await;
+        c.shot(&shot(&tab.to_lowercase())).await;
     }
     assert_eq!(
         js(
@@ -100,7 +82,7 @@ async fn every_tab(size: (u32, u32), name: &str) {
         .await,
         0
     );
-    c.close().await.unwrap();
+    c.close().await;
 }
 
 /// Set an input's value as typed (WebDriver's typing into a fresh dialog
@@ -120,17 +102,10 @@ async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_organizer_picks_a_day_marks_a_late_start_and_sees_it() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
+    let rig = E2e::start(1920, 1080);
     let schedule = demo_file();
-    let c = launch_with_panel(
-        &driver,
-        data.path(),
-        &["--schedule", &schedule, "--photo-wall", "off"],
-    )
-    .await;
-    unlock_panel(&c, PANEL_PIN).await;
+    let c = launch_with_panel(&rig, &["--schedule", &schedule, "--photo-wall", "off"]).await;
+    c.unlock().await;
     wait_js(
         &c,
         "return !!document.querySelector('#timeline [data-phase=\"now\"]')",
@@ -170,13 +145,7 @@ async fn an_organizer_picks_a_day_marks_a_late_start_and_sees_it() {
         "the preview of a 4-minute late start",
     )
     .await;
-    save_screenshot(
-        &c,
-        &screen,
-        "control-started-at-preview-1080p.png",
-        (1920, 1080),
-    )
-    .await;
+    c.shot("control-started-at-preview-1080p.png").await;
     click(&c, "#delay-confirm").await;
     wait_js(
         &c,
@@ -201,5 +170,5 @@ async fn an_organizer_picks_a_day_marks_a_late_start_and_sees_it() {
     )
     .await;
     click(&c, "#dialog-cancel").await;
-    c.close().await.unwrap();
+    c.close().await;
 }

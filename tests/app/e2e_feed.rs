@@ -11,8 +11,8 @@ use kiosk_core::feed::{self, Feed, Published, Publisher, ServerLimits, SigningKe
 use kiosk_core::model::Schedule;
 use kiosk_core::store::Store;
 
-use crate::e2e::{data_dir, js, log_text, save_screenshot, wait_for_title, wait_js, SERIAL, T};
-use crate::support::{Driver, Screen};
+use crate::e2e::{data_dir, js, wait_for_title, wait_js, SERIAL, T};
+use crate::support::E2e;
 
 const TOKEN: &str = "e2e-signed-feed-token-01";
 const SESSION: &str = "d1-cloudprovider";
@@ -72,25 +72,20 @@ async fn a_follower_with_the_key_keeps_its_screen_against_forged_feeds() {
     .unwrap();
     let data = data_dir();
     let token = crate::support::private_token_file(data.path(), TOKEN);
-    let config = data.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "sources = [{{ url = \"http://{}/feed.json\", token_file = {:?} }}]\n\
-             trusted_keys = [{:?}]\npoll_interval_secs = 1\noffline_after_secs = 3\n",
-            server.addr,
-            token,
-            public.lines().nth(1).unwrap()
-        ),
-    )
-    .unwrap();
+    let config = format!(
+        "sources = [{{ url = \"http://{}/feed.json\", token_file = {:?} }}]\n\
+         trusted_keys = [{:?}]\npoll_interval_secs = 1\noffline_after_secs = 3\n",
+        server.addr,
+        token,
+        public.lines().nth(1).unwrap()
+    );
 
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
-    let c = driver
-        .launch(&[
-            "--config",
-            config.to_str().unwrap(),
+    let rig = E2e::start(1920, 1080);
+    let c = rig
+        .kiosk()
+        .data_dir(data.path())
+        .config(&config)
+        .args(&[
             "--kiosk",
             "--at",
             T,
@@ -98,9 +93,8 @@ async fn a_follower_with_the_key_keeps_its_screen_against_forged_feeds() {
             "Main hall",
             "--photo-wall",
             "off",
-            "--data-dir",
-            data.path().join("kiosk").to_str().unwrap(),
         ])
+        .launch()
         .await;
     wait_for_title(
         &c,
@@ -131,12 +125,11 @@ async fn a_follower_with_the_key_keeps_its_screen_against_forged_feeds() {
             "must be a signed feed",
         ),
     ];
-    let kiosk_data = data.path().join("kiosk");
     let mut first = true;
     for (bytes, refusal) in forgeries {
         serve(bytes);
         let since = Instant::now();
-        while !log_text(&kiosk_data).contains(refusal) {
+        while !c.log().contains(refusal) {
             assert!(
                 since.elapsed() < Duration::from_secs(30),
                 "no refusal {refusal:?} in the log"
@@ -158,7 +151,7 @@ async fn a_follower_with_the_key_keeps_its_screen_against_forged_feeds() {
                 "the offline badge",
             )
             .await;
-            save_screenshot(&c, &screen, "follower-forged-feed-1080p.png", (1920, 1080)).await;
+            c.shot("follower-forged-feed-1080p.png").await;
             first = false;
         }
     }
@@ -172,5 +165,5 @@ async fn a_follower_with_the_key_keeps_its_screen_against_forged_feeds() {
     )
     .await;
     wait_js(&c, BADGE, Duration::from_secs(20), "the badge goes").await;
-    c.close().await.unwrap();
+    c.close().await;
 }

@@ -12,11 +12,8 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::e2e::{
-    click, data_dir, js, open_tab, panel_config, save_screenshot, unlock_panel, wait_js,
-};
-use crate::e2e::{PANEL_PIN, SERIAL};
-use crate::support::{descendants, kiosk_on, screenshot_dir, Driver, Guard, Screen};
+use crate::e2e::{data_dir, delay_main_hall, js, open_tab, SERIAL};
+use crate::support::{descendants, screenshot_dir, E2e, Launch, Screen, Spawned};
 
 /// Every row of the Screens tab as the organizer reads it.
 pub(crate) const ROWS: &str = r#"
@@ -68,22 +65,13 @@ fn follower(
     broker: &str,
     name: &str,
     extra: &[&str],
-) -> Guard {
-    crate::support::photo_worker();
-    let mut cmd = kiosk_on(screen);
-    cmd.args([
-        "--kiosk",
-        "--photo-wall",
-        "off",
-        "--source",
-        broker,
-        "--screen-name",
-        name,
-        "--data-dir",
-    ])
-    .arg(data)
-    .args(extra);
-    Guard(cmd.spawn().expect("start a follower"))
+) -> Spawned {
+    Launch::on(screen)
+        .data_dir(data)
+        .args(&["--kiosk", "--photo-wall", "off", "--source", broker])
+        .args(&["--screen-name", name])
+        .args(extra)
+        .spawn()
 }
 
 /// The WebKit web process under `pid`.
@@ -145,31 +133,15 @@ async fn a_leader_sees_its_followers_on_the_screens_tab_over_mqtt() {
     let _one = SERIAL.lock().await;
     let mosquitto = kiosk_testkit::mqtt::Mosquitto::start();
     let broker = mosquitto.url("e2e-fleet");
-    let (leader_screen, screen_a, screen_b) = (
-        Screen::start(1920, 1080),
-        Screen::start(1920, 1080),
-        Screen::start(1280, 720),
-    );
-    let (leader_data, data_a, data_b) = (data_dir(), data_dir(), data_dir());
-    let config = panel_config(leader_data.path(), "");
-    let driver = Driver::start(&leader_screen);
-    let c = driver
-        .launch(&[
-            "--demo",
-            "--room",
-            "Main hall",
-            "--control",
-            "--photo-wall",
-            "off",
-            "--publish",
-            &broker,
-            "--screen-name",
-            "Leader",
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            leader_data.path().to_str().unwrap(),
-        ])
+    let rig = E2e::start(1920, 1080);
+    let (screen_a, screen_b) = (Screen::start(1920, 1080), Screen::start(1280, 720));
+    let (data_a, data_b) = (data_dir(), data_dir());
+    let c = rig
+        .kiosk()
+        .panel()
+        .args(&["--demo", "--room", "Main hall", "--photo-wall", "off"])
+        .args(&["--publish", &broker, "--screen-name", "Leader"])
+        .launch()
         .await;
     let mut a = follower(
         &screen_a,
@@ -185,7 +157,7 @@ async fn a_leader_sees_its_followers_on_the_screens_tab_over_mqtt() {
         "Follower B",
         &["--lobby", "--at", "now+30s"],
     );
-    unlock_panel(&c, PANEL_PIN).await;
+    c.unlock().await;
     open_tab(&c, "Screens").await;
 
     // Both report; A is green; B is flagged for its clock, 30 s ahead.
@@ -237,16 +209,7 @@ async fn a_leader_sees_its_followers_on_the_screens_tab_over_mqtt() {
         "A shows the leader's now"
     );
     open_tab(&c, "Schedule").await;
-    click(&c, "#rooms [data-room-id=\"main\"]").await;
-    click(&c, "#delay-room [data-delay=\"5\"]").await;
-    wait_js(
-        &c,
-        "return !document.querySelector('#delay-preview').hidden",
-        Duration::from_secs(10),
-        "the preview",
-    )
-    .await;
-    click(&c, "#delay-confirm").await;
+    delay_main_hall(&c, 5).await;
     let delayed = Instant::now();
     open_tab(&c, "Screens").await;
     let (leader_row, _) = wait_row(
@@ -312,16 +275,10 @@ async fn a_leader_sees_its_followers_on_the_screens_tab_over_mqtt() {
         "the thumbnail should show {title:?}; OCR read {read:?}"
     );
     js(&c, "document.querySelectorAll('img.screen-thumb').forEach((i) => { i.style.width = ''; }); return true").await;
-    save_screenshot(
-        &c,
-        &leader_screen,
-        "fleet-screens-tab-1080p.png",
-        (1920, 1080),
-    )
-    .await;
+    c.shot("fleet-screens-tab-1080p.png").await;
 
     // A's web process stops: red by its last render within 15 s; back when it goes on.
-    let web = web_process(a.0.id());
+    let web = web_process(a.group.pid());
     signal(web, "-STOP");
     let (row, took) = wait_row(
         &c,
@@ -335,13 +292,7 @@ async fn a_leader_sees_its_followers_on_the_screens_tab_over_mqtt() {
         "web process stopped → red on the leader's tab in {took:?}: {}",
         row["reasons"][0]
     );
-    save_screenshot(
-        &c,
-        &leader_screen,
-        "fleet-screens-tab-frozen-1080p.png",
-        (1920, 1080),
-    )
-    .await;
+    c.shot("fleet-screens-tab-frozen-1080p.png").await;
     signal(web, "-CONT");
     wait_row(
         &c,
@@ -355,10 +306,10 @@ async fn a_leader_sees_its_followers_on_the_screens_tab_over_mqtt() {
     // Killed with -9: offline by its last will within 5 s; restarted: green.
     let killed = Instant::now();
     Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", a.0.id())])
+        .args(["-KILL", "--", &format!("-{}", a.group.pid())])
         .status()
         .unwrap();
-    let _ = a.0.wait();
+    let _ = a.group.child().wait();
     let (row, took) = wait_row(
         &c,
         "Follower A",
@@ -403,5 +354,5 @@ async fn a_leader_sees_its_followers_on_the_screens_tab_over_mqtt() {
         "the same screen, not a new one"
     );
     drop(a);
-    c.close().await.unwrap();
+    c.close().await;
 }

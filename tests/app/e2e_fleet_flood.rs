@@ -22,7 +22,7 @@ use crate::e2e::{data_dir, switch_to_page, SERIAL};
 use crate::e2e_fleet::rows;
 use crate::e2e_fleet_tab::{leader, TOKEN};
 use crate::fleet_sim::{name_of, Fleet, Kind};
-use crate::support::{Driver, Screen};
+use crate::support::E2e;
 
 const RATE: u64 = 10_000;
 const FLOOD_FOR: Duration = Duration::from_secs(10);
@@ -227,7 +227,7 @@ fn kiosk_pid(data: &std::path::Path) -> u32 {
 }
 
 fn refused_lines(data: &std::path::Path) -> Vec<String> {
-    crate::e2e::log_text(&data.join("kiosk"))
+    crate::e2e::log_text(data)
         .lines()
         .filter(|l| l.contains("refused") && l.contains(&FLOODER.to_string()))
         .map(str::to_string)
@@ -237,10 +237,9 @@ fn refused_lines(data: &std::path::Path) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_flood_of_reports_leaves_the_panel_and_the_screens_alone() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
+    let rig = E2e::start(1920, 1080);
     let data = data_dir();
-    let (c, feed) = leader(&driver, data.path()).await;
+    let (c, feed) = leader(&rig, data.path()).await;
     let to: SocketAddr = feed
         .strip_prefix("http://")
         .and_then(|f| f.split('/').next())
@@ -266,7 +265,7 @@ async fn a_flood_of_reports_leaves_the_panel_and_the_screens_alone() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     watch_renders(&c).await;
-    let pid = kiosk_pid(&data.path().join("kiosk"));
+    let pid = kiosk_pid(c.data());
     let quiet = panel_answers(&c, 3, 100).await;
     let pss_before = kiosk_rig::process::pss_tree_kib(pid);
     let answered_before = fleet.counts.answered.load(Ordering::Relaxed);
@@ -340,7 +339,7 @@ async fn a_flood_of_reports_leaves_the_panel_and_the_screens_alone() {
     eprintln!(
         "the 5 screens: {answered_during} heartbeats answered during the flood, {failed} failed in all; green throughout: {green_throughout}"
     );
-    let lines = refused_lines(data.path());
+    let lines = refused_lines(c.data());
     eprintln!("log lines about 127.0.0.2: {}: {lines:#?}", lines.len());
 
     assert!(
@@ -380,7 +379,7 @@ async fn a_flood_of_reports_leaves_the_panel_and_the_screens_alone() {
         // The minute's count, said once when the minute ends (the screens'
         // heartbeats tick the log).
         let since = Instant::now();
-        while refused_lines(data.path()).len() == lines.len() {
+        while refused_lines(c.data()).len() == lines.len() {
             assert!(
                 since.elapsed() < Duration::from_secs(75),
                 "no count after a minute"
@@ -388,7 +387,7 @@ async fn a_flood_of_reports_leaves_the_panel_and_the_screens_alone() {
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
         tokio::time::sleep(Duration::from_secs(5)).await;
-        let later = refused_lines(data.path());
+        let later = refused_lines(c.data());
         eprintln!(
             "a minute later, {} lines in all: {:#?}",
             later.len(),
@@ -405,5 +404,5 @@ async fn a_flood_of_reports_leaves_the_panel_and_the_screens_alone() {
         );
     }
     drop(fleet);
-    c.close().await.unwrap();
+    c.close().await;
 }

@@ -11,12 +11,11 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::e2e::{data_dir, js, open_tab, panel_config, unlock_panel};
-use crate::e2e::{PANEL_PIN, SERIAL};
+use crate::e2e::{data_dir, js, open_tab, SERIAL};
 use crate::e2e_fleet::rows;
 use crate::fleet_sim::{name_of, Fleet, Kind};
 use crate::screen_checks::{assert_contrast, assert_rows_fit};
-use crate::support::{private_token_file, Driver, Screen};
+use crate::support::{private_token_file, E2e, Kiosk};
 
 pub(crate) const TOKEN: &str = "e2e-fleet-tab-token-4c1d9e";
 
@@ -46,32 +45,24 @@ pub(crate) const KINDS: [Kind; 19] = [
 /// A kiosk with its control panel and its feed served (the fleet's
 /// leader), its session on the panel, unlocked; the feed's URL with the
 /// token.
-pub(crate) async fn leader(driver: &Driver, data: &std::path::Path) -> (Client, String) {
-    let config = panel_config(data, "");
+pub(crate) async fn leader<'a>(rig: &'a E2e, data: &std::path::Path) -> (Kiosk<'a>, String) {
     let token = private_token_file(data, TOKEN);
     let listen = format!("127.0.0.1:{}", crate::support::free_port());
-    let kiosk = data.join("kiosk");
-    let c = driver
-        .launch(&[
-            "--demo",
-            "--room",
-            "Main hall",
-            "--control",
-            "--photo-wall",
-            "off",
+    let c = rig
+        .kiosk()
+        .panel()
+        .data_dir(data)
+        .args(&["--demo", "--room", "Main hall", "--photo-wall", "off"])
+        .args(&[
             "--serve",
             &listen,
             "--serve-token-file",
             token.to_str().unwrap(),
-            "--screen-name",
-            "Leader",
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            kiosk.to_str().unwrap(),
         ])
+        .args(&["--screen-name", "Leader"])
+        .launch()
         .await;
-    unlock_panel(&c, PANEL_PIN).await;
+    c.unlock().await;
     open_tab(&c, "Screens").await;
     (c, format!("http://{listen}/feed.json?token={TOKEN}"))
 }
@@ -143,10 +134,9 @@ async fn settled(c: &Client, limit: Duration) -> (Vec<Value>, Duration) {
 }
 
 async fn twenty_screens_at(width: u32, height: u32) {
-    let screen = Screen::start(width, height);
-    let driver = Driver::start(&screen);
+    let rig = E2e::start(width, height);
     let data = data_dir();
-    let (c, feed) = leader(&driver, data.path()).await;
+    let (c, feed) = leader(&rig, data.path()).await;
     let started = Instant::now();
     let fleet = Fleet::start(&feed, &KINDS);
     // The silent amber ones are amber from 20 s to 40 s after their one
@@ -198,7 +188,7 @@ async fn twenty_screens_at(width: u32, height: u32) {
 
     // Laid out whole, every row within the window, readable.
     let name = format!("fleet-screens-tab-20-{size}.png");
-    crate::e2e::save_screenshot(&c, &screen, &name, (width, height)).await;
+    c.shot(&name).await;
     let (n, fits) = assert_rows_fit(&c, "#screens [data-screen-id]", &size).await;
     assert_eq!(n, 20);
     // At 4K all twenty are in view; at 1080p the worst come first and the
@@ -218,7 +208,7 @@ async fn twenty_screens_at(width: u32, height: u32) {
         page += 1;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let name = format!("fleet-screens-tab-20-{size}-page{page}.png");
-        crate::e2e::save_screenshot(&c, &screen, &name, (width, height)).await;
+        c.shot(&name).await;
         assert!(page < 8, "the list does not end");
     }
     let lowest = assert_contrast(&c, &size, 4.5).await;
@@ -233,7 +223,7 @@ async fn twenty_screens_at(width: u32, height: u32) {
         counts.failed.load(std::sync::atomic::Ordering::Relaxed)
     );
     drop(fleet);
-    c.close().await.unwrap();
+    c.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -15,11 +15,11 @@ use kiosk_core::import::{load_file, ImportOptions};
 use kiosk_core::store::Store;
 use serde_json::Value;
 
-use crate::e2e::{data_dir, first_render, js, save_screenshot, wait_js, SERIAL};
+use crate::e2e::{data_dir, js, wait_js, SERIAL};
 use crate::screen_checks::{
     as_seen_from_3m, assert_contrast, assert_fits, cap_height, decode_qr, lobby_grid,
 };
-use crate::support::{demo_file, root, screenshot_dir, Driver, Screen};
+use crate::support::{demo_file, root, screenshot_dir, E2e, Kiosk};
 
 /// 09:22 on the Dask Summit's first morning: "ETL Pipelines for Machine
 /// Learning" (planned 09:10–09:25) runs 09:20–09:35 after a 10-minute delay.
@@ -74,28 +74,24 @@ fn full(store: &mut Store) {
         .unwrap();
 }
 
-async fn launch(driver: &Driver, data: &Path, theme: &str, view: &[&str]) -> Client {
-    let mut args = vec![
-        "--kiosk",
-        "--at",
-        AT,
-        "--theme",
-        theme,
-        "--data-dir",
-        data.to_str().unwrap(),
-    ];
-    args.extend_from_slice(view);
-    let c = driver.launch(&args).await;
-    first_render(&c, Instant::now()).await;
+async fn launch<'a>(rig: &'a E2e, data: &Path, theme: &str, view: &[&str]) -> Kiosk<'a> {
+    let c = rig
+        .kiosk()
+        .data_dir(data)
+        .args(&["--kiosk", "--at", AT, "--theme", theme])
+        .args(view)
+        .launch()
+        .await;
+    c.first_render().await;
     // Fonts settle and the fit pass runs after the first paint.
     tokio::time::sleep(Duration::from_millis(700)).await;
     c
 }
 
 /// Screenshot `name`, with the fit and contrast checks; its path.
-async fn shoot(c: &Client, screen: &Screen, name: &str, size: (u32, u32)) -> std::path::PathBuf {
+async fn shoot(c: &Kiosk<'_>, name: &str) -> std::path::PathBuf {
     // Saved first, so a screen that fails the checks can be looked at.
-    save_screenshot(c, screen, name, size).await;
+    c.shot(name).await;
     assert_fits(c, name).await;
     let lowest = assert_contrast(c, name, 7.0).await;
     eprintln!("{name}: lowest text contrast {lowest:.2}:1");
@@ -130,11 +126,10 @@ fn decodes(png: &Path, width: u32, url: &str) {
 async fn a_talk_with_its_qr_code_badges_and_running_late() {
     let _one = SERIAL.lock().await;
     for (w, h, size) in SIZES {
-        let screen = Screen::start(w, h);
-        let driver = Driver::start(&screen);
+        let rig = E2e::start(w, h);
         for theme in THEMES {
             let data = seeded(delayed);
-            let c = launch(&driver, data.path(), theme, &["--room", "Main hall"]).await;
+            let c = launch(&rig, data.path(), theme, &["--room", "Main hall"]).await;
             let g = glance(&c).await;
             assert_eq!(g["late"], "Running 10 min late", "{g}");
             assert_eq!(
@@ -149,20 +144,14 @@ async fn a_talk_with_its_qr_code_badges_and_running_late() {
             );
             assert_eq!(g["qr"], "Slides", "{g}");
             assert_eq!(g["next_planned"], serde_json::json!(["09:25"]), "{g}");
-            let png = shoot(
-                &c,
-                &screen,
-                &format!("glance-talk-{theme}-{size}.png"),
-                (w, h),
-            )
-            .await;
+            let png = shoot(&c, &format!("glance-talk-{theme}-{size}.png")).await;
             decodes(&png, w, ETL_SLIDES);
             let cap = cap_height(&c, "#now-title", &png).await;
             assert!(
                 f64::from(cap) >= 0.03 * f64::from(h),
                 "cap height {cap} px at {h} lines"
             );
-            c.close().await.unwrap();
+            c.close().await;
         }
     }
 }
@@ -171,25 +160,18 @@ async fn a_talk_with_its_qr_code_badges_and_running_late() {
 async fn a_full_room_with_its_overflow_on_the_room_and_lobby_screens() {
     let _one = SERIAL.lock().await;
     for (w, h, size) in SIZES {
-        let screen = Screen::start(w, h);
-        let driver = Driver::start(&screen);
+        let rig = E2e::start(w, h);
         for theme in THEMES {
             let data = seeded(full);
-            let c = launch(&driver, data.path(), theme, &["--room", "Main hall"]).await;
+            let c = launch(&rig, data.path(), theme, &["--room", "Main hall"]).await;
             let g = glance(&c).await;
             assert_eq!(g["status"], "FullOverflow: Breakout A", "{g}");
             assert_eq!(g["qr"], "Watch the stream", "{g}");
-            let png = shoot(
-                &c,
-                &screen,
-                &format!("glance-full-{theme}-{size}.png"),
-                (w, h),
-            )
-            .await;
+            let png = shoot(&c, &format!("glance-full-{theme}-{size}.png")).await;
             decodes(&png, w, STREAM);
-            c.close().await.unwrap();
+            c.close().await;
 
-            let c = launch(&driver, data.path(), theme, &["--lobby"]).await;
+            let c = launch(&rig, data.path(), theme, &["--lobby"]).await;
             let card = js(
                 &c,
                 "const c = document.querySelector('.room-card[data-room-id=\"main\"]');
@@ -206,14 +188,8 @@ async fn a_full_room_with_its_overflow_on_the_room_and_lobby_screens() {
                 serde_json::json!([3, 1, 3]),
                 "three rooms in a row"
             );
-            shoot(
-                &c,
-                &screen,
-                &format!("glance-lobby-full-{theme}-{size}.png"),
-                (w, h),
-            )
-            .await;
-            c.close().await.unwrap();
+            shoot(&c, &format!("glance-lobby-full-{theme}-{size}.png")).await;
+            c.close().await;
         }
     }
 }
@@ -222,8 +198,7 @@ async fn a_full_room_with_its_overflow_on_the_room_and_lobby_screens() {
 async fn an_emergency_takes_over_the_screen() {
     let _one = SERIAL.lock().await;
     for (w, h, size) in SIZES {
-        let screen = Screen::start(w, h);
-        let driver = Driver::start(&screen);
+        let rig = E2e::start(w, h);
         for theme in THEMES {
             let data = seeded(|store| {
                 delayed(store);
@@ -243,7 +218,7 @@ async fn an_emergency_takes_over_the_screen() {
                     )
                     .unwrap();
             });
-            let c = launch(&driver, data.path(), theme, &["--room", "Main hall"]).await;
+            let c = launch(&rig, data.path(), theme, &["--room", "Main hall"]).await;
             let shown = js(
                 &c,
                 "const e = document.querySelector('#emergency'); const r = e.getBoundingClientRect();
@@ -269,14 +244,9 @@ async fn an_emergency_takes_over_the_screen() {
             );
             let contrast = assert_contrast(&c, "emergency", 20.0).await;
             eprintln!("emergency {theme}: contrast {contrast:.1}:1");
-            save_screenshot(
-                &c,
-                &screen,
-                &format!("glance-emergency-{theme}-{size}.png"),
-                (w, h),
-            )
-            .await;
-            c.close().await.unwrap();
+            c.shot(&format!("glance-emergency-{theme}-{size}.png"))
+                .await;
+            c.close().await;
         }
     }
 }
@@ -313,26 +283,16 @@ async fn the_31c3_lobby_fits_in_a_two_by_two_grid() {
     let mut instants = vec!["2014-12-28T13:00:00+01:00".to_string()];
     instants.extend(hardest_instants(&fixture, 3));
     for (w, h, size) in SIZES {
-        let screen = Screen::start(w, h);
-        let driver = Driver::start(&screen);
+        let rig = E2e::start(w, h);
         for (i, instant) in instants.iter().enumerate() {
             let theme = THEMES[i % 2];
-            let data = data_dir();
-            let c = driver
-                .launch(&[
-                    "--kiosk",
-                    "--schedule",
-                    schedule,
-                    "--lobby",
-                    "--at",
-                    instant,
-                    "--theme",
-                    theme,
-                    "--data-dir",
-                    data.path().to_str().unwrap(),
-                ])
+            let c = rig
+                .kiosk()
+                .args(&["--kiosk", "--schedule", schedule, "--lobby"])
+                .args(&["--at", instant, "--theme", theme])
+                .launch()
                 .await;
-            first_render(&c, Instant::now()).await;
+            c.first_render().await;
             tokio::time::sleep(Duration::from_millis(700)).await;
             assert_eq!(
                 lobby_grid(&c).await,
@@ -340,7 +300,7 @@ async fn the_31c3_lobby_fits_in_a_two_by_two_grid() {
                 "{instant}: 2×2"
             );
             let name = format!("glance-31c3-lobby-{i}-{size}.png");
-            let png = shoot(&c, &screen, &name, (w, h)).await;
+            let png = shoot(&c, &name).await;
             if i == 0 {
                 let saal6 = js(
                     &c,
@@ -358,7 +318,7 @@ async fn the_31c3_lobby_fits_in_a_two_by_two_grid() {
                 let cap = cap_height(&c, ".room-card:last-child .room-now .title", &png).await;
                 eprintln!("31C3 lobby at {size}: a card title's cap height {cap} px ({:.1} % of the screen)", f64::from(cap) * 100.0 / f64::from(h));
             }
-            c.close().await.unwrap();
+            c.close().await;
         }
     }
 }
@@ -372,48 +332,31 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
     // Each kiosk on its own screen, as in a venue: with both windows on one
     // screen the follower's sat behind the leader's and took 1997 ms for
     // both changes; on its own screen 1357 and 1429 ms.
-    let (screen_a, screen) = (Screen::start(1920, 1080), Screen::start(1920, 1080));
-    let (driver_a, driver_b) = (Driver::start(&screen_a), Driver::start(&screen));
-    let (data_a, data_b) = (data_dir(), data_dir());
-    let config = crate::e2e::panel_config(data_a.path(), "");
+    let (rig_a, rig_b) = (E2e::start(1920, 1080), E2e::start(1920, 1080));
+    let data_a = data_dir();
     let listen = format!("127.0.0.1:{}", crate::support::free_port());
     let token = "e2e-feed-token-0123456789";
     let token_file = crate::support::private_token_file(data_a.path(), token);
     let schedule = demo_file();
-    let a = driver_a
-        .launch(&[
-            "--schedule",
-            &schedule,
-            "--room",
-            "Main hall",
-            "--control",
-            "--at",
-            AT,
+    let a = rig_a
+        .kiosk()
+        .panel()
+        .data_dir(data_a.path())
+        .args(&["--schedule", &schedule, "--room", "Main hall", "--at", AT])
+        .args(&[
             "--serve",
             &listen,
             "--serve-token-file",
             token_file.to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            data_a.path().to_str().unwrap(),
         ])
+        .launch()
         .await;
     let url = format!("http://{listen}/feed.json?token={token}");
-    let b = driver_b
-        .launch(&[
-            "--source",
-            &url,
-            "--poll-interval",
-            "1",
-            "--room",
-            "Main hall",
-            "--kiosk",
-            "--at",
-            AT,
-            "--data-dir",
-            data_b.path().to_str().unwrap(),
-        ])
+    let b = rig_b
+        .kiosk()
+        .args(&["--source", &url, "--poll-interval", "1"])
+        .args(&["--room", "Main hall", "--kiosk", "--at", AT])
+        .launch()
         .await;
     crate::e2e::wait_for_title(
         &b,
@@ -422,7 +365,7 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
         "the follower shows the feed",
     )
     .await;
-    crate::e2e::unlock_panel(&a, crate::e2e::PANEL_PIN).await;
+    a.unlock().await;
 
     // Main hall is full: the follower says so, with the overflow room.
     crate::e2e::click(&a, "#rooms [data-room-id=\"main\"]").await;
@@ -446,25 +389,12 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
     crate::e2e::open_tab(&a, "Emergency").await;
     crate::e2e::click(&a, "#emergency-templates [data-template=\"0\"]").await;
     crate::e2e::click(&a, "#emergency-post").await;
-    wait_js(
-        &a,
-        "return document.querySelector('#dialog').open",
-        Duration::from_secs(10),
-        "the confirm step",
-    )
-    .await;
-    crate::e2e::click(&a, "#dialog-confirm").await;
+    crate::e2e::confirm_dialog(&a).await;
     let confirmed = Instant::now();
     wait_js(&b, "return !document.querySelector('#emergency').hidden && document.querySelector('#emergency .headline').textContent === 'Please leave the building now'",
         Duration::from_secs(10), "the emergency reaches the follower").await;
     let emergency_took = confirmed.elapsed();
-    save_screenshot(
-        &b,
-        &screen,
-        "glance-follower-emergency-1080p.png",
-        (1920, 1080),
-    )
-    .await;
+    b.shot("glance-follower-emergency-1080p.png").await;
     eprintln!(
         "leader → follower: room status {} ms, emergency {} ms (from the confirm click)",
         status_took.as_millis(),
@@ -488,14 +418,7 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
     )
     .await;
     crate::e2e::click(&a, "#emergencies [data-clear]").await;
-    wait_js(
-        &a,
-        "return document.querySelector('#dialog').open",
-        Duration::from_secs(10),
-        "the confirm step",
-    )
-    .await;
-    crate::e2e::click(&a, "#dialog-confirm").await;
+    crate::e2e::confirm_dialog(&a).await;
     wait_js(
         &b,
         "return document.querySelector('#emergency').hidden",
@@ -507,6 +430,6 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
         crate::e2e::read(&b).await["title"],
         "ETL Pipelines for Machine Learning"
     );
-    a.close().await.unwrap();
-    b.close().await.unwrap();
+    a.close().await;
+    b.close().await;
 }

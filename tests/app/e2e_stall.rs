@@ -14,9 +14,8 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::e2e::{data_dir, first_render, js, panel_config, switch_to_page};
-use crate::e2e::{unlock_panel, wait_js, PANEL_PIN, SERIAL, T};
-use crate::support::{demo_file, kiosk, Driver, Screen, BIN};
+use crate::e2e::{js, switch_to_page, wait_js, SERIAL, T};
+use crate::support::{demo_file, kiosk, E2e, BIN};
 
 /// 16 photos of 64 MiB (the bundle format's largest) make 1 GiB.
 const PHOTOS: usize = 16;
@@ -115,41 +114,25 @@ async fn a_1_gib_usb_bundle_stalls_neither_the_display_nor_the_panel() {
     std::fs::remove_dir_all(&photos).unwrap();
     let mounts = work.path().join("media");
     std::fs::create_dir(&mounts).unwrap();
-    let config = panel_config(
-        work.path(),
-        &format!(
-            "log_level = \"info\"\n\n[bundle]\nmount_roots = [{:?}]\n",
-            mounts.to_str().unwrap()
-        ),
+    let config = format!(
+        "log_level = \"info\"\n\n[bundle]\nmount_roots = [{:?}]\n",
+        mounts.to_str().unwrap()
     );
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
+    let rig = E2e::start(1920, 1080);
     let bin = std::env::var("SUMMIT_STALL_BIN").unwrap_or_else(|_| BIN.to_string());
-    let c = driver
-        .launch_bin(
-            &bin,
-            &[
-                "--schedule",
-                &demo_file(),
-                "--room",
-                "Main hall",
-                "--control",
-                "--at",
-                T,
-                "--speed",
-                "60",
-                "--config",
-                config.to_str().unwrap(),
-                "--data-dir",
-                data.path().to_str().unwrap(),
-            ],
-        )
+    let c = rig
+        .kiosk()
+        .bin(&bin)
+        .panel()
+        .config(&config)
+        .args(&["--schedule", &demo_file(), "--room", "Main hall"])
+        .args(&["--at", T, "--speed", "60"])
+        .launch()
         .await;
     switch_to_page(&c, "/index.html").await;
-    first_render(&c, Instant::now()).await;
+    c.first_render().await;
     js(&c, DISPLAY_PROBE).await;
-    unlock_panel(&c, PANEL_PIN).await;
+    c.unlock().await;
     js(&c, PANEL_PROBE).await;
     // The probes are running before the stick comes.
     wait_js(
@@ -273,10 +256,10 @@ async fn a_1_gib_usb_bundle_stalls_neither_the_display_nor_the_panel() {
         sorted.len(),
         sorted.get(sorted.len() * 95 / 100).copied().unwrap_or(0),
     );
-    let log = crate::e2e::log_text(data.path());
+    let log = c.log();
     let slow_log: Vec<&str> = log.lines().filter(|l| l.contains("was slow")).collect();
     eprintln!("slow answers in the kiosk's log: {slow_log:?}");
-    c.close().await.unwrap();
+    c.close().await;
     assert!(
         sorted.len() > 20,
         "too few control_state calls: {}",

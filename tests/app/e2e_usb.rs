@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::e2e::{data_dir, first_render, log_text, read, save_screenshot, wait_for_title};
-use crate::support::{demo_file, kiosk, Driver, Screen};
+use crate::e2e::{log_text, read, wait_for_title};
+use crate::support::{demo_file, kiosk, E2e};
 
 const T: &str = "2020-02-26T10:20:00-05:00";
 
@@ -118,21 +118,16 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
     let work = tempfile::tempdir().unwrap();
     let mounts = work.path().join("media");
     std::fs::create_dir(&mounts).unwrap();
-    let config = work.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "# A test kiosk: sticks are looked for under one folder.\nlog_level = \"info\"\n\n[bundle]\nmount_roots = [{:?}]\n",
-            mounts.to_str().unwrap()
-        ),
-    )
-    .unwrap();
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
+    let config = format!(
+        "# A test kiosk: sticks are looked for under one folder.\nlog_level = \"info\"\n\n[bundle]\nmount_roots = [{:?}]\n",
+        mounts.to_str().unwrap()
+    );
+    let rig = E2e::start(1920, 1080);
     let demo = demo_file();
-    let c = driver
-        .launch(&[
+    let c = rig
+        .kiosk()
+        .config(&config)
+        .args(&[
             "--schedule",
             &demo,
             "--room",
@@ -140,13 +135,10 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
             "--at",
             T,
             "--kiosk",
-            "--data-dir",
-            data.path().to_str().unwrap(),
-            "--config",
-            config.to_str().unwrap(),
         ])
+        .launch()
         .await;
-    let (first, _) = first_render(&c, Instant::now()).await;
+    let (first, _) = c.first_render().await;
     let old_title = first["title"].as_str().unwrap().to_string();
     assert_eq!(
         old_title, "Native Cloud Deployment with Dask-Cloudprovider",
@@ -193,12 +185,12 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
     let s = read(&c).await;
     assert_eq!(s["place"], "Main hall", "{s}");
     assert_eq!(s["state"], "ready", "{s}");
-    save_screenshot(&c, &screen, "usb-applied-1080p.png", (1920, 1080)).await;
+    c.shot("usb-applied-1080p.png").await;
 
     // Pulled out (kept aside to plug in again later).
     let aside = work.path().join("good-aside");
     std::fs::rename(&stick, &aside).unwrap();
-    wait_until_seen_gone(data.path(), 1).await;
+    wait_until_seen_gone(c.data(), 1).await;
 
     // A damaged stick: a newer bundle whose schedule changed after it was
     // made (same size, one byte different).
@@ -235,17 +227,17 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
 
     // The damaged stick out, the first one back in: seen before, nothing new.
     std::fs::rename(&stick, work.path().join("bad-aside")).unwrap();
-    wait_until_seen_gone(data.path(), 2).await;
+    wait_until_seen_gone(c.data(), 2).await;
     std::fs::rename(&aside, &stick).unwrap();
     let since = Instant::now();
     loop {
-        if log_text(data.path()).contains("seen before") {
+        if c.log().contains("seen before") {
             break;
         }
         assert!(
             since.elapsed() < STICK_SEEN,
             "the kiosk did not see the stick again; log:\n{}",
-            log_text(data.path())
+            c.log()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -254,7 +246,7 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
         report.contains("result: already seen: dask-summit-2020 version 2"),
         "{report}"
     );
-    let log = log_text(data.path());
+    let log = c.log();
     assert_eq!(
         log.matches("bundle applied").count(),
         1,
@@ -267,5 +259,5 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
         !text.contains("Schedule updated from USB"),
         "no second update notice: {text:?}"
     );
-    c.close().await.unwrap();
+    c.close().await;
 }

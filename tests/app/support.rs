@@ -167,6 +167,10 @@ pub fn bad_schedules(dir: &Path) -> Vec<(PathBuf, &'static str)> {
         .collect()
 }
 
+#[path = "support/launch.rs"]
+mod launch;
+pub use launch::{E2e, Kiosk, Launch, Spawned};
+
 pub use kiosk_rig::process::descendants;
 pub use kiosk_rig::{Group, NO_CONFIG_HOME};
 
@@ -295,12 +299,8 @@ impl Driver {
         }
     }
 
-    /// Launch the app with `args` and open a WebDriver session on its window.
-    pub async fn launch(&self, args: &[&str]) -> fantoccini::Client {
-        self.launch_bin(BIN, args).await
-    }
-
-    /// The same with another build of the app (to compare two builds).
+    /// Launch `bin` (the app, or another build of it) with `args` and open
+    /// a WebDriver session on its window.
     pub async fn launch_bin(&self, bin: &str, args: &[&str]) -> fantoccini::Client {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());

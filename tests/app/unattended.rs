@@ -3,262 +3,27 @@
 //! `WATCHDOG_USEC`), the X screen read back as a person would see it, and
 //! `xset q` for the screensaver. Figures are printed for the report.
 
-use std::os::unix::net::UnixDatagram;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use x11rb::connection::Connection;
 use x11rb::protocol::screensaver::ConnectionExt as _;
-use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat};
 
-use crate::e2e::{web_processes, SERIAL};
-use crate::support::{wait_until, Guard, Screen, BIN};
+use crate::e2e::SERIAL;
+use crate::support::{wait_until, Screen, BIN};
+
+#[path = "unattended/camera.rs"]
+mod camera;
+#[path = "unattended/systemd.rs"]
+mod systemd;
+use camera::luma;
+pub(crate) use camera::{showing, Camera};
+pub(crate) use systemd::Notify;
+use systemd::{free_display, start};
 
 const T: &str = "2020-02-26T10:20:00-05:00";
 /// The dark theme's background, as the page paints it.
 const DARK_BG: (u8, u8, u8) = (0x0a, 0x11, 0x20);
-
-/// A display number nothing holds now (for a display that appears later).
-fn free_display() -> u32 {
-    kiosk_rig::free_display().expect("a free display number")
-}
-
-/// Plays systemd: receives the kiosk's notify datagrams, with arrival times.
-pub(crate) struct Notify {
-    pub(crate) path: PathBuf,
-    got: Arc<Mutex<Vec<(Instant, String)>>>,
-}
-
-impl Notify {
-    pub(crate) fn listen(dir: &Path) -> Notify {
-        let path = dir.join("notify.sock");
-        let socket = UnixDatagram::bind(&path).unwrap();
-        let got = Arc::new(Mutex::new(Vec::new()));
-        let sink = got.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = socket.recv(&mut buf) {
-                let text = String::from_utf8_lossy(&buf[..n]).into_owned();
-                sink.lock().unwrap().push((Instant::now(), text));
-            }
-        });
-        Notify { path, got }
-    }
-
-    pub(crate) fn messages(&self) -> Vec<(Instant, String)> {
-        self.got.lock().unwrap().clone()
-    }
-
-    /// When the first datagram holding `line` arrived.
-    fn wait_for(&self, line: &str, limit: Duration) -> Instant {
-        let since = Instant::now();
-        loop {
-            let found = self
-                .messages()
-                .into_iter()
-                .find(|(_, m)| m.lines().any(|l| l == line));
-            if let Some((t, _)) = found {
-                return t;
-            }
-            assert!(
-                since.elapsed() < limit,
-                "no {line} within {limit:?}: {:?}",
-                self.messages()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn pings_between(&self, from: Instant, to: Instant) -> Vec<Instant> {
-        self.messages()
-            .into_iter()
-            .filter(|(t, m)| *t >= from && *t <= to && m.lines().any(|l| l == "WATCHDOG=1"))
-            .map(|(t, _)| t)
-            .collect()
-    }
-}
-
-/// The kiosk as systemd would start it: its own process group, notify
-/// socket, a 10 s watchdog, stderr kept in a file.
-struct Kiosk {
-    guard: Guard,
-    stderr: PathBuf,
-    data: PathBuf,
-}
-
-fn start(display: Option<&str>, notify: &Notify, data: &Path, extra: &[&str]) -> Kiosk {
-    std::fs::create_dir_all(data).unwrap();
-    let stderr = data.join("stderr.log");
-    let mut cmd = Command::new(BIN);
-    cmd.args([
-        "--demo",
-        "--kiosk",
-        "--photo-wall",
-        "off",
-        "--at",
-        T,
-        "--data-dir",
-    ])
-    .arg(data)
-    .args(extra)
-    .env_remove("DISPLAY")
-    .env_remove("WAYLAND_DISPLAY")
-    .env("NOTIFY_SOCKET", &notify.path)
-    .env("WATCHDOG_USEC", "10000000")
-    .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-    .env("XDG_CONFIG_HOME", "/nonexistent-config-for-tests")
-    .stdout(Stdio::null())
-    .stderr(std::fs::File::create(&stderr).unwrap())
-    .process_group(0);
-    if let Some(d) = display {
-        cmd.env("DISPLAY", d);
-    }
-    Kiosk {
-        guard: Guard(cmd.spawn().unwrap()),
-        stderr,
-        data: data.to_path_buf(),
-    }
-}
-
-impl Kiosk {
-    fn stderr(&self) -> String {
-        std::fs::read_to_string(&self.stderr).unwrap_or_default()
-    }
-
-    fn signal(&self, pid: u32, signal: &str) {
-        let ok = Command::new("kill")
-            .args([signal, &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success(), "kill {signal} {pid}");
-    }
-
-    fn web_process(&self) -> u32 {
-        let mut found = Vec::new();
-        wait_until(
-            Duration::from_secs(30),
-            || {
-                found = web_processes(self.guard.0.id());
-                found.len() == 1
-            },
-            "one web process",
-        );
-        found[0]
-    }
-
-    /// SIGTERM, as `systemctl stop` sends; the exit status.
-    fn stop(&mut self) -> std::process::ExitStatus {
-        self.signal(self.guard.0.id(), "-TERM");
-        let since = Instant::now();
-        loop {
-            if let Some(status) = self.guard.0.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                since.elapsed() < Duration::from_secs(20),
-                "the kiosk did not stop: {}",
-                self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-/// One look at the X screen: what share of it is the theme's accent (the
-/// talk's label and progress bar), its median and mean brightness.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Frame {
-    at: Instant,
-    median: f64,
-    mean: f64,
-    accent: f64,
-}
-
-fn luma(r: u8, g: u8, b: u8) -> f64 {
-    0.2126 * r as f64 + 0.7152 * g as f64 + 0.0722 * b as f64
-}
-
-pub(crate) struct Camera {
-    conn: x11rb::rust_connection::RustConnection,
-    root: u32,
-    size: (u16, u16),
-}
-
-impl Camera {
-    pub(crate) fn on(display: &str) -> Camera {
-        let (conn, n) = x11rb::connect(Some(display)).expect("connect to the test's X screen");
-        let screen = &conn.setup().roots[n];
-        let (root, size) = (
-            screen.root,
-            (screen.width_in_pixels, screen.height_in_pixels),
-        );
-        Camera { conn, root, size }
-    }
-
-    pub(crate) fn frame(&self) -> Frame {
-        let at = Instant::now();
-        let image = self
-            .conn
-            .get_image(
-                ImageFormat::Z_PIXMAP,
-                self.root,
-                0,
-                0,
-                self.size.0,
-                self.size.1,
-                !0,
-            )
-            .unwrap()
-            .reply()
-            .unwrap();
-        // 24-bit depth: 4 bytes a pixel, B G R X. Every 4th pixel each way.
-        let (w, h) = (self.size.0 as usize, self.size.1 as usize);
-        let mut lumas = Vec::with_capacity(w * h / 16);
-        let mut accent = 0usize;
-        for y in (0..h).step_by(4) {
-            for x in (0..w).step_by(4) {
-                let i = (y * w + x) * 4;
-                let (b, g, r) = (image.data[i], image.data[i + 1], image.data[i + 2]);
-                lumas.push(luma(r, g, b));
-                // #ffb020, the dark theme's accent.
-                if r > 220 && (140..=200).contains(&g) && b < 80 {
-                    accent += 1;
-                }
-            }
-        }
-        let mean = lumas.iter().sum::<f64>() / lumas.len() as f64;
-        lumas.sort_by(f64::total_cmp);
-        Frame {
-            at,
-            median: lumas[lumas.len() / 2],
-            mean,
-            accent: accent as f64 / lumas.len() as f64,
-        }
-    }
-
-    /// A frame every 50 ms for `how_long`.
-    fn film(&self, how_long: Duration) -> Vec<Frame> {
-        let start = Instant::now();
-        let mut frames = Vec::new();
-        let mut next = start;
-        while start.elapsed() < how_long {
-            frames.push(self.frame());
-            next += Duration::from_millis(50);
-            if let Some(wait) = next.checked_duration_since(Instant::now()) {
-                std::thread::sleep(wait);
-            }
-        }
-        frames
-    }
-}
-
-/// The talk's screen is up: its accent (label, progress bar) is visible.
-pub(crate) fn showing(frame: &Frame) -> bool {
-    frame.accent > 0.001
-}
 
 #[test]
 fn ready_within_2_s_of_the_first_render_pings_every_5_s_and_none_once_the_web_process_stops() {

@@ -6,6 +6,9 @@
 pub mod control;
 pub mod photos;
 pub mod screens;
+mod unlocked;
+
+pub use unlocked::Unlocked;
 
 use tauri::State;
 

@@ -1,40 +1,36 @@
 //! The control panel's photo commands: hide, approve, the approve mode, and
 //! uploads from the organizer's laptop.
 
-use tauri::{AppHandle, Runtime, State};
+use tauri::Runtime;
 
 use kiosk_core::control::Done;
 use kiosk_core::photos::{is_photo_name, safe_file_name, MAX_PHOTO_BYTES};
 use kiosk_core::store::Store;
 
-use crate::control::{self, Control};
+use super::Unlocked;
+use crate::control;
 use crate::error::{Error, Result};
-use crate::kiosk::Kiosk;
 
+/// Set one of photo `id`'s flags with `set`; `what` says so.
 fn photo_flag<R: Runtime>(
-    app: &AppHandle<R>,
-    kiosk: &Kiosk,
-    control: &Control,
+    panel: &Unlocked<'_, R>,
     id: &str,
     set: impl FnOnce(&mut Store) -> kiosk_core::Result<bool>,
     what: &str,
 ) -> Result<Done> {
-    control.require_unlocked()?;
-    let known = set(&mut crate::locks::lock(kiosk.store()))?;
+    let known = set(&mut crate::locks::lock(panel.kiosk.store()))?;
     if !known {
         return Err(Error::not_found(format!("photo {id:?}")));
     }
-    kiosk.refresh_photos()?;
-    crate::photos::push_playlist(app, kiosk);
-    control::changed(app);
+    panel.kiosk.refresh_photos()?;
+    crate::photos::push_playlist(&panel.app, &panel.kiosk);
+    control::changed(&panel.app);
     Ok(Done { what: what.into() })
 }
 
 #[tauri::command(async)]
 pub fn set_photo_hidden<R: Runtime>(
-    app: AppHandle<R>,
-    kiosk: State<'_, Kiosk>,
-    control: State<'_, Control>,
+    panel: Unlocked<'_, R>,
     id: String,
     hidden: bool,
 ) -> Result<Done> {
@@ -43,21 +39,12 @@ pub fn set_photo_hidden<R: Runtime>(
     } else {
         "Photo shown."
     };
-    photo_flag(
-        &app,
-        &kiosk,
-        &control,
-        &id,
-        |s| s.set_photo_hidden(&id, hidden),
-        what,
-    )
+    photo_flag(&panel, &id, |s| s.set_photo_hidden(&id, hidden), what)
 }
 
 #[tauri::command(async)]
 pub fn set_photo_approved<R: Runtime>(
-    app: AppHandle<R>,
-    kiosk: State<'_, Kiosk>,
-    control: State<'_, Control>,
+    panel: Unlocked<'_, R>,
     id: String,
     approved: bool,
 ) -> Result<Done> {
@@ -66,26 +53,13 @@ pub fn set_photo_approved<R: Runtime>(
     } else {
         "Approval withdrawn."
     };
-    photo_flag(
-        &app,
-        &kiosk,
-        &control,
-        &id,
-        |s| s.set_photo_approved(&id, approved),
-        what,
-    )
+    photo_flag(&panel, &id, |s| s.set_photo_approved(&id, approved), what)
 }
 
 #[tauri::command(async)]
-pub fn set_approve_mode<R: Runtime>(
-    app: AppHandle<R>,
-    kiosk: State<'_, Kiosk>,
-    control: State<'_, Control>,
-    on: bool,
-) -> Result<Done> {
-    control.require_unlocked()?;
-    kiosk.set_approve_mode(on);
-    control::changed(&app);
+pub fn set_approve_mode<R: Runtime>(panel: Unlocked<'_, R>, on: bool) -> Result<Done> {
+    panel.kiosk.set_approve_mode(on);
+    control::changed(&panel.app);
     Ok(Done {
         what: if on {
             "New photos now wait for approval."
@@ -100,8 +74,11 @@ pub fn set_approve_mode<R: Runtime>(
 /// the file name in `x-file-name`. It goes into the library's upload folder
 /// and through the same ingest as every photo.
 #[tauri::command(async)]
-pub fn upload_photo(control: State<'_, Control>, request: tauri::ipc::Request<'_>) -> Result<Done> {
-    control.require_unlocked()?;
+pub fn upload_photo<R: Runtime>(
+    panel: Unlocked<'_, R>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<Done> {
+    let control = &panel.control;
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(Error::BadUpload);
     };

@@ -5,24 +5,21 @@
 //! kiosk has it) for the screen's next reply, and published at once on a
 //! broker.
 
-use tauri::{AppHandle, Runtime, State};
+use tauri::Runtime;
 
 use kiosk_core::control::Done;
 use kiosk_core::fleet::{Action, FleetError};
 
-use crate::control::Control;
+use super::Unlocked;
 use crate::error::Result;
-use crate::kiosk::Kiosk;
 
 #[tauri::command(async)]
 pub fn command_screen<R: Runtime>(
-    app: AppHandle<R>,
-    kiosk: State<'_, Kiosk>,
-    control: State<'_, Control>,
+    panel: Unlocked<'_, R>,
     screen: String,
     action: Action,
 ) -> Result<Done> {
-    control.require_unlocked()?;
+    let kiosk = &panel.kiosk;
     let unknown = || kiosk_core::Error::Fleet {
         origin: "the Screens tab".into(),
         source: FleetError::UnknownScreen {
@@ -31,7 +28,7 @@ pub fn command_screen<R: Runtime>(
     };
     let own = kiosk.screen().is_some_and(|s| s.id == screen);
     let name = if own {
-        crate::fleet::carry_out(&app, action);
+        crate::fleet::carry_out(&panel.app, action);
         kiosk.screen().map(|s| s.name.clone()).unwrap_or_default()
     } else {
         let inbox = kiosk.inbox().ok_or_else(unknown)?;
@@ -45,9 +42,8 @@ pub fn command_screen<R: Runtime>(
         name
     };
     let label = format!("“{name}” ({screen})");
-    let what = crate::commands::control::change(&app, &kiosk, &control, |store, origin, now| {
-        store.audit_screen_command(action, &label, origin, now)
-    })?;
+    let what = panel
+        .change(|store, origin, now| store.audit_screen_command(action, &label, origin, now))?;
     tracing::info!(%what, "control panel: screen command");
     Ok(Done { what })
 }

@@ -5,31 +5,17 @@ use super::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn the_control_panel_delays_a_room_and_the_display_follows() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
-    let config = panel_config(data.path(), "");
+    let rig = E2e::start(1920, 1080);
     let schedule = demo_file();
-    let c = driver
-        .launch(&[
-            "--schedule",
-            &schedule,
-            "--room",
-            "Main hall",
-            "--kiosk",
-            "--control",
-            "--at",
-            T,
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            data.path().to_str().unwrap(),
-            "--photo-wall",
-            "off",
-        ])
+    let c = rig
+        .kiosk()
+        .panel()
+        .args(&["--schedule", &schedule, "--room", "Main hall", "--kiosk"])
+        .args(&["--at", T, "--photo-wall", "off"])
+        .launch()
         .await;
     switch_to_page(&c, "/index.html").await;
-    first_render(&c, Instant::now()).await;
+    c.first_render().await;
     let before = read(&c).await;
     assert_eq!(
         before["title"], "Native Cloud Deployment with Dask-Cloudprovider",
@@ -47,24 +33,9 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
         "locked at first",
     )
     .await;
-    save_screenshot(&c, &screen, "control-locked-1080p.png", (1920, 1080)).await;
-    let pin = c.find(fantoccini::Locator::Css("#pin")).await.unwrap();
-    pin.send_keys(PANEL_PIN).await.unwrap();
-    click(&c, "#unlock").await;
-    wait_js(
-        &c,
-        "return document.querySelector('#lock-screen').hidden",
-        Duration::from_secs(20),
-        "unlocked",
-    )
-    .await;
-    wait_js(
-        &c,
-        "return !!document.querySelector('#rooms [data-room-id=\"main\"]')",
-        Duration::from_secs(20),
-        "the rooms are listed",
-    )
-    .await;
+    c.shot("control-locked-1080p.png").await;
+    c.unlock().await;
+    c.wait_rooms().await;
     click(&c, "#rooms [data-room-id=\"main\"]").await;
     click(&c, "#delay-room [data-delay=\"10\"]").await;
     // The preview says where the shift stops before anything changes.
@@ -84,7 +55,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
         preview.as_str().unwrap().contains("Coffee break"),
         "{preview}"
     );
-    save_screenshot(&c, &screen, "control-delay-preview-1080p.png", (1920, 1080)).await;
+    c.shot("control-delay-preview-1080p.png").await;
     click(&c, "#delay-confirm").await;
     let confirmed = Instant::now();
 
@@ -201,7 +172,7 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
     )
     .await;
     click(&c, "#announcement-add").await;
-    save_screenshot(&c, &screen, "control-announcement-1080p.png", (1920, 1080)).await;
+    c.shot("control-announcement-1080p.png").await;
     // The organizer closes the panel; the display is all there is again.
     c.close_window().await.unwrap();
     switch_to_page(&c, "/index.html").await;
@@ -230,5 +201,5 @@ async fn the_control_panel_delays_a_room_and_the_display_follows() {
     let path = screenshot_dir().join("room-announcement-delay-1080p.png");
     std::fs::write(&path, png).unwrap();
     eprintln!("screenshot: {}", path.display());
-    c.close().await.unwrap();
+    c.close().await;
 }

@@ -5,12 +5,10 @@ use super::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
-    let (driver_a, driver_b) = (Driver::start(&screen), Driver::start(&screen));
-    let (data_a, data_b) = (data_dir(), data_dir());
-    let config = data_a.path().join("config.toml");
-    let hash = kiosk_core::pin::hash_pin("135791").unwrap();
-    std::fs::write(&config, format!("control_pin_hash = \"{hash}\"\n")).unwrap();
+    let rig = E2e::start(1920, 1080);
+    // The first kiosk has a driver of its own, to be stopped alone.
+    let driver_a = rig.driver();
+    let data_a = data_dir();
     let port = crate::support::free_port();
     let listen = format!("127.0.0.1:{port}");
     let token = "e2e-feed-token-0123456789";
@@ -21,40 +19,41 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
         &schedule,
         "--room",
         "Main hall",
-        "--control",
         "--at",
         T,
         "--serve",
         &listen,
         "--serve-token-file",
         token_file.to_str().unwrap(),
-        "--config",
-        config.to_str().unwrap(),
-        "--data-dir",
-        data_a.path().to_str().unwrap(),
         "--photo-wall",
         "off",
     ];
-    let a = driver_a.launch(&args_a).await;
+    let leader = Launch::on(&rig.screen)
+        .panel()
+        .data_dir(data_a.path())
+        .args(&args_a);
+    let a = leader.clone().via(&driver_a).launch().await;
     let url = format!("http://{listen}/feed.json?token={token}");
-    let b = driver_b
-        .launch(&[
+    let b = rig
+        .kiosk()
+        .args(&[
             "--source",
             &url,
             "--poll-interval",
             "1",
             "--offline-after",
             "3",
+        ])
+        .args(&[
             "--room",
             "Main hall",
             "--kiosk",
             "--at",
             T,
-            "--data-dir",
-            data_b.path().to_str().unwrap(),
             "--photo-wall",
             "off",
         ])
+        .launch()
         .await;
     // The follower shows what the first shows.
     wait_for_title(
@@ -66,7 +65,7 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     .await;
 
     // An announcement and a delay made on the first reach the second within 2 s.
-    unlock_panel(&a, "135791").await;
+    a.unlock().await;
     open_tab(&a, "Announce").await;
     a.find(fantoccini::Locator::Css("#announcement-text"))
         .await
@@ -85,16 +84,7 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     .await;
     let announce_took = posted.elapsed();
     open_tab(&a, "Schedule").await;
-    click(&a, "#rooms [data-room-id=\"main\"]").await;
-    click(&a, "#delay-room [data-delay=\"10\"]").await;
-    wait_js(
-        &a,
-        "return !document.querySelector('#delay-preview').hidden",
-        Duration::from_secs(10),
-        "preview",
-    )
-    .await;
-    click(&a, "#delay-confirm").await;
+    delay_main_hall(&a, 10).await;
     let delayed = Instant::now();
     wait_js(
         &b,
@@ -113,7 +103,7 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
     assert!(delay_took < Duration::from_secs(2), "{delay_took:?}");
 
     // The first stops: the follower keeps its last state and shows the badge.
-    a.close().await.unwrap();
+    a.close().await;
     drop(driver_a);
     wait_js(
         &b,
@@ -143,12 +133,12 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
         .await,
         "Lunch is served in the foyer"
     );
-    save_screenshot(&b, &screen, "follower-offline-1080p.png", (1920, 1080)).await;
+    b.shot("follower-offline-1080p.png").await;
 
     // The first comes back (its store kept the delay and the announcement):
     // the follower resumes and the badge goes.
-    let driver_a = Driver::start(&screen);
-    let a = driver_a.launch(&args_a).await;
+    let driver_a = rig.driver();
+    let a = leader.via(&driver_a).launch().await;
     wait_js(
         &b,
         "return document.querySelector('#offline').hidden",
@@ -164,6 +154,6 @@ async fn a_second_kiosk_follows_the_first_and_survives_it_stopping() {
         .await,
         "10:20–10:35"
     );
-    a.close().await.unwrap();
-    b.close().await.unwrap();
+    a.close().await;
+    b.close().await;
 }

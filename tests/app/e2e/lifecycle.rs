@@ -6,16 +6,15 @@ use super::*;
 async fn a_second_launch_brings_the_first_to_the_front() {
     let _one = SERIAL.lock().await;
     let screen = Screen::start(1280, 720);
-    let data = data_dir();
-    let dir = data.path().to_str().unwrap();
-    let mut first = spawn_kiosk(&screen, &["--demo", "--data-dir", dir]);
+    let mut first = Launch::on(&screen).args(&["--demo"]).spawn();
     crate::support::wait_until(
         Duration::from_secs(60),
-        || log_text(data.path()).contains("first snapshot served"),
+        || first.log().contains("first snapshot served"),
         "the first kiosk to show",
     );
     let second = std::process::Command::new(BIN)
-        .args(["--demo", "--data-dir", dir])
+        .args(["--demo", "--data-dir"])
+        .arg(first.data())
         .env("DISPLAY", screen.display())
         .output()
         .unwrap();
@@ -26,27 +25,27 @@ async fn a_second_launch_brings_the_first_to_the_front() {
     );
     crate::support::wait_until(
         Duration::from_secs(10),
-        || log_text(data.path()).contains("a second launch asked this kiosk to come to the front"),
+        || {
+            first
+                .log()
+                .contains("a second launch asked this kiosk to come to the front")
+        },
         "the first kiosk to hear it",
     );
-    assert!(first.exited().is_none(), "the first kiosk still runs");
+    assert!(first.group.exited().is_none(), "the first kiosk still runs");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_display_comes_back_when_the_web_process_dies() {
     let _one = SERIAL.lock().await;
     let screen = Screen::start(1280, 720);
-    let data = data_dir();
-    let kiosk = spawn_kiosk(
-        &screen,
-        &["--demo", "--data-dir", data.path().to_str().unwrap()],
-    );
+    let kiosk = Launch::on(&screen).args(&["--demo"]).spawn();
     crate::support::wait_until(
         Duration::from_secs(60),
-        || log_text(data.path()).contains("first snapshot served"),
+        || kiosk.log().contains("first snapshot served"),
         "the kiosk to show",
     );
-    let web = web_processes(kiosk.pid());
+    let web = web_processes(kiosk.group.pid());
     assert_eq!(web.len(), 1, "one web process: {web:?}");
     std::process::Command::new("kill")
         .args(["-KILL", &web[0].to_string()])
@@ -54,12 +53,16 @@ async fn the_display_comes_back_when_the_web_process_dies() {
         .unwrap();
     crate::support::wait_until(
         Duration::from_secs(30),
-        || log_text(data.path()).contains("reloading the display"),
+        || kiosk.log().contains("reloading the display"),
         "the shell to notice",
     );
     crate::support::wait_until(
         Duration::from_secs(30),
-        || web_processes(kiosk.pid()).iter().any(|p| *p != web[0]),
+        || {
+            web_processes(kiosk.group.pid())
+                .iter()
+                .any(|p| *p != web[0])
+        },
         "a new web process",
     );
 }

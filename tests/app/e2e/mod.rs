@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::support::{demo_file, fixture, png_size, screenshot_dir, Driver, Screen, BIN};
+use crate::support::{demo_file, fixture, png_size, screenshot_dir, E2e, Launch, Screen, BIN};
 
 mod control;
 mod follow;
@@ -132,19 +132,6 @@ pub(crate) fn panel_config(dir: &std::path::Path, extra: &str) -> std::path::Pat
     config
 }
 
-/// A kiosk started straight from the binary (no WebDriver) on `screen`.
-pub(crate) fn spawn_kiosk(screen: &Screen, args: &[&str]) -> crate::support::Group {
-    crate::support::photo_worker();
-    crate::support::spawn(
-        screen
-            .command(BIN)
-            .args(args)
-            .env("XDG_CONFIG_HOME", crate::support::NO_CONFIG_HOME)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null()),
-    )
-}
-
 pub(crate) use kiosk_rig::kiosk_log as log_text;
 
 /// WebKit web processes started by `pid`.
@@ -244,4 +231,31 @@ pub(crate) async fn unlock_panel(c: &Client, pin: &str) {
         "unlocked",
     )
     .await;
+}
+
+/// Delay the main hall by `minutes` on the panel's Schedule tab: the room,
+/// the delay, its preview, confirmed.
+pub(crate) async fn delay_main_hall(c: &Client, minutes: u32) {
+    click(c, "#rooms [data-room-id=\"main\"]").await;
+    click(c, &format!("#delay-room [data-delay=\"{minutes}\"]")).await;
+    wait_js(
+        c,
+        "return !document.querySelector('#delay-preview').hidden",
+        Duration::from_secs(10),
+        "the preview",
+    )
+    .await;
+    click(c, "#delay-confirm").await;
+}
+
+/// Confirm the panel's dialog once it is open (the confirm step).
+pub(crate) async fn confirm_dialog(c: &Client) {
+    wait_js(
+        c,
+        "return document.querySelector('#dialog').open",
+        Duration::from_secs(10),
+        "the confirm step",
+    )
+    .await;
+    click(c, "#dialog-confirm").await;
 }

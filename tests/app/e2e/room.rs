@@ -7,23 +7,13 @@ use super::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn the_room_screen_shows_what_now_prints_at_1080p() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
-    let started = Instant::now();
-    let c = driver
-        .launch(&[
-            "--demo",
-            "--kiosk",
-            "--at",
-            T,
-            "--room",
-            "Main hall",
-            "--data-dir",
-            data.path().to_str().unwrap(),
-        ])
+    let rig = E2e::start(1920, 1080);
+    let c = rig
+        .kiosk()
+        .args(&["--demo", "--kiosk", "--at", T, "--room", "Main hall"])
+        .launch()
         .await;
-    let (_, took) = first_render(&c, started).await;
+    let (_, took) = c.first_render().await;
     eprintln!("launch to first rendered snapshot: {} ms", took.as_millis());
     // Let the fonts settle, then compare with the CLI.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -51,11 +41,11 @@ async fn the_room_screen_shows_what_now_prints_at_1080p() {
         "{}",
         screen_now["clock"]
     );
-    save_screenshot(&c, &screen, "room-1080p.png", (1920, 1080)).await;
+    c.shot("room-1080p.png").await;
     // The demo's photos arrive: the wall takes the side; everything still fits.
     side_wall_fits(&c).await;
-    save_screenshot(&c, &screen, "room-wall-side-1080p.png", (1920, 1080)).await;
-    c.close().await.unwrap();
+    c.shot("room-wall-side-1080p.png").await;
+    c.close().await;
 }
 
 /// Wait for the demo's photos to take the side of the room screen (a photo
@@ -93,25 +83,19 @@ async fn assert_room_fits(c: &Client) {
 #[tokio::test(flavor = "multi_thread")]
 async fn room_and_lobby_screens_at_4k() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(3840, 2160);
-    let driver = Driver::start(&screen);
+    let rig = E2e::start(3840, 2160);
     for (args, name) in [
         (vec!["--room", "Main hall"], "room-2160p.png"),
         (vec!["--lobby"], "lobby-2160p.png"),
         (vec!["--lobby", "--theme", "light"], "lobby-light-2160p.png"),
     ] {
-        let data = data_dir();
-        let mut all = vec![
-            "--demo",
-            "--kiosk",
-            "--at",
-            T,
-            "--data-dir",
-            data.path().to_str().unwrap(),
-        ];
-        all.extend(args);
-        let c = driver.launch(&all).await;
-        let (s, _) = first_render(&c, Instant::now()).await;
+        let c = rig
+            .kiosk()
+            .args(&["--demo", "--kiosk", "--at", T])
+            .args(&args)
+            .launch()
+            .await;
+        let (s, _) = c.first_render().await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         if name.starts_with("lobby") {
             assert_eq!(s["view"], "lobby");
@@ -128,31 +112,21 @@ async fn room_and_lobby_screens_at_4k() {
                 "a 4K screen loads the 3840 rendition: {w}"
             );
         }
-        save_screenshot(&c, &screen, name, (3840, 2160)).await;
-        c.close().await.unwrap();
+        c.shot(name).await;
+        c.close().await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn at_600x_the_screen_moves_to_each_talk_as_it_starts() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1280, 720);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
-    let c = driver
-        .launch(&[
-            "--demo",
-            "--at",
-            T,
-            "--speed",
-            "600",
-            "--room",
-            "Main hall",
-            "--data-dir",
-            data.path().to_str().unwrap(),
-        ])
+    let rig = E2e::start(1280, 720);
+    let c = rig
+        .kiosk()
+        .args(&["--demo", "--at", T, "--speed", "600", "--room", "Main hall"])
+        .launch()
         .await;
-    first_render(&c, Instant::now()).await;
+    c.first_render().await;
     // The room's sessions in order, as the store holds them after re-basing.
     let schedule = kiosk_core::demo::rebased(T.parse().unwrap());
     let order: Vec<&kiosk_core::model::Session> = schedule
@@ -177,7 +151,7 @@ async fn at_600x_the_screen_moves_to_each_talk_as_it_starts() {
         }
         tokio::time::sleep(Duration::from_millis(40)).await;
     }
-    c.close().await.unwrap();
+    c.close().await;
     eprintln!("sessions seen at 600x: {seen:?}");
     assert!(seen.len() >= 4, "the screen moved on: {seen:?}");
     for pair in seen.windows(2) {
@@ -209,8 +183,7 @@ fn minutes_between(a: &str, b: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_and_any_script_text_shows_as_text() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
+    let rig = E2e::start(1920, 1080);
     let unicode = fixture("unicode.json");
     for (at, expect_title, shot) in [
         (
@@ -229,21 +202,13 @@ async fn hostile_and_any_script_text_shows_as_text() {
             Some("room-long-title-1080p.png"),
         ),
     ] {
-        let data = data_dir();
-        let c = driver
-            .launch(&[
-                "--schedule",
-                &unicode,
-                "--kiosk",
-                "--at",
-                at,
-                "--room",
-                "大ホール",
-                "--data-dir",
-                data.path().to_str().unwrap(),
-            ])
+        let c = rig
+            .kiosk()
+            .args(&["--schedule", &unicode, "--kiosk", "--at", at])
+            .args(&["--room", "大ホール"])
+            .launch()
             .await;
-        let (s, _) = first_render(&c, Instant::now()).await;
+        let (s, _) = c.first_render().await;
         assert!(
             s["title"].as_str().unwrap().starts_with(expect_title),
             "{s}"
@@ -259,9 +224,9 @@ async fn hostile_and_any_script_text_shows_as_text() {
         }
         if let Some(name) = shot {
             tokio::time::sleep(Duration::from_millis(500)).await;
-            save_screenshot(&c, &screen, name, (1920, 1080)).await;
+            c.shot(name).await;
         }
-        c.close().await.unwrap();
+        c.close().await;
     }
     // The demo file itself is the same format `--schedule` reads.
     assert!(std::path::Path::new(&demo_file()).is_file());
@@ -270,8 +235,7 @@ async fn hostile_and_any_script_text_shows_as_text() {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_room_state_reads_right() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
+    let rig = E2e::start(1920, 1080);
     let demo = demo_file();
     for (at, state, label, title, shot) in [
         (
@@ -310,21 +274,13 @@ async fn each_room_state_reads_right() {
             "room-event-over-1080p.png",
         ),
     ] {
-        let data = data_dir();
-        let c = driver
-            .launch(&[
-                "--schedule",
-                &demo,
-                "--kiosk",
-                "--at",
-                at,
-                "--room",
-                "Main hall",
-                "--data-dir",
-                data.path().to_str().unwrap(),
-            ])
+        let c = rig
+            .kiosk()
+            .args(&["--schedule", &demo, "--kiosk", "--at", at])
+            .args(&["--room", "Main hall"])
+            .launch()
             .await;
-        first_render(&c, Instant::now()).await;
+        c.first_render().await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let s = read(&c).await;
         assert_eq!(
@@ -346,7 +302,7 @@ async fn each_room_state_reads_right() {
                 .unwrap();
             assert_eq!(soon, true, "four minutes left shows the warning colour");
         }
-        save_screenshot(&c, &screen, shot, (1920, 1080)).await;
-        c.close().await.unwrap();
+        c.shot(shot).await;
+        c.close().await;
     }
 }

@@ -8,22 +8,15 @@ use super::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_to_the_sqlite_source_shows_on_screen() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1280, 720);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
-    let file = data.path().join("programme.sqlite");
+    let rig = E2e::start(1280, 720);
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("programme.sqlite");
     kiosk_core::import::sqlite::write_exchange(&kiosk_core::demo::demo().schedule, &file).unwrap();
-    let c = driver
-        .launch(&[
-            "--source",
-            file.to_str().unwrap(),
-            "--at",
-            T,
-            "--room",
-            "Main hall",
-            "--data-dir",
-            data.path().join("d").to_str().unwrap(),
-        ])
+    let c = rig
+        .kiosk()
+        .args(&["--source", file.to_str().unwrap()])
+        .args(&["--at", T, "--room", "Main hall"])
+        .launch()
         .await;
     let first = "Native Cloud Deployment with Dask-Cloudprovider";
     wait_for_title(
@@ -47,7 +40,7 @@ async fn a_change_to_the_sqlite_source_shows_on_screen() {
     .await;
     eprintln!("sqlite change to screen: {} ms", took.as_millis());
     assert!(took < Duration::from_secs(2), "within 2 s: {took:?}");
-    c.close().await.unwrap();
+    c.close().await;
 }
 
 /// A feed on 127.0.0.1 that serves the schedule, then fails: the screen
@@ -79,25 +72,19 @@ async fn a_failing_url_source_leaves_the_screen_and_shows_a_badge() {
             }
         });
     }
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
-    let c = driver
-        .launch(&[
+    let rig = E2e::start(1920, 1080);
+    let c = rig
+        .kiosk()
+        .args(&[
             "--source",
             &url,
             "--poll-interval",
             "1",
             "--offline-after",
             "2",
-            "--kiosk",
-            "--at",
-            T,
-            "--room",
-            "Main hall",
-            "--data-dir",
-            data.path().to_str().unwrap(),
         ])
+        .args(&["--kiosk", "--at", T, "--room", "Main hall"])
+        .launch()
         .await;
     let badge = "return document.querySelector('#offline').hidden ? null : document.querySelector('#offline').textContent";
     let first = "Native Cloud Deployment with Dask-Cloudprovider";
@@ -131,6 +118,6 @@ async fn a_failing_url_source_leaves_the_screen_and_shows_a_badge() {
     );
     let s = read(&c).await;
     assert_eq!(s["title"], first, "the schedule stays");
-    save_screenshot(&c, &screen, "room-offline-badge-1080p.png", (1920, 1080)).await;
-    c.close().await.unwrap();
+    c.shot("room-offline-badge-1080p.png").await;
+    c.close().await;
 }

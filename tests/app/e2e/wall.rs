@@ -59,9 +59,7 @@ fn new_photo(source: &str, comment: &str) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_photo_dropped_in_the_folder_appears_on_the_wall() {
     let _one = SERIAL.lock().await;
-    let screen = Screen::start(1920, 1080);
-    let driver = Driver::start(&screen);
-    let data = data_dir();
+    let rig = E2e::start(1920, 1080);
     let photos = tempfile::tempdir().unwrap();
     for (name, source) in [
         ("Evening glow.jpg", "evening-glow.jpg"),
@@ -76,25 +74,16 @@ async fn a_photo_dropped_in_the_folder_appears_on_the_wall() {
         .unwrap();
     }
     let schedule = demo_file();
-    let c = driver
-        .launch(&[
-            "--schedule",
-            &schedule,
-            "--room",
-            "Main hall",
-            "--kiosk",
-            // The coffee break: the wall fills the screen.
-            "--at",
-            "2020-02-26T10:30:00-05:00",
-            "--photos",
-            photos.path().to_str().unwrap(),
-            "--photo-interval",
-            "3",
-            "--data-dir",
-            data.path().to_str().unwrap(),
-        ])
+    let c = rig
+        .kiosk()
+        .args(&["--schedule", &schedule, "--room", "Main hall", "--kiosk"])
+        // The coffee break: the wall fills the screen.
+        .args(&["--at", "2020-02-26T10:30:00-05:00"])
+        .args(&["--photos", photos.path().to_str().unwrap()])
+        .args(&["--photo-interval", "3"])
+        .launch()
         .await;
-    first_render(&c, Instant::now()).await;
+    c.first_render().await;
     let w = wait_for_wall(&c, Duration::from_secs(60), "the demo photos show", |w| {
         w["changes"].as_u64() >= Some(2)
     })
@@ -115,7 +104,7 @@ async fn a_photo_dropped_in_the_folder_appears_on_the_wall() {
         w["next"], "HPC Deployments with Dask-Jobqueue",
         "the strip says what is next: {w}"
     );
-    save_screenshot(&c, &screen, "wall-full-1080p.png", (1920, 1080)).await;
+    c.shot("wall-full-1080p.png").await;
 
     // A photographer drops a photo in: it is ingested and shown, ahead of
     // the photos already seen.
@@ -137,5 +126,5 @@ async fn a_photo_dropped_in_the_folder_appears_on_the_wall() {
         dropped.elapsed().as_millis()
     );
     assert_eq!(w["mode"], "full");
-    c.close().await.unwrap();
+    c.close().await;
 }
