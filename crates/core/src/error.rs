@@ -165,6 +165,7 @@ pub const ALL_CODES: &[&str] = &[
     "report_invalid",
     "report_unauthenticated",
     "report_rate_limited",
+    "screen_rate_limited",
     "fleet_full",
     "report_replayed",
     "command_refused",

@@ -29,7 +29,9 @@ fn status_of(error: &FleetError) -> StatusCode {
     match error {
         FleetError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         FleetError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        FleetError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        FleetError::RateLimited { .. } | FleetError::ScreenRateLimited { .. } => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         FleetError::Full { .. } => StatusCode::SERVICE_UNAVAILABLE,
         FleetError::Replayed { .. } => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
@@ -45,7 +47,9 @@ fn refusal(error: &FleetError, close: bool) -> Response<Full<Bytes>> {
     };
     if matches!(
         error,
-        FleetError::RateLimited { .. } | FleetError::Full { .. }
+        FleetError::RateLimited { .. }
+            | FleetError::ScreenRateLimited { .. }
+            | FleetError::Full { .. }
     ) {
         response
             .headers_mut()

@@ -13,6 +13,11 @@ pub enum FleetError {
     Unauthenticated,
     #[error("too many reports from {who}; slow down")]
     RateLimited { who: String },
+    /// One screen reports faster than its own allowance, from wherever it
+    /// comes: a separate code so the flood log does not file it (or an
+    /// address's flood) under the other's words.
+    #[error("too many reports for screen {screen:?}; slow down")]
+    ScreenRateLimited { screen: String },
     #[error(
         "the fleet already lists {limit} screens, none of them offline; screen {screen:?} is not added"
     )]
@@ -36,6 +41,7 @@ impl FleetError {
             FleetError::Field { .. } => "report_invalid",
             FleetError::Unauthenticated => "report_unauthenticated",
             FleetError::RateLimited { .. } => "report_rate_limited",
+            FleetError::ScreenRateLimited { .. } => "screen_rate_limited",
             FleetError::Full { .. } => "fleet_full",
             FleetError::Replayed { .. } => "report_replayed",
             FleetError::Command { .. } => "command_refused",

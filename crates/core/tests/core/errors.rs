@@ -318,6 +318,12 @@ fn samples() -> Vec<(Error, &'static str, &'static str)> {
             "too many reports from 10.0.0.7",
         ),
         fleet(
+            FleetError::ScreenRateLimited {
+                screen: "s-9".into(),
+            },
+            "too many reports for screen \"s-9\"",
+        ),
+        fleet(
             FleetError::Full {
                 screen: "s-2001".into(),
                 limit: 2000,

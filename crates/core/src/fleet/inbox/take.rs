@@ -112,9 +112,7 @@ impl Inbox {
         }
         if let Some(screen) = state.screens.get_mut(&id) {
             if via != Via::Local && !screen.bucket.take(now) {
-                return Err(FleetError::RateLimited {
-                    who: format!("screen {id:?}"),
-                });
+                return Err(FleetError::ScreenRateLimited { screen: id });
             }
             let last = &screen.heartbeat;
             if !screen.restored

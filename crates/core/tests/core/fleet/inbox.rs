@@ -90,7 +90,7 @@ fn replays_and_floods_from_one_screen_are_refused() {
     assert!(results
         .iter()
         .skip(2)
-        .all(|r| r == &Err("report_rate_limited".to_string())));
+        .all(|r| r == &Err("screen_rate_limited".to_string())));
     // A client past its burst is refused before its body is read.
     let burst = FleetLimits::default().client_burst as usize;
     let other = Via::Http(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 8)));
