@@ -63,17 +63,26 @@ fn text(bytes: &[u8]) -> String {
 }
 
 pub fn arm64(args: &[String]) -> Result {
-    let build = match args {
-        [] => true,
-        [flag] if flag == "--no-build" => false,
-        [flag] if flag == "--worker" => return worker_replay(),
-        _ => return Err("usage: cargo xtask arm64 [--no-build | --worker]".into()),
-    };
+    let usage = "usage: cargo xtask arm64 [--no-build] [--x86-dir DIR] | --worker";
+    let (mut build, mut x86_dir) = (true, None);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--worker" => return worker_replay(),
+            "--no-build" => build = false,
+            // Another build of the same sources to compare with (its
+            // `summit-kiosk` and photo worker); default: target/debug.
+            "--x86-dir" => x86_dir = Some(PathBuf::from(args.next().ok_or(usage)?)),
+            _ => return Err(usage.into()),
+        }
+    }
     cross::ensure_app_toolchain()?;
     ensure_packages(&["imagemagick"])?;
     let started = Instant::now();
     if build {
         crate::deb::build_for_arm64(true)?;
+    }
+    if build && x86_dir.is_none() {
         run(cargo().args([
             "build",
             "--locked",
@@ -87,7 +96,9 @@ pub fn arm64(args: &[String]) -> Result {
     let built = started.elapsed();
     let work = scratch("arm64")?;
     let pair = Pair {
-        x86_kiosk: target_dir().join("debug/summit-kiosk"),
+        x86_kiosk: x86_dir
+            .unwrap_or_else(|| target_dir().join("debug"))
+            .join("summit-kiosk"),
         arm_kiosk: cross_binary("release", "summit-kiosk"),
         arm_worker: worker_launcher(&work, &cross_binary("release", WORKER), "/")?,
     };
