@@ -4,9 +4,10 @@
 //! `cargo xtask deb --arch arm64` ships them); the x86 side is the debug
 //! build (the outputs compared do not depend on the profile).
 //!
-//! [`worker_replay`] (also `cargo xtask arm64 --worker`) is the short check
-//! `cargo xtask test` runs: only the photo worker, cross-compiled without
-//! WebKit, on a real photo.
+//! [`worker_replay`] (`cargo xtask arm64 --worker`) is the short check
+//! meant for `cargo xtask test`: only the photo worker, cross-compiled
+//! without WebKit, on a real photo. It is not in the suite yet: what it
+//! adds there (apt, the cross debug build) has not been measured.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -352,7 +353,7 @@ pub fn compare_images(x86: &Path, arm: &Path) -> Result<String> {
     Ok(found)
 }
 
-/// The suite's arm64 check: the photo worker alone (no WebKit, so no
+/// The short arm64 check: the photo worker alone (no WebKit, so no
 /// multiarch packages), cross-compiled in the debug profile and run under
 /// qemu-aarch64 with the cross libc on a real photo, against this machine's
 /// worker on the same photo.

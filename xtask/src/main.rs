@@ -310,9 +310,6 @@ fn test(args: &[String]) -> Result {
     if !status.success() || failed > 0 {
         return Err(format!("cargo test failed ({status})"));
     }
-    // The Raspberry Pi's photo pipeline, short: the whole arm64 build is
-    // `cargo xtask arm64` (too long for the suite).
-    arm64::worker_replay()?;
     eprintln!(
         "xtask: screenshots from the end-to-end tests are in {}",
         root().join("target/e2e-screenshots").display()
