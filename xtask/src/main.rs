@@ -42,6 +42,8 @@ const TYPESCRIPT: &str = "typescript@5.9.3";
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+mod arm64;
+mod cross;
 mod deb;
 mod feed_bench;
 mod fleet_bench;
@@ -58,7 +60,8 @@ fn main() -> ExitCode {
         Some("test") => test(rest),
         Some("bench") => bench(rest),
         Some("soak") => soak(),
-        Some("deb") => deb::deb(),
+        Some("deb") => deb::deb(rest),
+        Some("arm64") => arm64::arm64(rest),
         Some("fuzz") => fuzz::fuzz(rest),
         _ => {
             eprintln!(
@@ -70,7 +73,9 @@ fn main() -> ExitCode {
                  \x20            PART is one of sync, feed, fleet, photos, memory, soak, event, longrun, killloop (default: all, about an hour);\n  \
                  \x20            --no-build measures the release binaries as they are\n  \
                  soak         only the photo wall's 5,000-change memory soak\n  \
-                 deb          build the Debian package\n  \
+                 deb [--arch arm64]  build the Debian package (arm64: cross-compiled for the Raspberry Pi)\n  \
+                 arm64 [--no-build|--worker]  cross-build for the Pi, run now/check/photo render under qemu-aarch64 against the x86 build\n  \
+                 \x20            (--worker: only the photo worker, the check `test` runs)\n  \
                  fuzz [--secs N] [--jobs J] [TARGET...]  fuzz every parser of untrusted bytes (10 min each), minimise the corpus into fuzz/corpus/"
             );
             return ExitCode::from(2);
@@ -92,14 +97,17 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A release binary (`summit-kiosk`, the photo worker), in
-/// `CARGO_TARGET_DIR` if set.
-fn release_binary(name: &str) -> PathBuf {
+/// `CARGO_TARGET_DIR`, else the workspace's `target/`.
+fn target_dir() -> PathBuf {
     env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"))
-        .join("release")
-        .join(name)
+}
+
+/// A release binary (`summit-kiosk`, the photo worker), in
+/// `CARGO_TARGET_DIR` if set.
+fn release_binary(name: &str) -> PathBuf {
+    target_dir().join("release").join(name)
 }
 
 /// Build the kiosk and its photo worker, as shipped.
@@ -196,38 +204,41 @@ fn ensure_packages(packages: &[&str]) -> Result {
     if missing.is_empty() {
         return Ok(());
     }
-    let sudo = if is_root() {
-        None
-    } else if Command::new("sudo")
+    let missing_text = missing.join(" ");
+    let apt = |args: &[&str]| -> Result<Command> {
+        let mut cmd = as_root("apt-get").map_err(|why| {
+            format!(
+                "these packages are missing: {missing_text}\n{why}\nInstall them with:\n\n    sudo apt-get update && sudo apt-get install -y {missing_text}\n"
+            )
+        })?;
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        Ok(cmd)
+    };
+    run(&mut apt(&["update", "-q"])?)?;
+    let mut install = apt(&["install", "-y", "-q", "--no-install-recommends"])?;
+    install.args(&missing);
+    run(&mut install)
+}
+
+/// `program` as root: directly when we are root, else through a
+/// password-less sudo; else why not.
+fn as_root(program: &str) -> Result<Command> {
+    if is_root() {
+        return Ok(Command::new(program));
+    }
+    let sudo = Command::new("sudo")
         .args(["-n", "true"])
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|s| s.success())
-    {
-        Some("sudo")
-    } else {
+        .is_ok_and(|s| s.success());
+    if !sudo {
         return Err(format!(
-            "these packages are missing: {}\nInstall them with:\n\n    sudo apt-get update && sudo apt-get install -y {}\n",
-            missing.join(" "),
-            missing.join(" ")
+            "{program} needs root, and there is no password-less sudo"
         ));
-    };
-    let apt = |args: &[&str]| {
-        let mut cmd = match sudo {
-            Some(s) => {
-                let mut c = Command::new(s);
-                c.arg("apt-get");
-                c
-            }
-            None => Command::new("apt-get"),
-        };
-        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        cmd
-    };
-    run(&mut apt(&["update", "-q"]))?;
-    let mut install = apt(&["install", "-y", "-q", "--no-install-recommends"]);
-    install.args(&missing);
-    run(&mut install)
+    }
+    let mut cmd = Command::new("sudo");
+    cmd.arg(program);
+    Ok(cmd)
 }
 
 fn ensure_tauri_driver() -> Result<PathBuf> {
