@@ -14,11 +14,22 @@ const EVERY: Duration = Duration::from_secs(600);
 /// freed by then.
 const AFTER_START: Duration = Duration::from_secs(10);
 
-/// At most two malloc arenas. Call before any thread starts.
+/// Blocks from this size on are mapped on their own and unmapped when freed.
+/// glibc's threshold otherwise rises to the largest block freed, and the
+/// photo renditions the `photo:` scheme reads (up to a few MiB each, many
+/// a minute at a rehearsal's speed) then fragment the heap. WebKit's
+/// processes get the same setting from `webkit::prepare`.
+const MMAP_THRESHOLD: i32 = 256 * 1024;
+
+/// At most two malloc arenas, and a fixed mmap threshold. Call before any
+/// thread starts.
 pub fn limit_arenas() {
-    // SAFETY: mallopt only sets a malloc parameter; no thread has
+    // SAFETY: mallopt only sets malloc parameters; no thread has
     // allocated in another arena yet.
-    unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+    }
 }
 
 /// What malloc holds, in bytes: in use, and free but still held.

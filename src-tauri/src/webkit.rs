@@ -10,11 +10,29 @@ use tauri::{Runtime, WebviewWindow};
 /// WebKit's switch for shared-memory buffers instead of DMA-BUF ones.
 const DMABUF_OFF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
 
+/// glibc's malloc settings, read by each WebKit process when it starts.
+const TUNABLES: &str = "GLIBC_TUNABLES";
+/// Blocks of 256 KiB and more always mapped on their own and unmapped when
+/// freed. glibc's default threshold rises to the size of the largest block
+/// freed, so after the first photo the wall's decoded frames (8 MiB at
+/// 1080p) came from the web process's heap, which fragmented and grew by
+/// ~30 MiB in seven minutes of the 3-day event at --speed 600.
+const MMAP_THRESHOLD: &str = "glibc.malloc.mmap_threshold=262144";
+
 /// Choose, and set what WebKit reads from the environment. Call it before
 /// GTK starts and before any thread that could read the environment
 /// (setting a variable races with readers in other threads).
 pub fn prepare(config: &WebviewConfig) -> EngineChoice {
     let mut choice = webview::choose(config, &Machine::probe());
+    if std::env::var_os(TUNABLES).is_some() {
+        choice.reason = format!("{TUNABLES} is set in the environment; {}", choice.reason);
+    } else {
+        std::env::set_var(TUNABLES, MMAP_THRESHOLD);
+        choice.reason = format!(
+            "{}; WebKit's processes start with {MMAP_THRESHOLD}",
+            choice.reason
+        );
+    }
     if std::env::var_os(DMABUF_OFF).is_some() {
         // Someone set it by hand (a technician's override): theirs wins.
         choice.gpu = false;

@@ -6,8 +6,11 @@
 //!   and comes back every [`FLAP`], supervised as the systemd unit would
 //!   (`NOTIFY_SOCKET`, `WATCHDOG_USEC=10 s`, restart on exit or on a missed
 //!   watchdog). PSS, open fds and threads of the whole process tree are
-//!   sampled; after the warm-up (the first fifth) none may grow by more
-//!   than 5 %, and no restart may be needed.
+//!   sampled every 5 s; after the warm-up (the first fifth) none may grow
+//!   by more than 5 % (median of the minute after the warm-up against
+//!   median of the last minute), and no restart may be needed. Each
+//!   process's anonymous, file-backed and shared memory is printed, so a
+//!   growth names its process and kind.
 //! - `killloop`: the app's kill -9 test (`tests/app/killloop.rs`) with 200
 //!   rounds against the release binary.
 
@@ -28,6 +31,10 @@ use crate::{cargo, run, Result};
 
 /// The flapping source is up this long, then down as long.
 const FLAP: Duration = Duration::from_secs(20);
+/// How often the process tree is sampled, and how many samples make the
+/// minute whose median is compared.
+const SAMPLE_EVERY: Duration = Duration::from_secs(5);
+const WINDOW: usize = 12;
 /// As the unit sets it (`WatchdogSec=10`).
 const WATCHDOG: Duration = Duration::from_secs(10);
 const SPEED: u64 = 600;
@@ -124,16 +131,132 @@ struct Sample {
     threads: u64,
 }
 
-fn sample(pid: u32) -> Sample {
+/// One process's share, to find which one grows and in what: its heap and
+/// other private memory (anonymous), mapped files, or shared memory (the
+/// painted buffers).
+#[derive(Debug, Clone, Default)]
+struct Part {
+    name: String,
+    anon_kib: u64,
+    file_kib: u64,
+    shmem_kib: u64,
+    fds: u64,
+    threads: u64,
+}
+
+fn sample(pid: u32) -> (Sample, Vec<Part>) {
     let mut s = Sample::default();
+    let mut parts: Vec<Part> = Vec::new();
     for p in tree(pid) {
+        let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+        let part = Part {
+            name: name.trim().to_string(),
+            anon_kib: proc_field(p, "smaps_rollup", "Pss_Anon").unwrap_or(0),
+            file_kib: proc_field(p, "smaps_rollup", "Pss_File").unwrap_or(0),
+            shmem_kib: proc_field(p, "smaps_rollup", "Pss_Shmem").unwrap_or(0),
+            fds: std::fs::read_dir(format!("/proc/{p}/fd"))
+                .map(|d| d.count() as u64)
+                .unwrap_or(0),
+            threads: proc_field(p, "status", "Threads").unwrap_or(0),
+        };
         s.pss_kib += pss_kib(p).unwrap_or(0);
-        s.fds += std::fs::read_dir(format!("/proc/{p}/fd"))
-            .map(|d| d.count() as u64)
-            .unwrap_or(0);
-        s.threads += proc_field(p, "status", "Threads").unwrap_or(0);
+        s.fds += part.fds;
+        s.threads += part.threads;
+        // Processes of one kind (two web processes) are summed.
+        match parts.iter_mut().find(|q| q.name == part.name) {
+            Some(q) => {
+                q.anon_kib += part.anon_kib;
+                q.file_kib += part.file_kib;
+                q.shmem_kib += part.shmem_kib;
+                q.fds += part.fds;
+                q.threads += part.threads;
+            }
+            None => parts.push(part),
+        }
     }
-    s
+    (s, parts)
+}
+
+type Window = [(Sample, Vec<Part>)];
+
+/// The median of some samples: the garbage collector, and the images the
+/// wall decodes and drops, make the web process's PSS swing by tens of MiB
+/// between two samples; a median over a minute is what a leak moves.
+fn median(values: impl Iterator<Item = u64>) -> u64 {
+    let mut all: Vec<u64> = values.collect();
+    all.sort_unstable();
+    all.get(all.len() / 2).copied().unwrap_or(0)
+}
+
+/// One process's medians over a window.
+fn part_median(window: &Window, name: &str) -> Part {
+    let of = |f: fn(&Part) -> u64| {
+        median(
+            window
+                .iter()
+                .filter_map(|(_, parts)| parts.iter().find(|p| p.name == name).map(f)),
+        )
+    };
+    Part {
+        name: name.to_string(),
+        anon_kib: of(|p| p.anon_kib),
+        file_kib: of(|p| p.file_kib),
+        shmem_kib: of(|p| p.shmem_kib),
+        fds: of(|p| p.fds),
+        threads: of(|p| p.threads),
+    }
+}
+
+/// Each process's share over the minute after the warm-up and the last
+/// minute, and the change.
+fn print_parts(first: &Window, last: &Window) {
+    let mib = |k: u64| k as f64 / 1024.0;
+    let change =
+        |a: u64, b: u64| format!("{:.1} -> {:.1} ({:+.1})", mib(a), mib(b), mib(b) - mib(a));
+    let mut names: Vec<&str> = Vec::new();
+    for (_, parts) in first.iter().chain(last) {
+        for p in parts {
+            if !names.contains(&p.name.as_str()) {
+                names.push(&p.name);
+            }
+        }
+    }
+    for name in names {
+        let (w, e) = (part_median(first, name), part_median(last, name));
+        println!(
+            "longrun:   {name:<16} anon {}, files {}, shmem {}; fds {} -> {}, threads {} -> {}",
+            change(w.anon_kib, e.anon_kib),
+            change(w.file_kib, e.file_kib),
+            change(w.shmem_kib, e.shmem_kib),
+            w.fds,
+            e.fds,
+            w.threads,
+            e.threads,
+        );
+    }
+}
+
+/// A line a minute: where the memory is, over time.
+fn print_minute(at: Duration, s: &Sample, parts: &[Part]) {
+    let mib = |k: u64| k as f64 / 1024.0;
+    let each: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {:.0}/{:.0}/{:.0}",
+                p.name,
+                mib(p.anon_kib),
+                mib(p.file_kib),
+                mib(p.shmem_kib)
+            )
+        })
+        .collect();
+    println!(
+        "longrun: at {:3.0} s PSS {:.1} MiB (anon/files/shmem MiB: {})",
+        at.as_secs_f64(),
+        mib(s.pss_kib),
+        each.join(", ")
+    );
 }
 
 /// `cargo xtask bench longrun`.
@@ -179,7 +302,9 @@ pub fn longrun(kiosk_bin: &Path, work: &Path) -> Result {
 
     let started = Instant::now();
     let total = Duration::from_secs(secs);
-    let (mut warm, mut peak, mut samples) = (None::<Sample>, Sample::default(), 0);
+    // Every sample from the end of the warm-up (the first fifth) on.
+    let mut after: Vec<(Sample, Vec<Part>)> = Vec::new();
+    let mut samples = 0;
     let (mut restarts, mut flaps, mut longest_gap) = (Vec::new(), 0, Duration::ZERO);
     let mut next_sample = started;
     while started.elapsed() < total {
@@ -211,22 +336,17 @@ pub fn longrun(kiosk_bin: &Path, work: &Path) -> Result {
             continue;
         }
         if Instant::now() >= next_sample {
-            next_sample += Duration::from_secs(5);
-            let s = sample(app.pid());
+            next_sample += SAMPLE_EVERY;
+            let (s, parts) = sample(app.pid());
             samples += 1;
-            if warm.is_none() && started.elapsed() >= total / 5 {
-                warm = Some(s);
+            if samples % WINDOW == 0 {
+                print_minute(started.elapsed(), &s, &parts);
             }
-            if warm.is_some() {
-                peak = Sample {
-                    pss_kib: peak.pss_kib.max(s.pss_kib),
-                    fds: peak.fds.max(s.fds),
-                    threads: peak.threads.max(s.threads),
-                };
+            if started.elapsed() >= total / 5 {
+                after.push((s, parts));
             }
         }
     }
-    let end = sample(app.pid());
     stop.store(true, Ordering::Relaxed);
     let log = log_text(&data);
     let stored = log.matches("schedule stored").count();
@@ -235,13 +355,12 @@ pub fn longrun(kiosk_bin: &Path, work: &Path) -> Result {
         .map(|h| h.iter().filter(|(_, m)| m.contains("WATCHDOG=1")).count())
         .unwrap_or(0);
     drop(app);
-    let warm = warm.ok_or("no warm-up sample")?;
-    let growth = |a: u64, b: u64| (b as f64 / a.max(1) as f64 - 1.0) * 100.0;
-    let rows = [
-        ("PSS (KiB)", warm.pss_kib, end.pss_kib, peak.pss_kib),
-        ("open fds", warm.fds, end.fds, peak.fds),
-        ("threads", warm.threads, end.threads, peak.threads),
-    ];
+    if after.len() < 2 * WINDOW {
+        return Err(format!(
+            "only {} samples after the warm-up; two minutes are needed",
+            after.len()
+        ));
+    }
     println!(
         "longrun: 3 days at --speed {SPEED} ({secs} s), supervised (WatchdogSec={}), {samples} samples, \
          {flaps} flaps of the HTTP source ({} s up / {} s down), {stored} schedule revisions stored, \
@@ -252,17 +371,37 @@ pub fn longrun(kiosk_bin: &Path, work: &Path) -> Result {
         longest_gap.as_secs_f64(),
         restarts.len()
     );
+    let (first, last_window) = (&after[..WINDOW], &after[after.len() - WINDOW..]);
+    let growth = |a: u64, b: u64| (b as f64 / a.max(1) as f64 - 1.0) * 100.0;
     let mut grown = Vec::new();
-    for (what, w, e, p) in rows {
+    type Field = fn(&Sample) -> u64;
+    let fields: [(&str, Field); 3] = [
+        ("PSS (KiB)", |s| s.pss_kib),
+        ("open fds", |s| s.fds),
+        ("threads", |s| s.threads),
+    ];
+    for (what, field) in fields {
+        let (w, e) = (
+            median(first.iter().map(|x| field(&x.0))),
+            median(last_window.iter().map(|x| field(&x.0))),
+        );
+        let (one_w, one_e) = (field(&after[0].0), field(&after[after.len() - 1].0));
+        let peak = after.iter().map(|x| field(&x.0)).max().unwrap_or(0);
         println!(
-            "longrun: {what}: after warm-up {w}, at the end {e} ({:+.1}%), peak {p} ({:+.1}%; goal within 5%)",
+            "longrun: {what}: median of the minute after the warm-up {w}, of the last minute {e} ({:+.1}%; goal within 5%); \
+             single samples: {one_w} -> {one_e} ({:+.1}%), peak {peak} ({:+.1}%)",
             growth(w, e),
-            growth(w, p)
+            growth(one_w, one_e),
+            growth(w, peak)
         );
         if growth(w, e) > 5.0 {
             grown.push(what);
         }
     }
+    println!(
+        "longrun: by process, medians of the minute after the warm-up -> of the last minute (MiB):"
+    );
+    print_parts(first, last_window);
     if !restarts.is_empty() {
         return Err(format!(
             "the supervisor had to restart the kiosk: {restarts:?}"
