@@ -23,7 +23,7 @@ use crate::support::{demo_file, root, screenshot_dir, Driver, Screen};
 
 /// 09:22 on the Dask Summit's first morning: "ETL Pipelines for Machine
 /// Learning" (planned 09:10–09:25) runs 09:20–09:35 after a 10-minute delay.
-const AT: &str = "2020-02-26T09:22:00-05:00";
+pub(crate) const AT: &str = "2020-02-26T09:22:00-05:00";
 const ETL_SLIDES: &str = "https://docs.google.com/presentation/d/e/2PACX-1vSk2zAnSmzpbz5BgK70mpPmeQeV4h1IkCQh-EU8KXrZFJQGHmlMTuHvln3CmOQVTg/embed";
 const STREAM: &str = "https://streaming.example.org/dask-summit/main-hall";
 const SIZES: [(u32, u32, &str); 2] = [(1920, 1080, "1080p"), (3840, 2160, "2160p")];
@@ -35,7 +35,7 @@ fn at(text: &str) -> Timestamp {
 
 /// A data folder whose store holds the demo as imported (times as
 /// published) and what `setup` adds, as an organizer's panel would have.
-fn seeded(setup: impl FnOnce(&mut Store)) -> tempfile::TempDir {
+pub(crate) fn seeded(setup: impl FnOnce(&mut Store)) -> tempfile::TempDir {
     let data = data_dir();
     let mut store = Store::open(&data.path().join("store.sqlite")).unwrap();
     let (_, demo) = load_file(Path::new(&demo_file()), &ImportOptions::default()).unwrap();
@@ -58,7 +58,7 @@ fn delayed(store: &mut Store) {
         .unwrap();
 }
 
-fn full(store: &mut Store) {
+pub(crate) fn full(store: &mut Store) {
     delayed(store);
     store
         .set_room_status(
