@@ -74,7 +74,7 @@ pub(crate) fn full(store: &mut Store) {
         .unwrap();
 }
 
-async fn launch(driver: &Driver, data: &Path, theme: &str, view: &[&str]) -> Client {
+pub(crate) async fn launch(driver: &Driver, data: &Path, theme: &str, view: &[&str]) -> Client {
     let mut args = vec![
         "--kiosk",
         "--at",

@@ -9,39 +9,25 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use serde_json::Value;
 
-use crate::e2e::{first_render, js, save_screenshot, SERIAL};
-use crate::e2e_glance::{full, seeded, AT};
+use crate::e2e::{js, save_screenshot, SERIAL};
+use crate::e2e_glance::{full, seeded};
 use crate::screen_checks::{assert_contrast, assert_fits, cap_height};
 use crate::support::{screenshot_dir, Driver, Screen};
 
 const SIZES: [(u32, u32, &str); 2] = [(1920, 1080, "1080p"), (3840, 2160, "2160p")];
 const THEMES: [&str; 2] = ["dark", "light"];
 
+/// The kiosk with `display_language = "de"` in its config file.
 async fn launch(driver: &Driver, data: &Path, theme: &str, view: &[&str]) -> Client {
     let config = data.join("config.toml");
     std::fs::write(&config, "display_language = \"de\"\n").unwrap();
-    let mut args = vec![
-        "--kiosk",
-        "--at",
-        AT,
-        "--theme",
-        theme,
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--config",
-        config.to_str().unwrap(),
-    ];
+    let mut args = vec!["--config", config.to_str().unwrap()];
     args.extend_from_slice(view);
-    let c = driver.launch(&args).await;
-    first_render(&c, Instant::now()).await;
-    // Fonts settle and the fit pass runs after the first paint.
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    c
+    crate::e2e_glance::launch(driver, data, theme, &args).await
 }
 
 /// The words of the screen's fixed parts (not the schedule's).
