@@ -3,29 +3,28 @@
 
 import { getSnapshot, onSnapshot, openControlPanel, options, reportRender } from './ipc.js';
 import { setMode, startWall } from './wall.js';
-import { $, fillSpeakers, fillTrack, setTitle, when } from './dom.js';
+import { $, fillSpeakers, fillTrack, setTitle } from './dom.js';
 import {
   fillBadges, fillLate, fillPlanned, fillQr, fillStatus, fit, renderEmergency,
 } from './glance.js';
-import { KIND_LABEL, renderLobby } from './lobby.js';
+import { renderLobby } from './lobby.js';
 
 let current = null;      // the last snapshot shown
 let receivedAt = 0;      // performance.now() when it arrived
-let clockFormat = null;  // Intl formatter in the venue's zone
 
 document.body.className = `theme-${options.theme === 'light' ? 'light' : 'dark'}`;
 if (options.kiosk) document.body.classList.add('kiosk');
 
-function renderCard(node, session, label) {
+function renderCard(node, session, label, untitled) {
   node.hidden = !session;
   if (!session) return;
   node.dataset.sessionId = session.id;
   node.classList.toggle('cancelled', !!session.cancelled);
   $('.label', node).textContent = label;
-  $('.time', node).textContent = when(session);
+  $('.time', node).textContent = session.when;
   fillPlanned($('.planned', node), session, false);
   fillTrack($('.track', node), session.track);
-  setTitle($('.card-title', node), session);
+  setTitle($('.card-title', node), session, untitled);
   fillSpeakers($('.speakers', node), session);
   fillBadges($('.badges', node), session);
 }
@@ -47,24 +46,13 @@ function renderHero(snap, room) {
   fillPlanned($('#hero-planned'), shown, !!cur);
   if (shown) hero.dataset.sessionId = shown.id;
   else delete hero.dataset.sessionId;
-  if (cur) {
-    $('#hero-label').textContent = KIND_LABEL[cur.kind] || 'Now';
-    $('#hero-time').textContent = `${cur.start_local}–${cur.end_local}`;
-    setTitle($('#now-title'), cur);
-    $('.left', $('#progress')).textContent = cur.kind === 'break'
-      ? `until ${cur.end_local}`
-      : `${cur.left_text} left`;
-  } else if (room.next) {
-    const label = room.state === 'day_over' ? 'Next day' : room.state === 'not_started' ? 'First up' : 'Next';
-    $('#hero-label').textContent = label;
-    $('#hero-time').textContent = `at ${when(room.next)}` +
-      (room.next_starts_in_text ? ` · ${room.next_starts_in_text}` : '');
-    setTitle($('#now-title'), room.next);
-  } else {
-    $('#hero-label').textContent = 'That was all';
-    $('#hero-time').textContent = '';
-    setTitle($('#now-title'), { title: `Thank you for coming to ${snap.conference}!`, title_size: 'm' });
-  }
+  // The words and times are the core's, in the screen's language.
+  $('#hero-label').textContent = room.texts.label;
+  $('#hero-time').textContent = room.texts.time;
+  $('.left', $('#progress')).textContent = room.texts.left || '';
+  const untitled = snap.labels.untitled;
+  if (shown) setTitle($('#now-title'), shown, untitled);
+  else setTitle($('#now-title'), { title: room.texts.farewell, title_size: 'm' }, untitled);
 }
 
 function renderRoom(snap) {
@@ -72,13 +60,14 @@ function renderRoom(snap) {
   $('#place').textContent = room.room;
   fillStatus($('#room-status'), room);
   renderHero(snap, room);
+  const { next, then, untitled } = snap.labels;
   if (room.current) {
-    renderCard($('#next'), room.next, 'Next');
-    renderCard($('#after'), room.after, 'Then');
+    renderCard($('#next'), room.next, next, untitled);
+    renderCard($('#after'), room.after, then, untitled);
   } else {
     // Between sessions the next one is the hero; the card shows the one after.
-    renderCard($('#next'), room.next ? room.after : null, 'Then');
-    renderCard($('#after'), null, 'Then');
+    renderCard($('#next'), room.next ? room.after : null, then, untitled);
+    renderCard($('#after'), null, then, untitled);
   }
   fillQr($('#qr'), room.qr);
 }
@@ -88,27 +77,18 @@ function render(snap) {
   receivedAt = performance.now();
   document.getElementById('app').dataset.state = snap.has_schedule ? 'ready' : 'empty';
   $('#splash').hidden = true;
-  try {
-    clockFormat = new Intl.DateTimeFormat('en-GB', {
-      timeZone: snap.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    });
-  } catch {
-    clockFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', hour: '2-digit', minute: '2-digit' });
-  }
-  const page = snap.lobby && snap.lobby.pages > 1 ? `page ${snap.lobby.page} of ${snap.lobby.pages}` : null;
-  $('#event').textContent = [snap.day_label, snap.view === 'room' ? snap.conference : snap.venue, page]
+  // The language is the core's: hyphenation and screen readers follow it.
+  document.documentElement.lang = snap.labels.lang;
+  $('#clock').textContent = snap.clock;
+  $('#clock').setAttribute('aria-label', snap.labels.clock);
+  $('#event').textContent = [snap.day_label, snap.view === 'room' ? snap.conference : snap.venue, snap.page_text]
     .filter(Boolean).join(' · ');
   const notice = $('#notice');
   notice.textContent = snap.notice || '';
   notice.hidden = !snap.notice;
   const offline = $('#offline');
   offline.hidden = !snap.offline;
-  if (snap.offline) {
-    offline.textContent = [
-      snap.offline.schedule_from && `schedule from ${snap.offline.schedule_from}`,
-      `offline since ${snap.offline.offline_since}`,
-    ].filter(Boolean).join(' · ');
-  }
+  if (snap.offline) offline.textContent = snap.offline.text;
 
   const isRoom = snap.view === 'room' && snap.rooms.length === 1;
   $('#room-view').hidden = !isRoom;
@@ -122,9 +102,9 @@ function render(snap) {
   }
   if (!isRoom || !snap.has_schedule) fillQr($('#qr'), null);
   renderWall(snap, isRoom);
-  renderAnnouncement(snap.announcement);
+  renderAnnouncement(snap.announcement, snap.labels);
   renderEmergency(snap.emergency);
-  renderIdentify(snap.identify);
+  renderIdentify(snap.identify, snap.labels);
   const app = document.getElementById('app');
   app.dataset.side = isRoom && (snap.wall === 'side' || !$('#qr').hidden) ? 'on' : 'off';
   // Last: the banner and the wall change the room the text has.
@@ -133,20 +113,22 @@ function render(snap) {
 }
 
 /** "Identify": this screen's name over everything, while the shell says so. */
-function renderIdentify(name) {
+function renderIdentify(name, labels) {
   const box = $('#identify');
   box.hidden = !name;
-  if (name) $('.name', box).textContent = name;
+  if (!name) return;
+  $('.label', box).textContent = labels.this_screen_is;
+  $('.name', box).textContent = name;
 }
 
 /** The organizer's announcement, over everything but the top bar. */
-function renderAnnouncement(a) {
+function renderAnnouncement(a, labels) {
   const box = $('#announcement');
   box.hidden = !a;
   if (!a) return;
   box.classList.toggle('urgent', !!a.urgent);
   box.dataset.id = a.id;
-  $('.label', box).textContent = a.urgent ? 'Important' : 'Announcement';
+  $('.label', box).textContent = a.urgent ? labels.important : labels.announcement;
   $('.text', box).textContent = a.text;
 }
 
@@ -161,7 +143,8 @@ function renderWall(snap, isRoom) {
   const first = rooms[0];
   strip.hidden = mode !== 'full' || !first;
   if (strip.hidden) return;
-  $('.time', strip).textContent = when(first.next);
+  $('.label', strip).textContent = snap.labels.next;
+  $('.time', strip).textContent = first.next.when;
   $('.title', strip).textContent = first.next.title;
   $('.where', strip).textContent = isRoom ? '' : first.room;
 }
@@ -180,10 +163,9 @@ function setFill(fill, startMs, endMs, at) {
 /** Once a second: the clock and the progress bars, from the last snapshot. */
 function tick() {
   if (!current) return;
+  // The clock's text comes with each snapshot (the shell pushes one every
+  // clock minute); only the bars move between them.
   const at = nowMs();
-  const clock = clockFormat.format(new Date(at));
-  // Only touch the DOM when the text changes: a kiosk repaints all day long.
-  if ($('#clock').textContent !== clock) $('#clock').textContent = clock;
   const cur = current.view === 'room' && current.rooms[0] && current.rooms[0].current;
   if (cur) setFill($('#progress .fill'), cur.start_ms, cur.end_ms, at);
   for (const fill of document.querySelectorAll('#lobby-view .fill')) {

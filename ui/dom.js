@@ -19,8 +19,8 @@ export function svg(tag, attributes = {}) {
 }
 
 /** A session's title, set in the size the core chose for its length. */
-export function setTitle(node, session) {
-  node.textContent = session.title || 'Untitled';
+export function setTitle(node, session, untitled) {
+  node.textContent = session.title || untitled || '';
   node.classList.remove('len-s', 'len-m', 'len-l', 'len-xl');
   node.classList.add(`len-${session.title_size}`);
 }
@@ -37,8 +37,8 @@ export function fillSpeakers(node, session) {
     node.append(item);
     if (i < speakers.length - 1) node.append(el('span', 'sep', ' · '));
   });
-  if (session && session.more_speakers > 0) {
-    node.append(el('span', 'more', ` +${session.more_speakers} more`));
+  if (session && session.more_text) {
+    node.append(el('span', 'more', ` ${session.more_text}`));
   }
   node.hidden = speakers.length === 0;
 }
@@ -48,8 +48,4 @@ export function fillTrack(node, track) {
   if (!track) return;
   $('.name', node).textContent = track.name;
   $('.dot', node).style.setProperty('background', track.colour || 'currentColor');
-}
-
-export function when(session) {
-  return session.weekday ? `${session.weekday} ${session.start_local}` : session.start_local;
 }

@@ -19,9 +19,7 @@ export function fillBadges(node, session) {
 export function fillPlanned(node, session, span) {
   const planned = session && session.planned;
   node.hidden = !planned;
-  node.textContent = planned
-    ? (span ? `${planned.start_local}–${planned.end_local}` : planned.start_local)
-    : '';
+  node.textContent = planned ? (span ? planned.span : planned.when) : '';
 }
 
 /** "Running 10 min late", when the room is behind its plan. */
@@ -56,7 +54,7 @@ export function fillQr(figure, qr) {
     viewBox: `0 0 ${qr.modules} ${qr.modules}`,
     'shape-rendering': 'crispEdges',
     role: 'img',
-    'aria-label': `QR code: ${qr.caption}`,
+    'aria-label': qr.label,
   });
   code.style.setProperty('width', `${qr.size_vh}vh`);
   code.style.setProperty('height', `${qr.size_vh}vh`);

@@ -2,10 +2,8 @@
 // core chose for the room count. Each card's text is clamped to whole lines
 // until it fits its cell.
 
-import { $, el, fillSpeakers, setTitle, when } from './dom.js';
+import { $, el, fillSpeakers, setTitle } from './dom.js';
 import { fillBadges, fillLate, fillPlanned, fillQr, fillStatus } from './glance.js';
-
-export const KIND_LABEL = { talk: 'Now', social: 'Now', break: 'Break', working_session: 'Working session' };
 
 function statusNode(room) {
   const node = el('div', 'room-status');
@@ -21,30 +19,24 @@ function qrNode(qr) {
   return figure;
 }
 
-function nowBox(room) {
+function nowBox(room, labels) {
   const box = el('div', 'room-now');
   const cur = room.current;
   if (!cur) {
-    const quiet = {
-      event_over: 'Finished',
-      day_over: 'Done for today',
-      not_started: room.next ? `Opens at ${when(room.next)}` : 'Not open yet',
-      between_sessions: room.next ? `Free until ${room.next.start_local}` : 'Free',
-    }[room.state] || 'Free';
-    box.append(el('div', 'quiet', quiet));
+    box.append(el('div', 'quiet', room.texts.quiet));
     return box;
   }
   // The badges share the label's line: a card has few lines to spare.
   const meta = el('div', 'meta');
-  meta.append(el('span', 'label', KIND_LABEL[cur.kind] || 'Now'));
+  meta.append(el('span', 'label', room.texts.label));
   const badges = el('div', 'badges');
   fillBadges(badges, cur);
   const late = el('span', 'late');
   fillLate(late, room);
   meta.append(badges, late);
-  meta.append(el('span', 'time', cur.kind === 'break' ? `until ${cur.end_local}` : `${cur.left_text} left`));
+  meta.append(el('span', 'time', room.texts.left || ''));
   const title = el('div', 'title');
-  setTitle(title, cur);
+  setTitle(title, cur, labels.untitled);
   const speakers = el('div', 'speakers');
   fillSpeakers(speakers, cur);
   const bar = el('div', 'bar');
@@ -59,7 +51,7 @@ function nowBox(room) {
 function nextLine(room) {
   const next = el('div', 'room-next');
   next.classList.toggle('cancelled', !!room.next.cancelled);
-  next.append(el('span', 'time', room.next.cancelled ? `${when(room.next)} cancelled` : when(room.next)));
+  next.append(el('span', 'time', room.texts.next_time || ''));
   const planned = el('s', 'planned');
   fillPlanned(planned, room.next, false);
   if (!room.current) {
@@ -89,7 +81,7 @@ export function renderLobby(snap) {
     card.classList.toggle('ending-soon', !!(room.current && room.current.ending_soon));
     const head = el('div', 'room-head');
     head.append(el('h2', 'room-name', room.room), statusNode(room));
-    card.append(head, nowBox(room));
+    card.append(head, nowBox(room, snap.labels));
     if (room.qr) card.append(qrNode(room.qr));
     if (room.next) card.append(nextLine(room));
     return card;

@@ -5,7 +5,6 @@ import { getSnapshot, onSnapshot, options, reportRender } from './ipc.js';
 
 const $ = (sel) => document.querySelector(sel);
 let current = null;
-let receivedAt = 0;
 
 document.body.className = `theme-${options.theme === 'light' ? 'light' : 'dark'}`;
 if (options.kiosk) document.body.classList.add('kiosk');
@@ -15,7 +14,7 @@ function line(label, session) {
   div.className = 'line';
   const time = document.createElement('span');
   time.className = 'time';
-  time.textContent = `${label} ${session.start_local}`;
+  time.textContent = `${label} ${session.when}`;
   const speakers = session.speakers.map((s) => s.name).join(', ');
   div.append(time, speakers ? `${session.title} — ${speakers}` : session.title);
   return div;
@@ -23,8 +22,8 @@ function line(label, session) {
 
 function render(snap) {
   current = snap;
-  receivedAt = performance.now();
   $('#simple').dataset.state = snap.has_schedule ? 'ready' : 'empty';
+  document.documentElement.lang = snap.labels.lang;
   const room = snap.view === 'room' && snap.rooms.length === 1 ? snap.rooms[0] : null;
   $('#place').textContent = room ? room.room : (snap.conference || 'Summit Kiosk');
   const list = $('#rooms');
@@ -38,7 +37,7 @@ function render(snap) {
     name.textContent = r.room;
     const when = document.createElement('div');
     when.className = 'when';
-    when.textContent = r.current ? `Now ${r.current.start_local}–${r.current.end_local}` : 'Now';
+    when.textContent = r.current ? `${r.texts.label} ${r.current.span}` : r.texts.quiet;
     const now = document.createElement('div');
     now.className = 'now';
     now.textContent = r.current ? r.current.title : '—';
@@ -48,7 +47,7 @@ function render(snap) {
     // One room: its name is the page's title already.
     if (!room) card.append(name);
     card.append(when, now, speakers);
-    if (r.next) card.append(line('Next', r.next));
+    if (r.next) card.append(line(snap.labels.next, r.next));
     return card;
   }));
   const a = $('#announcement');
@@ -61,16 +60,8 @@ function render(snap) {
 
 function tick() {
   if (!current) return;
-  const at = current.at_ms + (performance.now() - receivedAt) * current.speed;
-  let text;
-  try {
-    text = new Intl.DateTimeFormat('en-GB', {
-      timeZone: current.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    }).format(new Date(at));
-  } catch {
-    text = '';
-  }
-  if ($('#clock').textContent !== text) $('#clock').textContent = text;
+  // The clock's text is the core's, pushed every clock minute.
+  if ($('#clock').textContent !== current.clock) $('#clock').textContent = current.clock;
   requestAnimationFrame(() => requestAnimationFrame(reportRender));
 }
 

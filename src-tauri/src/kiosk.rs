@@ -21,9 +21,12 @@ use kiosk_core::control::{PhotoRecords, Records};
 use kiosk_core::edits::Announcement;
 use kiosk_core::feed::Notices;
 use kiosk_core::glance::{decorate, Glance};
+use kiosk_core::i18n::Language;
 use kiosk_core::model::Schedule;
 use kiosk_core::photos::Playlist;
-use kiosk_core::snapshot::{display_snapshot, wall_mode, DisplaySnapshot, OfflineBadge, Selection};
+use kiosk_core::snapshot::{
+    display_snapshot_in, wall_mode, DisplaySnapshot, OfflineBadge, Selection,
+};
 use kiosk_core::store::Store;
 
 use crate::locks::{lock, read, write};
@@ -72,6 +75,8 @@ pub struct Kiosk {
     feed: feed::FeedOut,
     /// What the QR code beside a talk links to (the `[qr]` config).
     qr: QrConfig,
+    /// The screen's words and clock (`display_language`).
+    language: Language,
     fleet: fleet::FleetPart,
 }
 
@@ -100,6 +105,7 @@ impl Kiosk {
             pokes: Mutex::new(HashMap::new()),
             feed: feed::FeedOut::default(),
             qr: QrConfig::default(),
+            language: Language::default(),
             fleet: fleet::FleetPart::default(),
         })
     }
@@ -107,6 +113,12 @@ impl Kiosk {
     /// What the QR code beside a talk links to (the `[qr]` config).
     pub fn with_qr(mut self, qr: QrConfig) -> Kiosk {
         self.qr = qr;
+        self
+    }
+
+    /// The screen's words and clock (`display_language`).
+    pub fn with_language(mut self, language: Language) -> Kiosk {
+        self.language = language;
         self
     }
 
@@ -283,7 +295,8 @@ impl Kiosk {
     pub fn snapshot(&self) -> DisplaySnapshot {
         let shown = self.shown();
         let schedule = shown.schedule();
-        let mut snapshot = display_snapshot(
+        let mut snapshot = display_snapshot_in(
+            self.language,
             schedule,
             &self.selection,
             self.clock.now(),
@@ -331,14 +344,12 @@ impl Kiosk {
         if !state.offline(now, self.sources.offline_after()) {
             return None;
         }
-        let hm = |t: jiff::Timestamp| match schedule {
-            Some(s) => s.local_hm(t),
-            None => t.strftime("%H:%M UTC").to_string(),
-        };
-        Some(OfflineBadge {
-            schedule_from: state.last_success.map(hm),
-            offline_since: hm(state.failing_since?),
-        })
+        Some(OfflineBadge::new(
+            self.language,
+            schedule,
+            state.last_success,
+            state.failing_since?,
+        ))
     }
 
     /// Show `text` on screen for `how_long` (real time), then drop it.

@@ -19,11 +19,11 @@ use crate::e2e::{data_dir, js, wait_js, SERIAL};
 use crate::screen_checks::{
     as_seen_from_3m, assert_contrast, assert_fits, cap_height, decode_qr, lobby_grid,
 };
-use crate::support::{demo_file, root, screenshot_dir, E2e, Kiosk};
+use crate::support::{demo_file, root, screenshot_dir, E2e, Kiosk, Launch};
 
 /// 09:22 on the Dask Summit's first morning: "ETL Pipelines for Machine
 /// Learning" (planned 09:10–09:25) runs 09:20–09:35 after a 10-minute delay.
-const AT: &str = "2020-02-26T09:22:00-05:00";
+pub(crate) const AT: &str = "2020-02-26T09:22:00-05:00";
 const ETL_SLIDES: &str = "https://docs.google.com/presentation/d/e/2PACX-1vSk2zAnSmzpbz5BgK70mpPmeQeV4h1IkCQh-EU8KXrZFJQGHmlMTuHvln3CmOQVTg/embed";
 const STREAM: &str = "https://streaming.example.org/dask-summit/main-hall";
 const SIZES: [(u32, u32, &str); 2] = [(1920, 1080, "1080p"), (3840, 2160, "2160p")];
@@ -35,7 +35,7 @@ fn at(text: &str) -> Timestamp {
 
 /// A data folder whose store holds the demo as imported (times as
 /// published) and what `setup` adds, as an organizer's panel would have.
-fn seeded(setup: impl FnOnce(&mut Store)) -> tempfile::TempDir {
+pub(crate) fn seeded(setup: impl FnOnce(&mut Store)) -> tempfile::TempDir {
     let data = data_dir();
     let mut store = Store::open(&data.path().join("store.sqlite")).unwrap();
     let (_, demo) = load_file(Path::new(&demo_file()), &ImportOptions::default()).unwrap();
@@ -58,7 +58,7 @@ fn delayed(store: &mut Store) {
         .unwrap();
 }
 
-fn full(store: &mut Store) {
+pub(crate) fn full(store: &mut Store) {
     delayed(store);
     store
         .set_room_status(
@@ -74,9 +74,18 @@ fn full(store: &mut Store) {
         .unwrap();
 }
 
-async fn launch<'a>(rig: &'a E2e, data: &Path, theme: &str, view: &[&str]) -> Kiosk<'a> {
-    let c = rig
-        .kiosk()
+pub(crate) async fn launch<'a>(rig: &'a E2e, data: &Path, theme: &str, view: &[&str]) -> Kiosk<'a> {
+    launch_as(rig.kiosk(), data, theme, view).await
+}
+
+/// [`launch`] for a kiosk described further by the caller (its config).
+pub(crate) async fn launch_as<'a>(
+    kiosk: Launch<'a>,
+    data: &Path,
+    theme: &str,
+    view: &[&str],
+) -> Kiosk<'a> {
+    let c = kiosk
         .data_dir(data)
         .args(&["--kiosk", "--at", AT, "--theme", theme])
         .args(view)

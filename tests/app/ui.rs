@@ -124,6 +124,20 @@ fn no_zone_or_calendar_arithmetic_in_ui() {
     }
 }
 
+/// The display's words and times are the core's, in the configured
+/// language: its pages neither pick a language nor format a time.
+#[test]
+fn the_display_picks_no_language_and_formats_no_time() {
+    let all = files(&root().join("ui"), "js");
+    assert!(all.len() > 5, "{all:?}");
+    for path in &all {
+        let code = code(path);
+        for pattern in ["Intl", "toLocale", "navigator.language", "strftime"] {
+            assert!(!code.contains(pattern), "{}: {pattern:?}", path.display());
+        }
+    }
+}
+
 /// Numbers of two digits or more in the code (not in strings or comments).
 fn numbers(code: &str) -> Vec<String> {
     let mut found = Vec::new();

@@ -34,6 +34,8 @@ const TEST_PACKAGES: &[&str] = &[
     "mosquitto",
     // The fleet's end-to-end test reads a follower's thumbnail back by OCR.
     "tesseract-ocr",
+    // The German display is read back by OCR (`e2e_language`).
+    "tesseract-ocr-deu",
 ];
 
 /// The TypeScript the app's tests run (`tsc --checkJs` over `ui/control`),

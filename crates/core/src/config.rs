@@ -258,6 +258,8 @@ pub struct Config {
     /// The monitor to use in kiosk mode: an index (`0`, `1`) or a name (`HDMI-1`).
     pub monitor: Option<String>,
     pub theme: Theme,
+    /// The screens' language (`en`, `en-US`, `de`, `fr`, `es`).
+    pub display_language: crate::i18n::Language,
     /// Where the store, caches and logs live. Default: the XDG data dir.
     pub data_dir: Option<PathBuf>,
     /// `error`, `warn`, `info`, `debug` or `trace` (or a tracing filter).
@@ -331,6 +333,7 @@ impl Default for Config {
             kiosk: false,
             monitor: None,
             theme: Theme::Dark,
+            display_language: crate::i18n::Language::En,
             data_dir: None,
             log_level: "info".into(),
             log_keep_days: 14,

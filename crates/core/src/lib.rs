@@ -18,6 +18,7 @@ pub mod feed;
 pub mod fetch;
 pub mod fleet;
 pub mod glance;
+pub mod i18n;
 pub mod import;
 pub mod limits;
 pub mod logs;

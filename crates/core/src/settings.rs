@@ -12,6 +12,7 @@ use crate::blanking::BlankingPolicy;
 use crate::clock::{AcceleratedClock, Clock, SystemClock};
 use crate::config::{Config, Theme, WallPolicy};
 use crate::error::{Error, Result};
+use crate::i18n::Language;
 use crate::secret::{read_secret_file, Secret};
 use crate::snapshot::Selection;
 use crate::sync::SourceConfig;
@@ -36,6 +37,7 @@ pub struct Flags {
     pub room: Option<String>,
     pub lobby: bool,
     pub theme: Option<Theme>,
+    pub display_language: Option<Language>,
     /// `--at`, unparsed: a bad instant is reported by `resolve`.
     pub at: Option<String>,
     /// Clock seconds per real second; default 1.
@@ -93,6 +95,7 @@ pub struct Settings {
     pub kiosk: bool,
     pub monitor: Option<String>,
     pub theme: Theme,
+    pub display_language: Language,
     pub photos: Option<PathBuf>,
     pub photo_wall: WallPolicy,
     pub photo_interval: Duration,
@@ -255,6 +258,7 @@ impl Settings {
             kiosk: flags.kiosk || config.kiosk,
             monitor: flags.monitor.or(config.monitor.clone()),
             theme: flags.theme.unwrap_or(config.theme),
+            display_language: flags.display_language.unwrap_or(config.display_language),
             photos: flags.photos.or(config.photos.clone()),
             photo_wall: flags.photo_wall.unwrap_or(config.photo_wall),
             photo_interval: Duration::from_secs(

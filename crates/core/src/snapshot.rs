@@ -16,8 +16,10 @@ use crate::edits::{
     current_announcement, next_announcement_change, Announcement, AnnouncementView,
 };
 use crate::glance::{
-    badges, Badge, EmergencyView, LateView, LobbyLayout, PlannedView, QrView, RoomStatusView,
+    badges_in, Badge, EmergencyView, LateView, LobbyLayout, PlannedView, QrView, RoomStatusView,
 };
+use crate::i18n::display::{self as words, DisplayLabels, RoomTexts};
+use crate::i18n::{Catalogue, Language};
 use crate::model::{Schedule, Session, SessionKind};
 
 /// Minutes before the end at which a talk's colour turns to "ending soon".
@@ -26,16 +28,10 @@ pub const WARNING_MINUTES: i64 = 5;
 /// The screen counts down to the next session from this many minutes before it.
 pub const COUNTDOWN_MINUTES: i64 = 180;
 
-/// Minutes for people: `25 min`, `2 h`, `2 h 5 min` (hours from 120 minutes on).
+/// Minutes for people in English: `25 min`, `2 h`, `2 h 5 min` (hours from
+/// 120 minutes on); [`Catalogue::minutes`] in other languages.
 pub fn minutes_text(n: i64) -> String {
-    if n >= 120 {
-        match (n / 60, n % 60) {
-            (h, 0) => format!("{h} h"),
-            (h, m) => format!("{h} h {m} min"),
-        }
-    } else {
-        format!("{n} min")
-    }
+    Language::En.catalogue().minutes(n)
 }
 
 /// Speakers named on a card; more are counted (`+3 more`).
@@ -91,8 +87,17 @@ pub struct SessionView {
     /// `HH:MM` in the venue's zone.
     pub start_local: String,
     pub end_local: String,
-    /// The venue-local weekday when it is not today (`Thu`), else `None`.
+    /// The venue-local weekday when it is not today (`Thu`, `Do`), else `None`.
     pub weekday: Option<String>,
+    /// Start and end in the language's clock (`2:30 PM`, `14:30`).
+    pub start_text: String,
+    pub end_text: String,
+    /// When it starts, as the screen says it: `14:30`, or `Do 14:30`.
+    pub when: String,
+    /// `14:30–15:15`.
+    pub span: String,
+    /// `+3 more` when speakers are not named.
+    pub more_text: Option<String>,
     /// Cancelled by the organizer: shown, marked as cancelled; never `current`.
     pub cancelled: bool,
     /// Speakers beyond the first [`MAX_SPEAKERS_SHOWN`] (not in `speakers`).
@@ -113,7 +118,7 @@ pub struct CurrentView {
     pub progress: f64,
     /// Whole minutes left, rounded up (a talk with 30 s left has 1 minute left).
     pub minutes_left: i64,
-    /// The same for people: `25 min`, `2 h 5 min`.
+    /// The same for people: `25 min`, `2 h 5 min` (in the screen's language).
     pub left_text: String,
     pub ending_soon: bool,
 }
@@ -137,6 +142,8 @@ pub struct RoomSnapshot {
     pub qr: Option<QrView>,
     /// "Filling up" or "full", as the organizer set it.
     pub status: Option<RoomStatusView>,
+    /// Its lines in the screen's language (see [`words::room_texts`]).
+    pub texts: RoomTexts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -148,6 +155,13 @@ pub enum Selection {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DisplaySnapshot {
+    /// The screen's language (`display_language`).
+    pub language: Language,
+    /// Its fixed words.
+    pub labels: DisplayLabels,
+    /// The venue's time of day in the language's clock (`2:30 PM`, `14:30`),
+    /// pushed at each clock minute.
+    pub clock: String,
     pub has_schedule: bool,
     pub conference: String,
     pub venue: Option<String>,
@@ -180,6 +194,8 @@ pub struct DisplaySnapshot {
     pub emergency: Option<EmergencyView>,
     /// The lobby's grid and page (lobby screens only).
     pub lobby: Option<LobbyLayout>,
+    /// `page 2 of 3`, when the lobby has more than one.
+    pub page_text: Option<String>,
     /// "Identify" from the organizer's Screens tab: this screen's name, to
     /// show large over everything (the shell sets it for a few seconds).
     pub identify: Option<String>,
@@ -227,6 +243,38 @@ pub struct OfflineBadge {
     pub schedule_from: Option<String>,
     /// `HH:MM` (venue time) when the failures began.
     pub offline_since: String,
+    /// Both, in the screen's words and clock.
+    pub text: String,
+}
+
+impl OfflineBadge {
+    /// The badge for failures since `failing_since` after a last good sync
+    /// at `last_success`, in the venue's zone (UTC with no schedule).
+    pub fn new(
+        lang: Language,
+        schedule: Option<&Schedule>,
+        last_success: Option<Timestamp>,
+        failing_since: Timestamp,
+    ) -> OfflineBadge {
+        let cat = lang.catalogue();
+        let hm = |t: Timestamp| match schedule {
+            Some(s) => s.local_hm(t),
+            None => t.strftime("%H:%M UTC").to_string(),
+        };
+        let shown = |t: Timestamp| match schedule {
+            Some(s) => cat.time(t, &s.venue_tz),
+            None => format!("{} UTC", cat.time(t, &jiff::tz::TimeZone::UTC)),
+        };
+        OfflineBadge {
+            schedule_from: last_success.map(hm),
+            offline_since: hm(failing_since),
+            text: words::offline(
+                cat,
+                last_success.map(shown).as_deref(),
+                &shown(failing_since),
+            ),
+        }
+    }
 }
 
 fn minutes_ceil(d: SignedDuration) -> i64 {
@@ -236,14 +284,17 @@ fn minutes_ceil(d: SignedDuration) -> i64 {
     (whole + 59).div_euclid(60)
 }
 
-fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
+fn view(cat: &Catalogue, schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
     let today = schedule.conference_day(at);
     let weekday = (schedule.conference_day(s.start) != today).then(|| {
-        s.start
+        let day = s
+            .start
             .to_zoned_datetime(schedule.venue_tz.clone())
-            .strftime("%a")
-            .to_string()
+            .weekday();
+        cat.weekday(day).to_string()
     });
+    let start_text = cat.time(s.start, &schedule.venue_tz);
+    let end_text = cat.time(s.end, &schedule.venue_tz);
     let speakers: Vec<SpeakerView> = s
         .speakers
         .iter()
@@ -254,7 +305,7 @@ fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
         })
         .collect();
     let more_speakers = speakers.len().saturating_sub(MAX_SPEAKERS_SHOWN);
-    SessionView {
+    let mut view = SessionView {
         id: s.id.clone(),
         title: s.title.clone(),
         subtitle: s.subtitle.clone(),
@@ -274,13 +325,23 @@ fn view(schedule: &Schedule, s: &Session, at: Timestamp) -> SessionView {
         end_ms: s.end.as_millisecond(),
         start_local: schedule.local_hm(s.start),
         end_local: schedule.local_hm(s.end),
+        when: match &weekday {
+            Some(day) => format!("{day} {start_text}"),
+            None => start_text.clone(),
+        },
+        span: format!("{start_text}–{end_text}"),
         weekday,
+        start_text,
+        end_text,
+        more_text: None,
         cancelled: s.cancelled,
         more_speakers,
         title_size: title_size(&s.title),
-        badges: badges(&s.info),
+        badges: badges_in(cat, &s.info),
         planned: None,
-    }
+    };
+    view.more_text = words::more_speakers(cat, &view);
+    view
 }
 
 /// The sessions of one room, in schedule order (start, end, id).
@@ -304,7 +365,19 @@ pub fn current_session<'a>(
     current
 }
 
+/// [`room_snapshot_in`] in English.
 pub fn room_snapshot(schedule: &Schedule, room_id: &str, at: Timestamp) -> RoomSnapshot {
+    room_snapshot_in(Language::En, schedule, room_id, at)
+}
+
+/// One room's now, next and after at `at`, its words in `lang`.
+pub fn room_snapshot_in(
+    lang: Language,
+    schedule: &Schedule,
+    room_id: &str,
+    at: Timestamp,
+) -> RoomSnapshot {
+    let cat = lang.catalogue();
     let room = schedule
         .rooms
         .iter()
@@ -356,7 +429,7 @@ pub fn room_snapshot(schedule: &Schedule, room_id: &str, at: Timestamp) -> RoomS
     }
     let next_change_at = changes.into_iter().filter(|t| *t > at).min();
 
-    RoomSnapshot {
+    let mut snapshot = RoomSnapshot {
         room_id: room_id.to_string(),
         room,
         state,
@@ -364,28 +437,31 @@ pub fn room_snapshot(schedule: &Schedule, room_id: &str, at: Timestamp) -> RoomS
             let total = c.end.duration_since(c.start).as_secs_f64();
             let done = at.duration_since(c.start).as_secs_f64();
             CurrentView {
-                session: view(schedule, c, at),
+                session: view(cat, schedule, c, at),
                 progress: (done / total).clamp(0.0, 1.0),
                 minutes_left: minutes_ceil(c.end.duration_since(at)),
-                left_text: minutes_text(minutes_ceil(c.end.duration_since(at))),
+                left_text: cat.minutes(minutes_ceil(c.end.duration_since(at))),
                 ending_soon: c.end.duration_since(at) <= warning,
             }
         }),
-        next: next.map(|n| view(schedule, n, at)),
-        after: after.map(|n| view(schedule, n, at)),
+        next: next.map(|n| view(cat, schedule, n, at)),
+        after: after.map(|n| view(cat, schedule, n, at)),
         next_starts_in_minutes: next.map(|n| minutes_ceil(n.start.duration_since(at))),
         next_starts_in_text: next
             .map(|n| minutes_ceil(n.start.duration_since(at)))
             .filter(|m| *m <= COUNTDOWN_MINUTES)
-            .map(|m| format!("in {}", minutes_text(m))),
+            .map(|m| cat.fill("display.starts_in", &[("duration", &cat.minutes(m))])),
         next_change_at,
         late: None,
         qr: None,
         status: None,
-    }
+        texts: RoomTexts::default(),
+    };
+    snapshot.texts = words::room_texts(cat, &snapshot, &schedule.conference.name);
+    snapshot
 }
 
-/// The whole snapshot a display window renders.
+/// [`display_snapshot_in`] in English.
 pub fn display_snapshot(
     schedule: Option<&Schedule>,
     selection: &Selection,
@@ -393,8 +469,24 @@ pub fn display_snapshot(
     revision: i64,
     speed: f64,
 ) -> DisplaySnapshot {
+    display_snapshot_in(Language::En, schedule, selection, at, revision, speed)
+}
+
+/// The whole snapshot a display window renders, its words in `lang`.
+pub fn display_snapshot_in(
+    lang: Language,
+    schedule: Option<&Schedule>,
+    selection: &Selection,
+    at: Timestamp,
+    revision: i64,
+    speed: f64,
+) -> DisplaySnapshot {
+    let cat = lang.catalogue();
     let Some(schedule) = schedule else {
         return DisplaySnapshot {
+            language: lang,
+            labels: DisplayLabels::new(cat),
+            clock: cat.time(at, &jiff::tz::TimeZone::UTC),
             has_schedule: false,
             conference: String::new(),
             venue: None,
@@ -408,15 +500,13 @@ pub fn display_snapshot(
             view: "lobby",
             rooms: Vec::new(),
             next_change_at: None,
-            notice: Some(
-                "No schedule loaded yet. Run `summit-kiosk import FILE` or start with --schedule FILE."
-                    .into(),
-            ),
+            notice: Some(words::no_schedule(cat)),
             offline: None,
             wall: WallMode::Off,
             announcement: None,
             emergency: None,
             lobby: None,
+            page_text: None,
             identify: None,
         };
     };
@@ -426,9 +516,7 @@ pub fn display_snapshot(
             None => (
                 "lobby",
                 schedule.rooms.iter().map(|r| r.id.as_str()).collect(),
-                Some(format!(
-                    "Room {room:?} is not in this schedule; showing all rooms."
-                )),
+                Some(words::room_missing(cat, room)),
             ),
         },
         Selection::Lobby => (
@@ -439,7 +527,7 @@ pub fn display_snapshot(
     };
     let rooms: Vec<RoomSnapshot> = room_ids
         .into_iter()
-        .map(|id| room_snapshot(schedule, id, at))
+        .map(|id| room_snapshot_in(lang, schedule, id, at))
         .collect();
     let next_change_at = rooms.iter().filter_map(|r| r.next_change_at).min();
     let day = schedule.conference_day(at);
@@ -447,9 +535,12 @@ pub fn display_snapshot(
         schedule.days[i]
             .label
             .clone()
-            .unwrap_or_else(|| format!("Day {}", i + 1))
+            .unwrap_or_else(|| words::day(cat, i + 1))
     });
     DisplaySnapshot {
+        language: lang,
+        labels: DisplayLabels::new(cat),
+        clock: cat.time(at, &schedule.venue_tz),
         has_schedule: true,
         conference: schedule.conference.name.clone(),
         venue: schedule.conference.venue.clone(),
@@ -469,6 +560,7 @@ pub fn display_snapshot(
         announcement: None,
         emergency: None,
         lobby: None,
+        page_text: None,
         identify: None,
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use kiosk_core::config::{Theme, WallPolicy};
+use kiosk_core::i18n::Language;
 use kiosk_core::settings::Flags;
 
 #[derive(Parser, Debug)]
@@ -62,6 +63,9 @@ pub struct GuiArgs {
     /// Colour theme.
     #[arg(long, value_enum)]
     pub theme: Option<Theme>,
+    /// The screens' language and clock (en, de, fr, es: 14:30; en-US: 2:30 PM).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub display_language: Option<Language>,
     /// Start the clock at this instant (RFC 3339 with an offset or Z), or at
     /// now with an offset (now+30s: a clock 30 s ahead).
     #[arg(long, value_name = "TIME")]
@@ -374,6 +378,7 @@ impl GuiArgs {
             room: self.room,
             lobby: self.lobby,
             theme: self.theme,
+            display_language: self.display_language,
             at: self.at,
             speed: Some(self.speed),
             data_dir: self.data_dir,

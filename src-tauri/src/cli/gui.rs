@@ -109,7 +109,8 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         .with_wall(s.photo_wall, playlist)?
         .with_approve(library.approve_mode.clone())
         .with_kiosk_mode(s.kiosk)
-        .with_qr(s.config.qr.clone());
+        .with_qr(s.config.qr.clone())
+        .with_language(s.display_language);
     if let Some(inbox) = feed.as_ref().and_then(|f| f.fleet.clone()) {
         kiosk = kiosk.with_inbox(inbox);
     }

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::i18n::{Catalogue, Language};
 use crate::model::{Recording, SessionInfo};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -23,9 +24,14 @@ pub struct Badge {
     pub text: String,
 }
 
-/// The badges for a session's info, in a fixed order: languages,
-/// recording, captions, sign language.
+/// [`badges_in`] in English.
 pub fn badges(info: &SessionInfo) -> Vec<Badge> {
+    badges_in(Language::En.catalogue(), info)
+}
+
+/// The badges for a session's info, in a fixed order: languages,
+/// recording, captions, sign language; their words from `cat`.
+pub fn badges_in(cat: &Catalogue, info: &SessionInfo) -> Vec<Badge> {
     let mut out = Vec::new();
     let mut push = |kind, text: String| out.push(Badge { kind, text });
     if !info.languages.is_empty() {
@@ -38,21 +44,32 @@ pub fn badges(info: &SessionInfo) -> Vec<Badge> {
             .join(" · ");
         push(BadgeKind::Language, text);
     }
-    match info.recording {
-        Recording::Recorded => push(BadgeKind::Recorded, "Recorded".into()),
-        Recording::Streamed => push(BadgeKind::Streamed, "Streamed live".into()),
-        Recording::NotRecorded => push(BadgeKind::NotRecorded, "Not recorded".into()),
-        Recording::Unknown => {}
+    let recording = match info.recording {
+        Recording::Recorded => Some((BadgeKind::Recorded, "display.recorded")),
+        Recording::Streamed => Some((BadgeKind::Streamed, "display.streamed")),
+        Recording::NotRecorded => Some((BadgeKind::NotRecorded, "display.not_recorded")),
+        Recording::Unknown => None,
+    };
+    if let Some((kind, key)) = recording {
+        push(kind, cat.text(key).to_string());
     }
     if info.captions {
-        push(BadgeKind::Captions, "Live captions".into());
+        push(
+            BadgeKind::Captions,
+            cat.text("display.captions").to_string(),
+        );
     }
     if let Some(sign) = &info.sign_language {
+        // A name that already says "sign language" (`DGS – Deutsche
+        // Gebärdensprache`) is shown as written.
         let lower = sign.to_lowercase();
-        let text = if lower.contains("sign") || lower.contains("gebärden") {
+        let named = ["sign", "gebärden", "signes", "signos"]
+            .iter()
+            .any(|w| lower.contains(w));
+        let text = if named {
             sign.clone()
         } else {
-            format!("Sign language: {sign}")
+            cat.fill("display.sign_language", &[("name", sign)])
         };
         push(BadgeKind::SignLanguage, text);
     }

@@ -16,10 +16,12 @@ use crate::edits::{
     active_status, current_emergency, next_emergency_change, Emergency, Occupancy, Pictogram,
     RoomStatus,
 };
+use crate::i18n::display as words;
+use crate::i18n::Catalogue;
 use crate::model::{LinkKind, Schedule};
 use crate::snapshot::{DisplaySnapshot, RoomSnapshot, SessionView, WallMode};
 
-pub use badges::{badges, Badge, BadgeKind};
+pub use badges::{badges, badges_in, Badge, BadgeKind};
 pub use lobby::LobbyLayout;
 pub use qr::QrView;
 
@@ -30,6 +32,10 @@ pub struct PlannedView {
     /// `HH:MM`, venue time.
     pub start_local: String,
     pub end_local: String,
+    /// The start in the screen's clock (`2:30 PM`, `14:30`).
+    pub when: String,
+    /// `14:00–14:30` in the screen's clock.
+    pub span: String,
 }
 
 /// A room behind its plan.
@@ -119,6 +125,7 @@ pub fn decorate(snapshot: &mut DisplaySnapshot, glance: &Glance) {
         return;
     };
     let at = snapshot.at;
+    let cat = snapshot.language.catalogue();
     let mut changes: Vec<Timestamp> = snapshot.next_change_at.into_iter().collect();
     if snapshot.view == "lobby" {
         let (layout, page, turn) = lobby::layout(snapshot.rooms.len(), at);
@@ -130,11 +137,13 @@ pub fn decorate(snapshot: &mut DisplaySnapshot, glance: &Glance) {
             .map(|(_, r)| r)
             .collect();
         snapshot.lobby = Some(layout);
+        snapshot.page_text =
+            (layout.pages > 1).then(|| words::page(cat, layout.page, layout.pages));
         changes.extend(turn);
     }
     let with_qr = snapshot.lobby.is_none_or(|l| l.qr);
     for room in &mut snapshot.rooms {
-        decorate_room(room, schedule, glance, at, with_qr, &mut changes);
+        decorate_room(cat, room, schedule, glance, at, with_qr, &mut changes);
     }
     let room_ids: Vec<&str> = snapshot.rooms.iter().map(|r| r.room_id.as_str()).collect();
     changes.extend(next_emergency_change(glance.emergencies, &room_ids, at));
@@ -145,7 +154,7 @@ pub fn decorate(snapshot: &mut DisplaySnapshot, glance: &Glance) {
             text: e.text.clone(),
             pictogram: e.pictogram.map(|p| PictogramView {
                 name: p,
-                label: p.label().to_string(),
+                label: words::pictogram(cat, p).to_string(),
             }),
         });
         // Highest priority: nothing else competes for the eye.
@@ -156,6 +165,7 @@ pub fn decorate(snapshot: &mut DisplaySnapshot, glance: &Glance) {
 }
 
 fn decorate_room(
+    cat: &Catalogue,
     room: &mut RoomSnapshot,
     schedule: &Schedule,
     glance: &Glance,
@@ -165,9 +175,15 @@ fn decorate_room(
 ) {
     let planned = |view: &mut SessionView| {
         let m = glance.moved.iter().find(|m| m.session == view.id)?;
+        let (start, end) = (
+            cat.time(m.start, &schedule.venue_tz),
+            cat.time(m.end, &schedule.venue_tz),
+        );
         view.planned = Some(PlannedView {
             start_local: schedule.local_hm(m.start),
             end_local: schedule.local_hm(m.end),
+            span: format!("{start}–{end}"),
+            when: start,
         });
         Some((m.start, m.end))
     };
@@ -195,14 +211,14 @@ fn decorate_room(
         .filter(|m| *m > 0)
         .map(|minutes| LateView {
             minutes,
-            text: format!("Running {minutes} min late"),
+            text: words::running_late(cat, minutes),
         });
 
     let room_model = schedule.room(&room.room_id);
     if let (Some(current), Some(r), true) = (&room.current, room_model, with_qr) {
         room.qr = schedule
             .session(&current.session.id)
-            .and_then(|s| qr::session_qr(glance.qr, r, s));
+            .and_then(|s| qr::session_qr(cat, glance.qr, r, s));
     }
 
     if let Some(status) = active_status(glance.statuses, schedule, &room.room_id, at) {
@@ -216,17 +232,17 @@ fn decorate_room(
         });
         room.status = Some(RoomStatusView {
             occupancy: status.occupancy,
-            text: status.occupancy.text().to_string(),
+            text: words::occupancy(cat, status.occupancy).to_string(),
             overflow: status
                 .overflow
                 .as_deref()
                 .and_then(|id| schedule.room(id))
-                .map(|r| format!("Overflow: {}", r.name)),
+                .map(|r| words::overflow(cat, &r.name)),
         });
         // Those who cannot get in need the stream more than the slides.
         if let Some(stream) = stream
             .filter(|_| with_qr)
-            .and_then(|url| qr::qr_view(url, "Watch the stream"))
+            .and_then(|url| qr::qr_view(cat, url, words::watch_stream(cat)))
         {
             room.qr = Some(stream);
         }

@@ -5,6 +5,8 @@
 use serde::Serialize;
 
 use crate::config::{QrConfig, QrLink};
+use crate::i18n::display as words;
+use crate::i18n::Catalogue;
 use crate::model::{LinkKind, Room, Session};
 
 /// One module's edge in `vh`: 10 px at 1080 lines, 20 px at 2160. On a 55"
@@ -31,6 +33,8 @@ pub const MAX_MODULES: u32 = 49;
 pub struct QrView {
     /// What it leads to, in words: `Slides`, `Talk page`, `Live stream`.
     pub caption: String,
+    /// Its accessible name: `QR code: Slides`.
+    pub label: String,
     pub url: String,
     /// Modules across, quiet zone included: the SVG's viewBox is
     /// `0 0 modules modules`.
@@ -41,19 +45,9 @@ pub struct QrView {
     pub size_vh: f64,
 }
 
-pub fn caption(kind: LinkKind) -> &'static str {
-    match kind {
-        LinkKind::Page => "Talk page",
-        LinkKind::Slides => "Slides",
-        LinkKind::Stream => "Live stream",
-        LinkKind::Video => "Video",
-        LinkKind::Other => "Link",
-    }
-}
-
 /// The QR code for `url` with `caption`, or `None` when the address is too
 /// long to make a code that scans at the screen's size.
-pub fn qr_view(url: &str, caption: &str) -> Option<QrView> {
+pub fn qr_view(cat: &Catalogue, url: &str, caption: &str) -> Option<QrView> {
     let code =
         qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::L).ok()?;
     let width = u32::try_from(code.width()).ok()?;
@@ -85,6 +79,7 @@ pub fn qr_view(url: &str, caption: &str) -> Option<QrView> {
     }
     Some(QrView {
         caption: caption.to_string(),
+        label: words::qr_label(cat, caption),
         url: url.to_string(),
         modules,
         path,
@@ -95,12 +90,21 @@ pub fn qr_view(url: &str, caption: &str) -> Option<QrView> {
 /// The QR code the config asks for beside `session` in `room`: the room's
 /// choice, else the session kind's, else the default; none when that is
 /// `off` or the session has no link of that kind.
-pub fn session_qr(config: &QrConfig, room: &Room, session: &Session) -> Option<QrView> {
+pub fn session_qr(
+    cat: &Catalogue,
+    config: &QrConfig,
+    room: &Room,
+    session: &Session,
+) -> Option<QrView> {
     let kind = match config.choice(room, session.kind) {
         QrLink::Off => return None,
         QrLink::Page => LinkKind::Page,
         QrLink::Slides => LinkKind::Slides,
         QrLink::Stream => LinkKind::Stream,
     };
-    qr_view(session.info.link(kind)?, caption(kind))
+    qr_view(
+        cat,
+        session.info.link(kind)?,
+        words::link_caption(cat, kind),
+    )
 }

@@ -11,6 +11,7 @@ mod fetch;
 mod fleet;
 mod fuzz_replay;
 mod glance;
+mod i18n;
 mod import_frab;
 mod import_sessionize_csv_ical;
 mod import_sqlite;

@@ -7,6 +7,7 @@ use kiosk_core::config::{QrConfig, QrLink};
 use kiosk_core::control::Records;
 use kiosk_core::edits::{Emergency, Occupancy, Pictogram, RoomStatusRequest};
 use kiosk_core::glance::{decorate, lobby, qr, Glance};
+use kiosk_core::i18n::Language;
 use kiosk_core::model::{Link, LinkKind, Recording, Schedule, SessionInfo};
 use kiosk_core::snapshot::{display_snapshot, DisplaySnapshot, Selection, WallMode};
 use kiosk_core::store::Store;
@@ -218,7 +219,7 @@ fn badges_and_the_qr_code_follow_the_config() {
 #[test]
 fn a_qr_code_is_a_grid_of_modules_at_a_fixed_size() {
     let url = "https://docs.google.com/presentation/d/e/2PACX-1vSCDbXrXtrL9vmA0hQ1NNk5DY0-3Azpcf9FbYgjoLuKV79vf_nm7wdUZl1NsL5DZqRmlUTP--u9HM56/embed";
-    let q = qr::qr_view(url, "Slides").unwrap();
+    let q = qr::qr_view(Language::En.catalogue(), url, "Slides").unwrap();
     assert_eq!(
         q.modules,
         41 + 2 * qr::QUIET_MODULES,
@@ -228,15 +229,22 @@ fn a_qr_code_is_a_grid_of_modules_at_a_fixed_size() {
     // The finder pattern's top edge: seven dark modules inside the quiet zone.
     assert!(q.path.starts_with("M4 4h7v1h-7z"), "{}", &q.path[..40]);
     // Too long to scan at that size: no code rather than a dense one.
-    assert!(qr::qr_view(&format!("https://x.org/{}", "a".repeat(200)), "Slides").is_none());
+    assert!(qr::qr_view(
+        Language::En.catalogue(),
+        &format!("https://x.org/{}", "a".repeat(200)),
+        "Slides"
+    )
+    .is_none());
     // Version 6 at level L holds 134 bytes: the longest address that gets a
     // code, and one byte more that does not.
     let at_most = format!("https://x.org/{}", "a".repeat(120));
     assert_eq!(
-        qr::qr_view(&at_most, "Slides").unwrap().modules,
+        qr::qr_view(Language::En.catalogue(), &at_most, "Slides")
+            .unwrap()
+            .modules,
         qr::MAX_MODULES
     );
-    assert!(qr::qr_view(&format!("{at_most}a"), "Slides").is_none());
+    assert!(qr::qr_view(Language::En.catalogue(), &format!("{at_most}a"), "Slides").is_none());
 }
 
 #[test]
