@@ -46,6 +46,7 @@ pub const TARGETS: &[(&str, Run)] = &[
     ("sqlite", sqlite),
     ("feed", feed),
     ("feed_signed", feed_signed),
+    ("feed_follower", feed_follower),
     ("bundle", bundle),
     ("config", config),
     ("photo_header", photo_header),
@@ -172,6 +173,163 @@ pub fn feed_signed(data: &[u8]) -> bool {
             check_schedule(&validated);
         }
         Err(e) => check_error(&e, ORIGIN),
+    }
+    true
+}
+
+/// How a `feed_follower` input's first byte is read.
+pub mod follower_flags {
+    /// Flip one bit of the sealed envelope (at the next two bytes' offset;
+    /// which bit: the flag byte's top three bits).
+    pub const TAMPER: u8 = 1;
+    /// The follower trusts the harness's key (else it trusts none).
+    pub const TRUSTED: u8 = 2;
+    /// The follower already accepted a version (the next eight bytes).
+    pub const FLOOR: u8 = 4;
+    /// Send the document as it is, not sealed.
+    pub const PLAIN: u8 = 8;
+}
+
+/// The head of a `feed_follower` input: flags, floor, tamper offset.
+pub const FOLLOWER_HEAD: usize = 11;
+
+/// The harness's organizer key (made once per process) and its public key.
+fn follower_key() -> &'static (kiosk_core::feed::SigningKey, String) {
+    static KEY: std::sync::OnceLock<(kiosk_core::feed::SigningKey, String)> =
+        std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let dir = Scratch::new("feed-key");
+        let file = dir.path.join("organizer.key");
+        let public = kiosk_core::bundle::generate_keypair(&file).expect("a key can be made");
+        let key = kiosk_core::feed::SigningKey::load(&file, None).expect("the new key loads");
+        (key, public)
+    })
+}
+
+/// A feed as a follower takes it from a URL or a broker
+/// (`sync::check_feed`: signature, replay floor, validation), behind a
+/// *valid* signature: the input is a head ([`follower_flags`], a replay
+/// floor, a tamper offset) and a feed document, which the harness seals
+/// with its own key. Random bytes never carry a valid signature, so this
+/// is how the fuzzer reaches what a signed feed can do to a follower.
+/// Returns the envelope sent and the follower's verdict (`None`: not an
+/// input for this target).
+pub fn feed_follower_verdict(
+    data: &[u8],
+) -> Option<(Vec<u8>, kiosk_core::Result<kiosk_core::sync::Checked>)> {
+    use follower_flags::*;
+    let (head, document) = data.split_at_checked(FOLLOWER_HEAD)?;
+    let flags = head[0];
+    let floor = u64::from_le_bytes(head[1..9].try_into().expect("eight bytes"));
+    let at = u16::from_le_bytes([head[9], head[10]]) as usize;
+    let (key, public) = follower_key();
+    let mut sent = if flags & PLAIN != 0 {
+        document.to_vec()
+    } else {
+        // A document that is not UTF-8 cannot be sealed (the leader's own
+        // check): not an input for this target.
+        key.seal(document, floor).ok()?
+    };
+    if flags & TAMPER != 0 && !sent.is_empty() {
+        let i = at % sent.len();
+        sent[i] ^= 1 << (flags >> 5);
+    }
+    let trust = if flags & TRUSTED != 0 {
+        kiosk_core::feed::Trust::from_keys(std::slice::from_ref(public)).expect("our own key")
+    } else {
+        kiosk_core::feed::Trust::none()
+    };
+    let policy = kiosk_core::sync::FeedPolicy {
+        trust,
+        newest: (flags & FLOOR != 0).then_some(floor),
+    };
+    let verdict = kiosk_core::sync::check_feed(ORIGIN, &sent, &policy);
+    Some((sent, verdict))
+}
+
+pub fn feed_follower(data: &[u8]) -> bool {
+    use follower_flags::*;
+    use kiosk_core::feed::FeedError;
+    let Some((sent, verdict)) = feed_follower_verdict(data) else {
+        return false;
+    };
+    let flags = data[0];
+    let trusted = flags & TRUSTED != 0;
+    let changed = flags & TAMPER != 0 && !sent.is_empty();
+    let floor = (flags & FLOOR != 0)
+        .then(|| u64::from_le_bytes(data[1..9].try_into().expect("eight bytes")));
+    // What the leader signed, as the follower would read it unsigned.
+    let signed = || {
+        let mut untouched = data.to_vec();
+        untouched[0] &= !TAMPER;
+        feed_follower_verdict(&untouched)
+            .map(|(bytes, _)| bytes)
+            .and_then(|bytes| {
+                kiosk_core::feed::open(ORIGIN, &bytes, &kiosk_core::feed::Trust::none()).ok()
+            })
+            .map(|opened| opened.feed)
+    };
+    match verdict {
+        Ok(kiosk_core::sync::Checked::Changed {
+            validated,
+            accepted_version,
+            feed_version,
+            ..
+        }) => {
+            check_schedule(&validated);
+            if trusted {
+                assert!(
+                    flags & PLAIN == 0,
+                    "an unsigned feed was taken with a trusted key"
+                );
+                assert_eq!(accepted_version, feed_version, "a signed feed's version");
+                let version = accepted_version.expect("a signed feed has a version");
+                if let Some(floor) = floor {
+                    assert!(
+                        version >= floor,
+                        "version {version} taken under floor {floor}"
+                    );
+                }
+                if changed {
+                    // Taken although a bit changed: the bit was outside what
+                    // the signature covers, and the feed is what was signed.
+                    let taken =
+                        kiosk_core::feed::open(ORIGIN, &sent, &kiosk_core::feed::Trust::none())
+                            .expect("it was taken")
+                            .feed;
+                    assert!(
+                        Some(taken) == signed(),
+                        "a changed feed was taken as signed"
+                    );
+                }
+            } else {
+                assert_eq!(accepted_version, None, "a version accepted with no key");
+            }
+        }
+        Ok(kiosk_core::sync::Checked::Unchanged) => {
+            panic!("a feed given by bytes cannot be unchanged")
+        }
+        Err(e) => {
+            check_error(&e, ORIGIN);
+            if let kiosk_core::Error::Feed { source, .. } = &e {
+                match source {
+                    FeedError::Replayed { version, newest } => {
+                        assert!(trusted && version < newest && Some(*newest) == floor, "{e}");
+                    }
+                    FeedError::BadSignature { .. }
+                    | FeedError::Unsigned
+                    | FeedError::UntrustedKey { .. }
+                    | FeedError::MalformedSignature(_) => {
+                        assert!(trusted, "a signature checked with no key: {e}");
+                        assert!(
+                            changed || flags & PLAIN != 0,
+                            "the harness's own seal was refused: {e}"
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
     true
 }

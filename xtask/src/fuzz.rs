@@ -71,6 +71,8 @@ const TARGETS: &[Target] = &[
     },
     target("feed", &["seeds:feed"]),
     target("feed_signed", &["seeds:feed_signed"]),
+    // The follower's path behind a valid signature (the harness seals).
+    target("feed_follower", &["seeds:feed_follower"]),
     target("bundle", &["seeds:bundle"]),
     target("config", &["config.example.toml"]),
     // Headers are at the start: the demo photos cut to 64 KiB.

@@ -124,7 +124,36 @@ fn signed_feed(seeds: &mut Seeds, document: &[u8]) -> Result {
     trusted.extend_from_slice(public.as_bytes());
     seeds.add("feed_signed", "trusted.json", &trusted)?;
     seeds.add("feed_signed", "untrusted.json", &envelope)?;
-    seeds.add("feed_signed", "plain.json", document)
+    seeds.add("feed_signed", "plain.json", document)?;
+    follower(seeds, document)
+}
+
+/// `feed_follower` inputs: the head (flags, replay floor, tamper offset)
+/// and the feed document the harness seals, one per way a follower
+/// answers: taken, refused as a replay, tampered, unsigned, no key.
+fn follower(seeds: &mut Seeds, document: &[u8]) -> Result {
+    use harness::follower_flags::{FLOOR, PLAIN, TAMPER, TRUSTED};
+    let cases: [(&str, u8, u64, u16); 6] = [
+        ("taken", TRUSTED | FLOOR, 1, 0),
+        ("replayed", TRUSTED | FLOOR, 2, 0),
+        ("tampered-feed", TRUSTED | TAMPER, 0, 65),
+        (
+            "tampered-signature",
+            TRUSTED | TAMPER | (3 << 5),
+            0,
+            u16::MAX,
+        ),
+        ("unsigned", TRUSTED | PLAIN, 0, 0),
+        ("no-key", 0, 0, 0),
+    ];
+    for (name, flags, floor, at) in cases {
+        let mut input = vec![flags];
+        input.extend_from_slice(&floor.to_le_bytes());
+        input.extend_from_slice(&at.to_le_bytes());
+        input.extend_from_slice(document);
+        seeds.add("feed_follower", &format!("{name}.bin"), &input)?;
+    }
+    Ok(())
 }
 
 fn bundle(seeds: &mut Seeds) -> Result {

@@ -132,6 +132,7 @@ mod targets {
         sqlite,
         feed,
         feed_signed,
+        feed_follower,
         bundle,
         config,
         photo_header,
@@ -186,4 +187,61 @@ fn the_checks_catch_a_broken_promise() {
     let session = &mut backwards.schedule.sessions[0];
     session.end = session.start;
     assert!(std::panic::catch_unwind(|| harness::check_schedule(&backwards)).is_err());
+}
+
+/// `feed_follower` answers as a follower does: the harness's seal is
+/// taken, an older version is a replay, a changed byte of the signed feed
+/// and an unsigned feed are refused when a key is trusted.
+#[test]
+fn the_follower_target_sees_what_a_follower_sees() {
+    use harness::follower_flags::{FLOOR, PLAIN, TAMPER, TRUSTED};
+    use kiosk_core::feed::{Feed, FeedError, Notices};
+    use kiosk_core::sync::Checked;
+    let document = Feed::new(3, kiosk_core::demo::demo().schedule, Notices::default()).to_bytes();
+    let input = |flags: u8, floor: u64, at: u16| {
+        let mut input = vec![flags];
+        input.extend_from_slice(&floor.to_le_bytes());
+        input.extend_from_slice(&at.to_le_bytes());
+        input.extend_from_slice(&document);
+        input
+    };
+    let verdict = |flags, floor, at| {
+        let data = input(flags, floor, at);
+        assert!(harness::feed_follower(&data), "the checks hold");
+        harness::feed_follower_verdict(&data)
+            .expect("an input for this target")
+            .1
+    };
+    let refusal = |flags, floor, at| match verdict(flags, floor, at) {
+        Err(kiosk_core::Error::Feed { source, .. }) => source,
+        other => panic!("not refused as a feed: {:?}", other.map(|_| ())),
+    };
+    match verdict(TRUSTED | FLOOR, 3, 0) {
+        Ok(Checked::Changed {
+            accepted_version, ..
+        }) => assert_eq!(accepted_version, Some(3)),
+        other => panic!("the seal was not taken: {:?}", other.map(|_| ())),
+    }
+    assert!(matches!(
+        refusal(TRUSTED | FLOOR, 4, 0),
+        FeedError::Replayed {
+            version: 3,
+            newest: 4
+        }
+    ));
+    // Byte 65 is inside the signed feed's text ("summit" becomes "summht").
+    assert!(matches!(
+        refusal(TRUSTED | TAMPER, 0, 65),
+        FeedError::BadSignature { .. }
+    ));
+    assert!(matches!(
+        refusal(TRUSTED | PLAIN, 0, 0),
+        FeedError::Unsigned
+    ));
+    match verdict(0, 0, 0) {
+        Ok(Checked::Changed {
+            accepted_version, ..
+        }) => assert_eq!(accepted_version, None, "nothing accepted without a key"),
+        other => panic!("an unsigned follower refused it: {:?}", other.map(|_| ())),
+    }
 }
