@@ -558,3 +558,25 @@ fn serve_writes_a_feed_file_a_static_server_can_serve() {
         .success()
         .stdout(predicates::str::contains("Summit Kiosk feed"));
 }
+
+/// `summit-kiosk now --json | head -1`: the report ends quietly when its
+/// reader has gone, as other Unix tools do, with no panic and no backtrace
+/// on the terminal. (The reader is gone before the report is written, so
+/// the write always meets the closed pipe.)
+#[test]
+fn a_report_piped_into_a_closed_reader_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(crate::support::BIN)
+        .args(["now", "--json", "--demo"])
+        .env("XDG_CONFIG_HOME", crate::support::NO_CONFIG_HOME)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(done.status.signal(), Some(libc::SIGPIPE), "{stderr}");
+}

@@ -30,6 +30,19 @@ pub fn main() -> ExitCode {
     std::sync::LazyLock::force(&crate::STARTED);
     crate::memory::limit_arenas();
     let cli = Cli::parse();
+    if matches!(
+        cli.command,
+        Some(Command::Now(_) | Command::Check { .. } | Command::Logs { .. })
+    ) {
+        // A report piped into `head` ends quietly, as other Unix tools do,
+        // instead of panicking on the closed pipe. Only these commands,
+        // which write and exit: the kiosk and the server keep Rust's
+        // default (a closed pipe is an error to handle, not a death).
+        // SAFETY: set once at start, before any other thread runs.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let result = match cli.command {
         Some(Command::Now(args)) => now::cmd_now(args),
         Some(Command::Check {
