@@ -19,7 +19,7 @@ const AFTER_START: Duration = Duration::from_secs(10);
 /// photo renditions the `photo:` scheme reads (up to a few MiB each, many
 /// a minute at a rehearsal's speed) then fragment the heap. WebKit's
 /// processes get the same setting from `webkit::prepare`.
-const MMAP_THRESHOLD: i32 = 256 * 1024;
+pub const MMAP_THRESHOLD: i32 = 256 * 1024;
 
 /// At most two malloc arenas, and a fixed mmap threshold. Call before any
 /// thread starts.

@@ -12,12 +12,19 @@ const DMABUF_OFF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
 
 /// glibc's malloc settings, read by each WebKit process when it starts.
 const TUNABLES: &str = "GLIBC_TUNABLES";
-/// Blocks of 256 KiB and more always mapped on their own and unmapped when
-/// freed. glibc's default threshold rises to the size of the largest block
-/// freed, so after the first photo the wall's decoded frames (8 MiB at
-/// 1080p) came from the web process's heap, which fragmented and grew by
-/// ~30 MiB in seven minutes of the 3-day event at --speed 600.
-const MMAP_THRESHOLD: &str = "glibc.malloc.mmap_threshold=262144";
+
+/// The main process's fixed mmap threshold ([`crate::memory::MMAP_THRESHOLD`]),
+/// said as a tunable for WebKit's processes. glibc's default threshold
+/// rises to the size of the largest block freed, so after the first photo
+/// the wall's decoded frames (8 MiB at 1080p) came from the web process's
+/// heap, which fragmented and grew by ~30 MiB in seven minutes of the 3-day
+/// event at --speed 600.
+fn mmap_threshold() -> String {
+    format!(
+        "glibc.malloc.mmap_threshold={}",
+        crate::memory::MMAP_THRESHOLD
+    )
+}
 
 /// Choose, and set what WebKit reads from the environment. Call it before
 /// GTK starts and before any thread that could read the environment
@@ -27,11 +34,9 @@ pub fn prepare(config: &WebviewConfig) -> EngineChoice {
     if std::env::var_os(TUNABLES).is_some() {
         choice.reason = format!("{TUNABLES} is set in the environment; {}", choice.reason);
     } else {
-        std::env::set_var(TUNABLES, MMAP_THRESHOLD);
-        choice.reason = format!(
-            "{}; WebKit's processes start with {MMAP_THRESHOLD}",
-            choice.reason
-        );
+        let tunable = mmap_threshold();
+        std::env::set_var(TUNABLES, &tunable);
+        choice.reason = format!("{}; WebKit's processes start with {tunable}", choice.reason);
     }
     if std::env::var_os(DMABUF_OFF).is_some() {
         // Someone set it by hand (a technician's override): theirs wins.
