@@ -9,6 +9,7 @@ pub const COMMANDS: &[(&str, bool)] = &[
     ("report_render", false),
     ("get_photos", false),
     ("open_control_panel", false),
+    ("control_labels", false),
     ("control_state", false),
     ("unlock", false),
     ("lock", false),

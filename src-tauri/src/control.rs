@@ -14,6 +14,7 @@ use kiosk_core::config::EmergencyTemplate;
 use kiosk_core::control::{
     control_view, lock_view, ControlState, PanelInput, SourceInput, POLL_MS,
 };
+use kiosk_core::i18n::Language;
 use kiosk_core::pin::{Lock, LockPolicy, PinBackoff};
 use kiosk_core::store::Store;
 
@@ -32,6 +33,8 @@ pub struct Control {
     pub uploads: PathBuf,
     /// The emergency messages prepared in the config.
     templates: Vec<EmergencyTemplate>,
+    /// The panel's words (`panel_language`).
+    pub language: Language,
 }
 
 impl Control {
@@ -50,7 +53,14 @@ impl Control {
             origin: format!("control panel on {host}"),
             uploads,
             templates: kiosk_core::config::default_emergency_templates(),
+            language: Language::default(),
         }
+    }
+
+    /// The language of the panel's words and of the sentences made for it.
+    pub fn with_language(mut self, language: Language) -> Control {
+        self.language = language;
+        self
     }
 
     /// The emergency templates the panel offers (the config's).

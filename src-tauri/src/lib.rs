@@ -57,6 +57,7 @@ pub fn app_builder<R: Runtime>(
             commands::get_photos,
             commands::report_render,
             c::open_control_panel,
+            c::control_labels,
             c::control_state,
             c::unlock,
             c::lock,

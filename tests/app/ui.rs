@@ -195,3 +195,208 @@ fn the_control_panel_copies_no_limit() {
         }
     }
 }
+
+/// The string literals of some JavaScript (quotes, double quotes and
+/// template literals, a template's `${…}` parts left out).
+fn literals(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut chars = code.chars().peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        // A `/` after an operand is division; elsewhere a regex: skip it.
+        if c == '/' && !(prev.is_alphanumeric() || prev == ')' || prev == ']') {
+            let mut class = false;
+            while let Some(r) = chars.next() {
+                match r {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '[' => class = true,
+                    ']' => class = false,
+                    '/' if !class => break,
+                    _ => {}
+                }
+            }
+            prev = '/';
+            continue;
+        }
+        if c != '\'' && c != '"' && c != '`' {
+            if !c.is_whitespace() {
+                prev = c;
+            }
+            continue;
+        }
+        let mut text = String::new();
+        let mut depth = 0;
+        while let Some(d) = chars.next() {
+            match d {
+                '\\' => {
+                    chars.next();
+                }
+                '$' if c == '`' && chars.peek() == Some(&'{') => {
+                    chars.next();
+                    depth += 1;
+                    text.push(' ');
+                }
+                '}' if depth > 0 => depth -= 1,
+                _ if depth > 0 => {}
+                d if d == c => break,
+                d => text.push(d),
+            }
+        }
+        found.push(text);
+        prev = c;
+    }
+    found
+}
+
+/// The control panel writes no words of its own: every text of its page
+/// and modules comes from the core's catalogue (`panel.*` keys, resolved
+/// in `panel_language`). A literal may be a key, a selector, a class list
+/// (each class in `control.css`), an identifier or code, or no word at all.
+#[test]
+fn the_control_panel_writes_no_words_of_its_own() {
+    let html = std::fs::read_to_string(root().join("ui/control.html")).unwrap();
+    let css = std::fs::read_to_string(root().join("ui/control.css")).unwrap();
+    let view = std::fs::read_to_string(root().join("ui/control/view.d.ts")).unwrap();
+    // The page: no text between tags, no worded attribute but through keys.
+    let body = &html[html.find("<html").unwrap()..];
+    for piece in body.split('<').skip(1) {
+        let (tag, text) = piece.split_once('>').unwrap_or((piece, ""));
+        if tag.starts_with("!--") {
+            continue;
+        }
+        assert!(
+            !text.chars().any(char::is_alphabetic),
+            "control.html: words {text:?} after <{tag}>"
+        );
+        for attr in [
+            " placeholder=",
+            " aria-label=",
+            " title=",
+            " alt=",
+            " lang=",
+        ] {
+            assert!(
+                !tag.contains(attr),
+                "control.html: <{tag}> has{attr} (use data-l10n-…)"
+            );
+        }
+    }
+    // DOM and protocol words the modules name (not shown to anyone).
+    let dom = [
+        "click",
+        "change",
+        "input",
+        "keydown",
+        "submit",
+        "cancel",
+        "close",
+        "button",
+        "option",
+        "checkbox",
+        "number",
+        "numeric",
+        "text",
+        "off",
+        "async",
+        "lazy",
+        "true",
+        "false",
+        "aria-label",
+        "aria-pressed",
+        "aria-selected",
+        "placeholder",
+        "title",
+        "locked",
+        "error",
+        "action",
+        "poll",
+        "string",
+        "object",
+        "function",
+        "Escape",
+        "Enter",
+        "ArrowRight",
+        "ArrowLeft",
+        "TEXTAREA",
+        "BUTTON",
+        "INPUT",
+        "file",
+        "x-file-name",
+        "control-changed",
+        "no_shell",
+        "wrong_pin",
+        "retry_later",
+        "invalid",
+        "none",
+        "ready",
+        "input:checked",
+        // `data-*` states no style sheet matches (tests and the DOM read them).
+        "absorbed",
+        "queued",
+        "few",
+    ];
+    let tags = [
+        "div",
+        "span",
+        "li",
+        "ul",
+        "ol",
+        "p",
+        "strong",
+        "img",
+        "input",
+        "select",
+        "label",
+        "figure",
+        "figcaption",
+        "button",
+        "option",
+    ];
+    let mut bad = Vec::new();
+    for js in files(&root().join("ui/control"), "js") {
+        for lit in literals(&code(&js)) {
+            let t = lit.trim();
+            let known = |w: &str| {
+                w.len() <= 1
+                    || w.contains('_')
+                    || tags.contains(&w)
+                    || dom.contains(&w)
+                    || css.contains(&format!(".{w}"))
+                    || css.contains(&format!("-{w}"))
+                    || html.contains(&format!("\"{w}\""))
+                    || html.contains(&format!("{w}-"))
+                    // A value the core sends, or one the style sheet matches.
+                    || view.contains(&format!("\"{w}\""))
+                    || css.contains(&format!("\"{w}\""))
+            };
+            let fine = !t.chars().any(char::is_alphabetic)
+                || t.starts_with("panel.")
+                || t.starts_with(['#', '.', '[', '/'])
+                || t.contains(['=', '>', '#', '['])
+                // An identifier (`dialog-start`) or a focus key's head (`hide: `).
+                || (t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && t.contains('-'))
+                || lit
+                    .strip_suffix(": ")
+                    .is_some_and(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+                || (t
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_- :".contains(c))
+                    && t.split([' ', ':']).filter(|w| !w.is_empty()).all(known))
+                || dom.contains(&t);
+            if !fine {
+                bad.push(format!(
+                    "{}: {lit:?}",
+                    js.file_name().unwrap().to_string_lossy()
+                ));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "words written in the panel's code, not the catalogue's:\n{}",
+        bad.join("\n")
+    );
+}

@@ -6,6 +6,7 @@
 import { $, $$, button, clockInput, el, field, textEl } from './dom.js';
 import { applyEdit, ask, showPreview, typo } from './dialogs.js';
 import { say } from './feedback.js';
+import { t } from './l10n.js';
 import { KIND_LABEL, roomName, ui, view } from './state.js';
 
 /** @typedef {import('./view').SessionRow} SessionRow */
@@ -13,14 +14,14 @@ import { KIND_LABEL, roomName, ui, view } from './state.js';
 
 function sessionLine(s) {
   const p = el('p', 'dialog-session');
-  p.append(el('span', 'time', `${s.start_local}–${s.end_local}`), ' ', textEl('span', 'title clamp-2', s.title || 'Untitled'));
+  p.append(el('span', 'time', `${s.start_local}–${s.end_local}`), ' ', textEl('span', 'title clamp-2', s.title || t('panel.untitled')));
   return p;
 }
 
 /** Whole minutes as typed, or a mistake said in the dialog. */
 function minutesOf(input) {
   const minutes = Number(input.value);
-  if (!input.value.trim() || !Number.isInteger(minutes)) throw typo('Pick or type a number of minutes.');
+  if (!input.value.trim() || !Number.isInteger(minutes)) throw typo(t('panel.typo.minutes'));
   return minutes;
 }
 
@@ -34,14 +35,14 @@ function minutesPicker() {
   input.max = String(limits.delay_minutes);
   input.step = '1';
   input.inputMode = 'numeric';
-  input.placeholder = 'min';
+  input.placeholder = t('panel.min');
   const quick = el('div', 'quick');
   for (const n of limits.minute_choices) {
     const b = button(`+${n}`, 'accent', { minutes: String(n) });
     b.addEventListener('click', () => { input.value = String(n); $('#dialog-confirm').click(); });
     quick.append(b);
   }
-  wrap.append(quick, field('Or minutes', input));
+  wrap.append(quick, field(t('panel.or_minutes'), input));
   return { wrap, input };
 }
 
@@ -50,11 +51,9 @@ function askMinutes(s, what) {
   const { wrap, input } = minutesPicker();
   const extend = what === 'extend';
   return ask({
-    title: extend ? 'Extend by how long?' : 'Delay by how long?',
-    body: [sessionLine(s), el('p', 'hint', extend
-      ? 'It ends later; the sessions after it shift until a break absorbs it.'
-      : 'It and the later sessions in this room shift until a break absorbs it.'), wrap],
-    confirm: 'Preview…',
+    title: extend ? t('panel.extend_how_long') : t('panel.delay_how_long'),
+    body: [sessionLine(s), el('p', 'hint', t(extend ? 'panel.extend_hint' : 'panel.delay_hint')), wrap],
+    confirm: t('panel.preview'),
     focus: input,
     onConfirm: () => {
       const minutes = minutesOf(input);
@@ -70,31 +69,32 @@ function askMinutes(s, what) {
 function askStartedAt(s) {
   const input = clockInput('dialog-started', view().clock);
   return ask({
-    title: 'When did it actually start?',
-    body: [sessionLine(s), field('Started at', input, `planned ${s.start_local}`),
-      el('p', 'hint', 'Late: it and the later sessions shift. Early: only this session moves.')],
-    confirm: 'Next…',
+    title: t('panel.started_when'),
+    body: [sessionLine(s), field(t('panel.started_at'), input, t('panel.planned', { time: s.start_local })),
+      el('p', 'hint', t('panel.started_hint'))],
+    confirm: t('panel.next'),
     focus: input,
     onConfirm: () => {
-      if (!input.value.trim()) throw typo('Type the start time as HH:MM, for example 10:47.');
+      if (!input.value.trim()) throw typo(t('panel.typo.start_time'));
       return () => showPreview({ kind: 'started_at', session: s.id, at: input.value.trim() });
     },
   });
 }
 
+/** Each simple edit's title, text and confirm button (catalogue keys). */
 const SIMPLE = {
-  end_now: { title: 'End it now?', text: 'It ends now on every screen; nothing else moves.', confirm: 'End now' },
-  skip: { title: 'Skip this session?', text: 'It disappears from the screens; nothing else moves.', confirm: 'Skip' },
-  cancel: { title: 'Cancel this session?', text: 'It stays on the screens, marked as cancelled.', confirm: 'Cancel session' },
+  end_now: ['panel.end_now_title', 'panel.end_now_text', 'panel.end_now'],
+  skip: ['panel.skip_title', 'panel.skip_text', 'panel.skip'],
+  cancel: ['panel.cancel_title', 'panel.cancel_text', 'panel.cancel_session'],
 };
 
 /** @param {SessionRow} s @param {'end_now'|'skip'|'cancel'} kind */
 function confirmSimple(s, kind) {
-  const how = SIMPLE[kind];
+  const [title, text, confirm] = SIMPLE[kind];
   return ask({
-    title: how.title,
-    body: [sessionLine(s), el('p', 'hint', `${how.text} Undo takes it back.`)],
-    confirm: how.confirm,
+    title: t(title),
+    body: [sessionLine(s), el('p', 'hint', t(text))],
+    confirm: t(confirm),
     danger: true,
     onConfirm: () => applyEdit({ kind, session: s.id }),
   });
@@ -116,12 +116,12 @@ function roomSelect(current) {
 function askMove(s) {
   const select = roomSelect(view().rooms.find((r) => r.id !== s.room_id)?.id);
   return ask({
-    title: 'Move to another room',
-    body: [sessionLine(s), el('p', 'hint', `Now in ${roomName(s.room_id)}; the times stay the same.`), field('Room', select)],
-    confirm: 'Move',
+    title: t('panel.move_title'),
+    body: [sessionLine(s), el('p', 'hint', t('panel.move_hint', { room: roomName(s.room_id) })), field(t('panel.room'), select)],
+    confirm: t('panel.move'),
     focus: select,
     onConfirm: () => {
-      if (select.value === s.room_id) throw typo('That is the room it is already in.');
+      if (select.value === s.room_id) throw typo(t('panel.typo.same_room'));
       return applyEdit({ kind: 'move', session: s.id, room: select.value });
     },
   });
@@ -140,15 +140,15 @@ function speakerEditor(names) {
     input.maxLength = limits.name_chars;
     input.dir = 'auto';
     input.value = value || '';
-    input.setAttribute('aria-label', 'Speaker name');
-    const remove = button('Remove', 'small quiet');
+    input.setAttribute('aria-label', t('panel.speaker_name'));
+    const remove = button(t('panel.remove'), 'small quiet');
     remove.addEventListener('click', () => row.remove());
     row.append(input, remove);
     rows.append(row);
     return input;
   };
   for (const n of names) addRow(n);
-  const add = button('+ Add speaker', 'small');
+  const add = button(t('panel.add_speaker'), 'small');
   add.addEventListener('click', () => { const i = addRow(''); if (i) i.focus(); });
   box.append(rows, add);
   return { box, names: () => $$('input', rows).map((i) => i.value.trim()).filter(Boolean) };
@@ -168,7 +168,7 @@ function titleInput(value) {
 function titleHint(title) {
   const limit = view().limits.title_chars;
   const length = [...(title || '')].length;
-  return length > limit ? `now ${length} characters; the limit is ${limit}` : `up to ${limit} characters`;
+  return length > limit ? t('panel.title_too_long', { length, limit }) : t('panel.title_up_to', { limit });
 }
 
 /**
@@ -181,7 +181,7 @@ function badgeFields(s) {
   const languages = el('input');
   languages.id = 'dialog-languages';
   languages.value = s.access.languages.join(', ');
-  languages.placeholder = 'en, de';
+  languages.placeholder = t('panel.languages_placeholder');
   const recording = el('select');
   recording.id = 'dialog-recording';
   recording.append(...glance.recordings.map((r) => {
@@ -195,14 +195,14 @@ function badgeFields(s) {
   captions.id = 'dialog-captions';
   captions.checked = s.access.captions;
   const captionsLabel = el('label', 'check');
-  captionsLabel.append(captions, ' Live captions');
+  captionsLabel.append(captions, ' ', t('panel.live_captions'));
   const sign = el('input');
   sign.id = 'dialog-sign-language';
   sign.maxLength = glance.sign_language_chars;
   sign.value = s.access.sign_language || '';
-  sign.placeholder = 'DGS, ASL…';
+  sign.placeholder = t('panel.sign_language_placeholder');
   const row = el('div', 'form-row');
-  row.append(field('Languages', languages), field('Recording', recording), captionsLabel, field('Sign language', sign));
+  row.append(field(t('panel.languages'), languages), field(t('panel.recording'), recording), captionsLabel, field(t('panel.sign_language'), sign));
   const read = () => ({
     languages: languages.value.split(',').map((l) => l.trim()).filter(Boolean),
     recording: recording.value,
@@ -221,18 +221,18 @@ function editSession(s) {
   const end = clockInput('dialog-end', s.end_local);
   const room = roomSelect(s.room_id);
   const times = el('div', 'form-row');
-  times.append(field('Start', start), field('End', end), field('Room', room));
+  times.append(field(t('panel.start'), start), field(t('panel.end'), end), field(t('panel.room'), room));
   const badges = badgeFields(s);
   return ask({
-    title: 'Edit session',
-    body: [field('Title', title, titleHint(s.title)), times, field('Speakers', speakers.box), badges.row],
-    confirm: 'Save',
+    title: t('panel.edit_session'),
+    body: [field(t('panel.title'), title, titleHint(s.title)), times, field(t('panel.speakers'), speakers.box), badges.row],
+    confirm: t('panel.save'),
     focus: title,
     onConfirm: () => {
       /** @type {EditIntent & { kind: 'edit_session' }} */
       const edit = { kind: 'edit_session', session: s.id };
       const newTitle = title.value.trim();
-      if (!newTitle) throw typo('The title cannot be empty.');
+      if (!newTitle) throw typo(t('panel.typo.empty_title'));
       if (newTitle !== s.title) edit.title = newTitle;
       const newNames = speakers.names();
       if (JSON.stringify(newNames) !== JSON.stringify(names)) edit.speakers = newNames;
@@ -243,7 +243,7 @@ function editSession(s) {
       const before = { ...s.access };
       if (!before.sign_language) delete before.sign_language;
       if (JSON.stringify(access) !== JSON.stringify(before)) edit.access = access;
-      if (Object.keys(edit).length === 2) { say('Nothing changed.'); return undefined; }
+      if (Object.keys(edit).length === 2) { say(t('panel.nothing_changed')); return undefined; }
       return applyEdit(edit);
     },
   });
@@ -256,8 +256,8 @@ function addSession() {
   const speakers = speakerEditor(['']);
   const kind = el('select');
   kind.id = 'dialog-kind';
-  for (const [value, label] of Object.entries(KIND_LABEL)) {
-    const option = el('option', null, label);
+  for (const [value, key] of Object.entries(KIND_LABEL)) {
+    const option = el('option', null, t(key));
     option.value = value;
     kind.append(option);
   }
@@ -266,16 +266,16 @@ function addSession() {
   const room = roomSelect(ui.selectedRoom);
   const day = v.day;
   const times = el('div', 'form-row');
-  times.append(field('Start', start), field('End', end), field('Kind', kind), field('Room', room));
+  times.append(field(t('panel.start'), start), field(t('panel.end'), end), field(t('panel.kind'), kind), field(t('panel.room'), room));
   ask({
-    title: `Add a session on ${v.days.find((d) => d.key === day)?.label || day}`,
-    body: [field('Title', title, titleHint('')), times, field('Speakers', speakers.box)],
-    confirm: 'Add session',
+    title: t('panel.add_session_on', { day: v.days.find((d) => d.key === day)?.label || day }),
+    body: [field(t('panel.title'), title, titleHint('')), times, field(t('panel.speakers'), speakers.box)],
+    confirm: t('panel.add_session'),
     focus: title,
     onConfirm: () => {
       const text = title.value.trim();
-      if (!text) throw typo('The title cannot be empty.');
-      if (!start.value.trim() || !end.value.trim()) throw typo('Type the start and end as HH:MM.');
+      if (!text) throw typo(t('panel.typo.empty_title'));
+      if (!start.value.trim() || !end.value.trim()) throw typo(t('panel.typo.start_end'));
       return applyEdit({
         kind: 'add_session', room: room.value, title: text, speakers: speakers.names(),
         session_kind: kind.value, day, start: start.value.trim(), end: end.value.trim(),

@@ -7,9 +7,10 @@ import { $, $$, button, chip, el, renderPart, textEl } from './dom.js';
 import { ask } from './dialogs.js';
 import { clearError, done, fail, say, showError } from './feedback.js';
 import * as ipc from './ipc.js';
+import { t } from './l10n.js';
 import { hooks, view } from './state.js';
 
-const STATUS = { on_screen: ['On screen', 'now'], scheduled: ['Scheduled', 'past'], ended: ['Not shown', 'past'] };
+const STATUS = { on_screen: ['panel.on_screen', 'now'], scheduled: ['panel.scheduled', 'past'], ended: ['panel.not_shown', 'past'] };
 
 export function renderAnnouncements() {
   const v = view();
@@ -43,22 +44,22 @@ export function renderAnnouncements() {
   const list = $('#announcements');
   renderPart('announcements', list, v.announcements, () => {
     list.replaceChildren();
-    if (!v.announcements.length) list.append(el('li', 'empty', 'No announcements.'));
+    if (!v.announcements.length) list.append(el('li', 'empty', t('panel.no_announcements')));
     for (const a of v.announcements) {
       const li = el('li', 'item announcement');
       li.dataset.announcementId = a.id;
       li.dataset.priority = a.priority;
       const meta = el('div', 'meta');
-      if (a.priority === 'urgent') meta.append(chip('Urgent', 'urgent'));
+      if (a.priority === 'urgent') meta.append(chip(t('panel.urgent'), 'urgent'));
       const [status, kind] = STATUS[a.status];
-      meta.append(chip(status, kind), el('span', 'time', a.when), textEl('span', 'where clamp-1', a.rooms));
+      meta.append(chip(t(status), kind), el('span', 'time', a.when), textEl('span', 'where clamp-1', a.rooms));
       const body = el('div', 'item-body');
       body.append(meta, textEl('div', 'text clamp-3', a.text));
-      const remove = button('Remove', 'warn', { focus: `ann-remove:${a.id}` });
+      const remove = button(t('panel.remove'), 'warn', { focus: `ann-remove:${a.id}` });
       remove.addEventListener('click', () => ask({
-        title: 'Remove this announcement?',
+        title: t('panel.remove_announcement'),
         body: textEl('p', 'quote clamp-3', a.text),
-        confirm: 'Remove', danger: true,
+        confirm: t('panel.remove'), danger: true,
         onConfirm: async () => { await done(() => ipc.removeAnnouncement(a.id)); },
       }));
       li.append(body, remove);
@@ -81,11 +82,11 @@ $('#announcement-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const textArea = $('#announcement-text');
   const text = textArea.value.trim();
-  if (!text) { showError('Type the announcement first.'); textArea.focus(); return; }
+  if (!text) { showError(t('panel.type_announcement')); textArea.focus(); return; }
   let rooms = null;
   if (!$('#announcement-all').checked) {
     rooms = $$('#announcement-rooms input:checked').map((i) => i.value);
-    if (!rooms.length) { showError('Pick at least one room, or "All rooms".'); return; }
+    if (!rooms.length) { showError(t('panel.pick_a_room')); return; }
   }
   const priority = ($('#announcement-form input[name="priority"]:checked') || {}).value === 'urgent' ? 'urgent' : 'normal';
   const length = $('#announcement-expiry').value;
@@ -98,13 +99,13 @@ $('#announcement-form').addEventListener('submit', async (event) => {
       minutes: length ? Number(length) : null,
     });
     clearError();
-    say('Announcement posted.');
+    say(t('panel.announcement_posted'));
     textArea.value = '';
     $('#announcement-start').value = '';
     countChars();
     hooks.refresh();
   } catch (err) {
-    fail(err, 'Could not post it');
+    fail(err, t('panel.could_not_post'));
   } finally {
     addButton.disabled = false;
   }

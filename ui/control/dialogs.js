@@ -6,6 +6,7 @@
 import { $, el, textEl } from './dom.js';
 import { clearError, say, showError } from './feedback.js';
 import * as ipc from './ipc.js';
+import { t } from './l10n.js';
 import { hooks } from './state.js';
 
 /** @typedef {import('./view').EditIntent} EditIntent */
@@ -39,7 +40,7 @@ function openModal(node, { onConfirm, confirmButton, cancelButton, errorBox, foc
       if (busy) return;
       busy = true;
       confirmButton.disabled = true;
-      confirmButton.textContent = 'Working…';
+      confirmButton.textContent = t('panel.working');
       try {
         const then = await onConfirm();
         close(true);
@@ -77,7 +78,7 @@ function openModal(node, { onConfirm, confirmButton, cancelButton, errorBox, foc
 }
 
 /** The generic dialog: a title, some fields, Cancel and a confirm button. */
-export function ask({ title, body, confirm = 'OK', danger = false, onConfirm, focus = null }) {
+export function ask({ title, body, confirm = t('panel.ok'), danger = false, onConfirm, focus = null }) {
   $('#dialog-title').textContent = title;
   $('#dialog-body').replaceChildren(...(Array.isArray(body) ? body : [body]).filter(Boolean));
   const ok = $('#dialog-confirm');
@@ -103,7 +104,7 @@ export function typo(message) {
 export async function applyEdit(edit) {
   const result = await ipc.applyEdit(edit);
   clearError();
-  say(`Done: ${result.what}`);
+  say(t('panel.done_what', { what: result.what }));
   hooks.refresh();
   return result;
 }
@@ -116,7 +117,7 @@ function shiftItem(shift) {
     el('span', 'old', shift.old_start_local),
     el('span', 'arrow', '→'),
     el('span', 'new', shift.new_start_local),
-    textEl('span', 'title clamp-1', shift.title || 'Untitled'),
+    textEl('span', 'title clamp-1', shift.title || t('panel.untitled')),
   );
   return li;
 }
@@ -146,16 +147,18 @@ export async function showPreview(edit) {
   if (abs) {
     stop.dataset.kind = 'absorbed';
     stop.replaceChildren(
-      el('strong', null, 'Stops at '),
+      el('strong', null, t('panel.stops_at')),
+      ' ',
       textEl('span', 'stop-title', abs.title),
-      ` (${abs.old_start_local}): it starts ${abs.new_start_local} instead of ${abs.old_start_local} and ends as planned. Later sessions keep their times.`,
+      ' ',
+      t('panel.stops_at_rest', { old: abs.old_start_local, new: abs.new_start_local }),
     );
   } else if (plan.runs_to_day_end) {
     stop.dataset.kind = 'day-end';
-    stop.replaceChildren(el('strong', null, "Runs to the day's end: "), 'no break absorbs it, so every later session today moves.');
+    stop.replaceChildren(el('strong', null, t('panel.runs_to_day_end')), ' ', t('panel.runs_to_day_end_rest'));
   } else {
     stop.dataset.kind = '';
-    stop.replaceChildren(plan.shifted.length ? 'Later sessions keep their times.' : 'No other session moves.');
+    stop.replaceChildren(t(plan.shifted.length ? 'panel.later_keep_times' : 'panel.no_other_moves'));
   }
   await openModal(preview, {
     onConfirm: () => applyEdit(edit),

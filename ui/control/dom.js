@@ -2,6 +2,8 @@
 // Small DOM helpers. Text reaches the page only through textContent: titles,
 // names and announcements may be hostile.
 
+import { t } from './l10n.js';
+
 /** The first element matching `sel` (typed loosely: the DOM is not the contract). @returns {any} */
 export const $ = (sel, root = document) => root.querySelector(sel);
 /** @returns {any[]} */
@@ -48,7 +50,7 @@ export function clockInput(id, value) {
   input.type = 'text';
   input.id = id;
   input.inputMode = 'numeric';
-  input.placeholder = 'HH:MM';
+  input.placeholder = t('panel.hh_mm');
   input.autocomplete = 'off';
   input.value = value || '';
   return input;

@@ -3,6 +3,7 @@
 // moves or covers a button.
 
 import { $ } from './dom.js';
+import { t } from './l10n.js';
 import { hooks, ui } from './state.js';
 
 const errorBox = $('#error');
@@ -52,7 +53,7 @@ export function fail(err, prefix) {
     return;
   }
   const message = (err && err.message) || String(err);
-  showError(prefix ? `${prefix}: ${message}` : message);
+  showError(prefix ? t('panel.failed_because', { what: prefix, message }) : message);
 }
 
 /** Apply a change through `call`, say what it did (the core's sentence), refresh. */
@@ -60,7 +61,7 @@ export async function done(call, prefix) {
   try {
     const result = await call();
     clearError();
-    say(result && result.what ? result.what : 'Done.');
+    say(result && result.what ? result.what : t('panel.done'));
   } catch (err) {
     fail(err, prefix);
   }

@@ -8,6 +8,7 @@ import { $, $$, button, chip, el, renderPart, textEl } from './dom.js';
 import { ask } from './dialogs.js';
 import { done, say } from './feedback.js';
 import * as ipc from './ipc.js';
+import { t } from './l10n.js';
 import { roomName, ui, view } from './state.js';
 
 /** @typedef {import('./view').EmergencyIntent} EmergencyIntent */
@@ -21,8 +22,8 @@ export function renderRoomStatus() {
   const status = room.status;
   form.dataset.occupancy = status ? status.occupancy : 'none';
   $('#room-status-now').textContent = status
-    ? [status.text, status.overflow && `overflow: ${status.overflow}`, status.until].filter(Boolean).join(' · ')
-    : 'Not set';
+    ? [status.text, status.overflow && t('panel.overflow', { room: status.overflow }), status.until].filter(Boolean).join(' · ')
+    : t('panel.not_set');
   $('#room-status-clear').disabled = !status;
   renderPart('room-status-buttons', $('#room-status-buttons'), [v.glance.occupancies, room.id], () => {
     $('#room-status-buttons').replaceChildren(...v.glance.occupancies.map((o) =>
@@ -30,7 +31,7 @@ export function renderRoomStatus() {
   });
   renderPart('room-status-overflow', $('#room-status-overflow'), [v.rooms.map((r) => [r.id, r.name]), room.id], () => {
     const select = $('#room-status-overflow');
-    const none = el('option', null, 'no overflow room');
+    const none = el('option', null, t('panel.no_overflow_room'));
     none.value = '';
     select.replaceChildren(none, ...v.rooms.filter((r) => r.id !== room.id).map((r) => {
       const option = el('option', null, r.name);
@@ -72,7 +73,7 @@ export function renderEmergency() {
       button(t.name, 'big', { template: String(i) })));
   });
   renderPart('emergency-pictograms', $('#emergency-pictogram'), g.pictograms, () => {
-    const none = el('option', null, 'none');
+    const none = el('option', null, t('panel.no_pictogram'));
     none.value = '';
     $('#emergency-pictogram').replaceChildren(none, ...g.pictograms.map((p) => {
       const option = el('option', null, p.label);
@@ -82,7 +83,7 @@ export function renderEmergency() {
   });
   renderPart('emergency-expiry', $('#emergency-expiry'), v.limits.announcement_durations, () => {
     $('#emergency-expiry').replaceChildren(...v.limits.announcement_durations.map((d) => {
-      const option = el('option', null, d.minutes === null ? 'when cleared' : `after ${d.label}`);
+      const option = el('option', null, d.minutes === null ? t('panel.when_cleared') : t('panel.after', { duration: d.label }));
       option.value = d.minutes === null ? '' : String(d.minutes);
       return option;
     }));
@@ -103,15 +104,15 @@ export function renderEmergency() {
       const li = el('li', 'item emergency');
       li.dataset.emergencyId = e.id;
       const meta = el('div', 'meta');
-      meta.append(chip(e.on_screen ? 'On screen' : 'Scheduled', e.on_screen ? 'urgent' : 'past'),
+      meta.append(chip(t(e.on_screen ? 'panel.on_screen' : 'panel.scheduled'), e.on_screen ? 'urgent' : 'past'),
         el('span', 'time', e.when), textEl('span', 'where clamp-1', e.rooms));
       const body = el('div', 'item-body');
       body.append(meta, textEl('div', 'text clamp-2', e.headline));
-      const clear = button('Clear', 'big accent', { clear: e.id });
+      const clear = button(t('panel.clear'), 'big accent', { clear: e.id });
       clear.addEventListener('click', () => ask({
-        title: 'Take this message off the screens?',
+        title: t('panel.clear_emergency'),
         body: textEl('p', 'quote clamp-3', e.headline),
-        confirm: 'Clear it',
+        confirm: t('panel.clear_it'),
         onConfirm: async () => { await done(() => ipc.clearEmergency(e.id)); },
       }));
       li.append(body, clear);
@@ -146,7 +147,7 @@ $('#emergency-templates').addEventListener('click', (event) => {
 $('#emergency-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const headline = $('#emergency-headline').value.trim();
-  if (!headline) { say('Write a headline first (or pick a prepared message).'); return; }
+  if (!headline) { say(t('panel.write_headline')); return; }
   const all = $('#emergency-all').checked;
   const rooms = all ? null : $$('#emergency-rooms input:checked').map((i) => i.value);
   const expiry = $('#emergency-expiry').value;
@@ -158,13 +159,14 @@ $('#emergency-form').addEventListener('submit', (event) => {
     ...(rooms ? { rooms } : {}),
     ...(expiry ? { minutes: Number(expiry) } : {}),
   };
-  const where = rooms ? rooms.map(roomName).join(', ') || 'no screen' : 'every screen';
+  const where = rooms ? rooms.map(roomName).join(', ') || t('panel.no_screen') : t('panel.every_screen_lower');
   const preview = el('div', 'emergency-preview');
-  preview.append(textEl('p', 'quote', headline), el('p', 'hint', `It takes over ${where} at once, above everything else, until it is cleared${expiry ? ' or goes off' : ''}.`));
+  preview.append(textEl('p', 'quote', headline),
+    el('p', 'hint', t(expiry ? 'panel.takes_over_expiring' : 'panel.takes_over', { where })));
   ask({
-    title: 'Show this emergency message?',
+    title: t('panel.show_emergency'),
     body: preview,
-    confirm: 'Yes, show it now',
+    confirm: t('panel.show_it_now'),
     danger: true,
     onConfirm: async () => {
       await done(() => ipc.postEmergency(emergency));

@@ -12,6 +12,7 @@
 /** @typedef {import('./view').EmergencyIntent} EmergencyIntent */
 /** @typedef {import('./view').Done} Done */
 /** @typedef {import('./view').Action} Action */
+/** @typedef {import('./view').PanelLabels} PanelLabels */
 /** @typedef {{ code: string, message: string, local?: boolean }} Failure */
 
 const tauri = window.__TAURI__;
@@ -27,7 +28,8 @@ export function failure(err) {
 /** @param {string} command @param {any} [args] @param {any} [options] */
 async function call(command, args, options) {
   if (!tauri || !tauri.core) {
-    throw { code: 'no_shell', message: 'This page must run inside the Summit Kiosk app.' };
+    // Outside the app there is no core to word this: the code is the message.
+    throw { code: 'no_shell', message: 'no_shell' };
   }
   try {
     return await tauri.core.invoke(command, args, options);
@@ -35,6 +37,9 @@ async function call(command, args, options) {
     throw failure(err);
   }
 }
+
+/** The panel's words in the organizer's language (asked once). @returns {Promise<PanelLabels>} */
+export const controlLabels = () => call('control_labels');
 
 /** Everything the panel shows, for day tab `day` (null: today). @returns {Promise<ControlState>} */
 export const controlState = (day) => call('control_state', { day });

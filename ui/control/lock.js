@@ -6,6 +6,7 @@ import { closeAll } from './dialogs.js';
 import { $ } from './dom.js';
 import { clearError, showError } from './feedback.js';
 import * as ipc from './ipc.js';
+import { t } from './l10n.js';
 import { hooks, ui } from './state.js';
 
 const lockScreen = $('#lock-screen');
@@ -25,13 +26,13 @@ export function renderLock() {
   unlockButton.disabled = !!wait;
   if (wait) {
     wrongPinSeen = true;
-    msg.textContent = `Wrong PIN; try again in ${wait} s`;
+    msg.textContent = t('panel.wrong_pin_wait', { secs: wait });
     msg.hidden = false;
     // Ask again when the core said the wait ends.
     clearTimeout(retryTimer);
     retryTimer = setTimeout(() => hooks.refresh(), lock.retry_after_ms || 0);
   } else if (wrongPinSeen) {
-    msg.textContent = 'Wrong PIN; try again.';
+    msg.textContent = t('panel.wrong_pin');
     msg.hidden = false;
   } else {
     msg.hidden = true;

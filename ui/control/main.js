@@ -16,20 +16,21 @@ import { onRoomSelected, renderRooms } from './rooms.js';
 import { renderSchedule, selectRoom } from './schedule.js';
 import { renderScreens } from './screens.js';
 import { renderSources } from './sources.js';
+import { setLabels, t } from './l10n.js';
 import { hooks, ui, view } from './state.js';
 
 /** @typedef {import('./view').ControlState} ControlState */
 
 function renderHeader() {
   const v = view();
-  $('#conference').textContent = v.conference || 'Summit Kiosk';
-  $('#timezone').textContent = `Times in ${v.timezone}`;
+  $('#conference').textContent = v.conference || t('panel.app_name');
+  $('#timezone').textContent = t('panel.times_in', { zone: v.timezone });
   if ($('#clock').textContent !== v.clock) $('#clock').textContent = v.clock;
   const undoButton = $('#undo');
   undoButton.disabled = !v.undo;
-  const what = v.undo ? v.undo.what : 'nothing to undo';
+  const what = v.undo ? v.undo.what : t('panel.nothing_to_undo');
   $('.undo-what', undoButton).textContent = what;
-  undoButton.title = v.undo ? `Undo: ${what}` : 'Nothing to undo';
+  undoButton.title = v.undo ? t('panel.undo_what', { what }) : t('panel.nothing_to_undo');
   const badge = $('#sync-badge');
   badge.dataset.level = v.sync_badge.level;
   badge.textContent = v.sync_badge.text;
@@ -97,7 +98,7 @@ async function refresh() {
         clearError('poll');
         pollMs = state.poll_ms;
       } catch (err) {
-        showError(`Cannot read the kiosk's state: ${(err && err.message) || err}`, 'poll');
+        showError(t('panel.cannot_read_state', { message: (err && err.message) || String(err) }), 'poll');
       }
       clearTimeout(pollTimer);
       // Before any answer there is nothing to keep up with (outside the app).
@@ -140,12 +141,18 @@ $('#undo').addEventListener('click', () => {
   const undoButton = $('#undo');
   if (undoButton.disabled) return;
   undoButton.disabled = true;
-  done(() => ipc.undo(), 'Undo failed');
+  done(() => ipc.undo(), t('panel.undo_failed'));
 });
 
 async function start() {
   // Listen first, then ask: a change that races the first answer is not lost.
   try { await ipc.onControlChanged(() => refresh()); } catch { /* polling still works */ }
+  try {
+    setLabels(await ipc.controlLabels());
+  } catch (err) {
+    // Outside the app there are no words to show but the failure itself.
+    showError((err && err.message) || String(err), 'poll');
+  }
   renderLock();
   await refresh();
 }

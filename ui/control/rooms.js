@@ -2,13 +2,14 @@
 // The rooms column: every room's state and what is on now, as the core says.
 
 import { $, $$, chip, el, renderPart, textEl } from './dom.js';
+import { t } from './l10n.js';
 import { ui, view } from './state.js';
 
-/** The display's own words for a room's state. */
+/** A room state's catalogue key. */
 const STATE_LABEL = {
-  in_session: 'In session', break: 'Break', working_session: 'Working session',
-  between_sessions: 'Between sessions', not_started: 'Not started yet',
-  day_over: 'Done for today', event_over: 'Finished',
+  in_session: 'panel.state.in_session', break: 'panel.state.break', working_session: 'panel.state.working_session',
+  between_sessions: 'panel.state.between_sessions', not_started: 'panel.state.not_started',
+  day_over: 'panel.state.day_over', event_over: 'panel.state.event_over',
 };
 
 /** @type {(id: string) => void} */
@@ -27,7 +28,7 @@ export function renderRooms() {
   box.dataset.count = many ? 'many' : 'few';
   renderPart('rooms', box, [ui.selectedRoom, rooms], () => {
     box.replaceChildren();
-    if (!rooms.length) box.append(el('p', 'empty', 'No rooms in the schedule.'));
+    if (!rooms.length) box.append(el('p', 'empty', t('panel.no_rooms')));
     for (const room of rooms) {
       const card = el('button', 'room');
       card.type = 'button';
@@ -37,23 +38,23 @@ export function renderRooms() {
       card.setAttribute('aria-pressed', String(room.id === ui.selectedRoom));
       const head = el('span', 'room-head');
       head.append(textEl('span', 'room-name', room.name));
-      head.append(el('span', `state state-${room.state}`, STATE_LABEL[room.state]));
+      head.append(el('span', `state state-${room.state}`, t(STATE_LABEL[room.state])));
       card.append(head);
       const cur = room.current;
       if (cur || room.next) {
         const status = el('span', 'room-status');
         if (cur) status.append(el('span', 'time', `${cur.start_local}–${cur.end_local}`));
-        status.append(room.late_minutes > 0 ? chip(`${room.late_minutes} min late`, 'late') : chip('on time', 'ok'));
+        status.append(room.late_minutes > 0 ? chip(t('panel.min_late', { m: room.late_minutes }), 'late') : chip(t('panel.on_time'), 'ok'));
         card.append(status);
       }
-      if (cur) card.append(textEl('span', 'title room-title', cur.title || 'Untitled'));
+      if (cur) card.append(textEl('span', 'title room-title', cur.title || t('panel.untitled')));
       if (room.next) {
         const next = el('span', 'room-next');
-        next.append(el('span', 'time', `Next ${room.next.start_local}`));
-        next.append(textEl('span', 'title clamp-1', room.next.title || 'Untitled'));
+        next.append(el('span', 'time', t('panel.next_at', { time: room.next.start_local })));
+        next.append(textEl('span', 'title clamp-1', room.next.title || t('panel.untitled')));
         card.append(next);
       }
-      if (!cur && !room.next) card.append(el('span', 'room-quiet', 'Nothing more scheduled'));
+      if (!cur && !room.next) card.append(el('span', 'room-quiet', t('panel.nothing_more')));
       box.append(card);
     }
     filterRooms();

@@ -7,6 +7,7 @@ import { $, $$, button, chip, el, renderPart, textEl } from './dom.js';
 import { showError } from './feedback.js';
 import { showPreview } from './dialogs.js';
 import { sessionActions } from './actions.js';
+import { t } from './l10n.js';
 import { KIND_LABEL, hooks, roomName, sessionById, ui, view } from './state.js';
 
 /** @typedef {import('./view').SessionRow} SessionRow */
@@ -25,14 +26,14 @@ export function renderSchedule() {
     const box = $('#days');
     box.replaceChildren();
     for (const day of v.days) {
-      const b = button(day.today ? `${day.label} · today` : day.label, 'day small', { day: day.key, focus: `day:${day.key}` });
+      const b = button(day.today ? t('panel.day_today', { day: day.label }) : day.label, 'day small', { day: day.key, focus: `day:${day.key}` });
       b.setAttribute('aria-pressed', String(day.key === v.day));
       box.append(b);
     }
   });
 
   const label = v.days.find((d) => d.key === v.day)?.label || '';
-  $('#timeline-title').textContent = name ? `${name} · ${label}` : 'No room selected';
+  $('#timeline-title').textContent = name ? `${name} · ${label}` : t('panel.no_room_selected');
   const sessions = v.sessions.filter((s) => s.room_id === ui.selectedRoom);
   const timeline = $('#timeline');
   // Rebuilt when a session changes or moves into another phase, not every
@@ -40,9 +41,9 @@ export function renderSchedule() {
   const changed = renderPart('timeline', timeline, [ui.selectedRoom, v.day, sessions, v.rooms.length, v.limits.row_delays], () => {
     timeline.replaceChildren();
     if (!sessions.length) {
-      const why = ui.selectedRoom ? 'No sessions in this room on this day.'
-        : v.rooms.length ? 'Pick a room on the left.' : 'No schedule yet: see the Sources tab.';
-      timeline.append(el('li', 'empty', why));
+      const why = ui.selectedRoom ? 'panel.no_sessions'
+        : v.rooms.length ? 'panel.pick_room_left' : 'panel.no_schedule';
+      timeline.append(el('li', 'empty', t(why)));
       return;
     }
     for (const s of sessions) timeline.append(sessionRow(s));
@@ -60,7 +61,7 @@ function renderDelayBar() {
   renderPart('delay-bar', $('#delay-quick'), [limits.quick_delays, !!ui.selectedRoom], () => {
     const box = $('#delay-quick');
     box.replaceChildren(...limits.quick_delays.map((m) => {
-      const b = button(`+${m} min`, 'big accent', { delay: String(m) });
+      const b = button(t('panel.plus_min', { m }), 'big accent', { delay: String(m) });
       b.disabled = !ui.selectedRoom;
       return b;
     }));
@@ -77,21 +78,21 @@ function sessionRow(s) {
 
   const when = el('div', 'when');
   when.append(el('span', 'start', s.start_local), el('span', 'end', `–${s.end_local}`));
-  if (s.delay_minutes > 0) when.append(chip(`+${s.delay_minutes} min`, 'late'));
-  if (s.delay_minutes < 0) when.append(chip(`${s.delay_minutes} min`, 'ok'));
+  if (s.delay_minutes > 0) when.append(chip(t('panel.plus_min', { m: s.delay_minutes }), 'late'));
+  if (s.delay_minutes < 0) when.append(chip(t('panel.minus_min', { m: -s.delay_minutes }), 'ok'));
   row.append(when);
 
   const info = el('div', 'info');
   const meta = el('div', 'meta');
-  if (s.phase === 'now') meta.append(chip('Now on screen', 'now'));
-  if (s.phase === 'overlapped') meta.append(chip('Under way (another is on screen)', 'past'));
-  meta.append(chip(KIND_LABEL[s.kind], `kind-${s.kind}`));
-  if (s.cancelled) meta.append(chip('Cancelled', 'cancelled'));
-  if (s.skipped) meta.append(chip('Skipped: not shown', 'skipped'));
-  if (s.local) meta.append(chip('Added here', 'local'));
-  if (s.phase === 'past') meta.append(chip('Ended', 'past'));
+  if (s.phase === 'now') meta.append(chip(t('panel.now_on_screen'), 'now'));
+  if (s.phase === 'overlapped') meta.append(chip(t('panel.under_way'), 'past'));
+  meta.append(chip(t(KIND_LABEL[s.kind]), `kind-${s.kind}`));
+  if (s.cancelled) meta.append(chip(t('panel.cancelled'), 'cancelled'));
+  if (s.skipped) meta.append(chip(t('panel.skipped'), 'skipped'));
+  if (s.local) meta.append(chip(t('panel.added_here'), 'local'));
+  if (s.phase === 'past') meta.append(chip(t('panel.ended'), 'past'));
   info.append(meta);
-  info.append(textEl('div', 'title clamp-2', s.title || 'Untitled'));
+  info.append(textEl('div', 'title clamp-2', s.title || t('panel.untitled')));
   if (s.speakers.length) {
     const line = el('div', 'speakers clamp-1');
     line.dir = 'auto';
@@ -113,15 +114,15 @@ function sessionRow(s) {
   const live = LIVE.includes(s.phase);
   if (live) {
     for (const m of view().limits.row_delays) add(`+${m}`, `delay-${m}`, 'accent');
-    add('Delay…', 'delay');
-    add('Started at…', 'started-at');
-    add('Extend…', 'extend');
-    if (s.phase !== 'upcoming') add('End now', 'end-now', 'warn');
-    add('Skip', 'skip', 'warn');
-    add('Cancel', 'cancel', 'warn');
-    add('Move…', 'move');
+    add(t('panel.delay_more'), 'delay');
+    add(t('panel.started_at_more'), 'started-at');
+    add(t('panel.extend_more'), 'extend');
+    if (s.phase !== 'upcoming') add(t('panel.end_now'), 'end-now', 'warn');
+    add(t('panel.skip'), 'skip', 'warn');
+    add(t('panel.cancel'), 'cancel', 'warn');
+    add(t('panel.move_more'), 'move');
   }
-  add('Edit…', 'edit');
+  add(t('panel.edit_more'), 'edit');
   row.append(actions);
   row.classList.toggle('minimal', !live); // one button: beside the text, not below
   return row;
@@ -160,7 +161,7 @@ $('#delay-room').addEventListener('submit', (event) => {
   const minutes = Number(input.value);
   // The core checks the range and says it; this only catches a non-number.
   if (!input.value.trim() || !Number.isInteger(minutes)) {
-    showError('Type the delay in whole minutes.');
+    showError(t('panel.typo.delay_minutes'));
     input.focus();
     return;
   }

@@ -8,6 +8,7 @@ import { $, button, chip, el, renderPart, textEl } from './dom.js';
 import { ask } from './dialogs.js';
 import { done } from './feedback.js';
 import * as ipc from './ipc.js';
+import { t } from './l10n.js';
 import { view } from './state.js';
 
 /** @typedef {import('./view').ScreenRow} ScreenRow */
@@ -19,11 +20,11 @@ const thumbnails = new Map();
 
 /** @param {ScreenRow} s */
 function thumbnail(s) {
-  if (!s.thumbnail_url) return el('div', 'screen-thumb none', 'No picture yet');
+  if (!s.thumbnail_url) return el('div', 'screen-thumb none', t('panel.no_picture'));
   let img = thumbnails.get(s.thumbnail_url);
   if (!img) {
     img = el('img', 'screen-thumb');
-    img.alt = `What ${s.name} shows`;
+    img.alt = t('panel.what_screen_shows', { name: s.name });
     img.decoding = 'async';
     img.src = s.thumbnail_url;
     thumbnails.set(s.thumbnail_url, img);
@@ -50,7 +51,7 @@ function row(s) {
   const head = el('div', 'meta');
   head.append(chip(s.status, LEVEL_CHIP[s.level]));
   head.append(textEl('span', 'screen-name clamp-1', s.name));
-  if (s.this_kiosk) head.append(chip('This kiosk', 'local'));
+  if (s.this_kiosk) head.append(chip(t('panel.this_kiosk'), 'local'));
   head.append(textEl('span', 'where clamp-1', s.role));
   body.append(head);
   if (s.reasons.length) {
@@ -60,28 +61,28 @@ function row(s) {
   }
   const showing = el('div', 'showing');
   for (const line of s.showing.slice(0, 4)) showing.append(textEl('div', 'text clamp-1', line));
-  if (s.showing.length > 4) showing.append(el('div', 'hint', `and ${s.showing.length - 4} more rooms`));
+  if (s.showing.length > 4) showing.append(el('div', 'hint', t('panel.more_rooms', { n: s.showing.length - 4 })));
   body.append(showing);
   const facts = el('div', 'facts');
   facts.append(
-    fact('Schedule', s.schedule, s.up_to_date ? '' : 'bad'),
-    fact('Seen', s.last_seen, 'last-seen'),
-    fact('Clock', s.clock, 'clock'),
-    fact('Memory', s.memory),
-    fact('Version', s.version),
-    fact('Sync', s.sync),
+    fact(t('panel.fact.schedule'), s.schedule, s.up_to_date ? '' : 'bad'),
+    fact(t('panel.fact.seen'), s.last_seen, 'last-seen'),
+    fact(t('panel.fact.clock'), s.clock, 'clock'),
+    fact(t('panel.fact.memory'), s.memory),
+    fact(t('panel.fact.version'), s.version),
+    fact(t('panel.fact.sync'), s.sync),
     el('span', 'fact', s.uptime),
   );
   body.append(facts);
   const actions = el('div', 'actions');
-  const identify = button('Identify', 'small', { focus: `identify:${s.id}` });
-  identify.title = 'Show this screen’s name on it, large, for a few seconds';
+  const identify = button(t('panel.identify'), 'small', { focus: `identify:${s.id}` });
+  identify.title = t('panel.identify_hint');
   identify.addEventListener('click', () => done(() => ipc.commandScreen(s.id, 'identify')));
-  const reload = button('Reload', 'small warn', { focus: `reload:${s.id}` });
+  const reload = button(t('panel.reload'), 'small warn', { focus: `reload:${s.id}` });
   reload.addEventListener('click', () => ask({
-    title: `Reload ${s.name}?`,
-    body: el('p', null, 'Its display starts again and shows the current schedule within seconds.'),
-    confirm: 'Reload',
+    title: t('panel.reload_title', { name: s.name }),
+    body: el('p', null, t('panel.reload_text')),
+    confirm: t('panel.reload'),
     onConfirm: async () => { await done(() => ipc.commandScreen(s.id, 'reload')); },
   }));
   identify.disabled = reload.disabled = !s.online;
@@ -96,7 +97,7 @@ export function renderScreens() {
   renderPart('screens', list, v.rows, () => {
     list.replaceChildren();
     if (!v.rows.length) {
-      list.append(el('li', 'empty', 'No screen reports to this kiosk. Screens that follow it (over HTTP or the broker) appear here within seconds.'));
+      list.append(el('li', 'empty', t('panel.no_screens')));
     }
     const shown = new Set();
     for (const s of v.rows) {
@@ -106,7 +107,7 @@ export function renderScreens() {
     for (const url of [...thumbnails.keys()]) if (!shown.has(url)) thumbnails.delete(url);
   });
   $('#screens-summary').textContent = v.total
-    ? `${v.total} screens · ${v.not_green} need a look (${v.red} red)`
+    ? t('panel.screens_summary', { total: v.total, not_green: v.not_green, red: v.red })
     : '';
   $('#screens-signed').hidden = !v.total || v.commands_signed;
 }

@@ -6,7 +6,8 @@
 /** @typedef {import('./view').ControlView} ControlView */
 /** @typedef {import('./view').LockView} LockView */
 
-export const KIND_LABEL = { talk: 'Talk', break: 'Break', working_session: 'Working session', social: 'Social' };
+/** A session kind's catalogue key (the words are the core's: `t(KIND_LABEL[kind])`). */
+export const KIND_LABEL = { talk: 'panel.kind.talk', break: 'panel.kind.break', working_session: 'panel.kind.working_session', social: 'panel.kind.social' };
 
 export const ui = {
   /** @type {ControlView | null} the last unlocked view */
@@ -28,7 +29,7 @@ export const ui = {
 
 /** The current view; only called while unlocked. @returns {ControlView} */
 export function view() {
-  if (!ui.view) throw new Error('no view yet');
+  if (!ui.view) throw new Error('no_view'); // a bug: called while locked
   return ui.view;
 }
 

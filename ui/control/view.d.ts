@@ -228,6 +228,25 @@ pin_max_chars: number, };
 export type Occupancy = "filling_up" | "full";
 
 /**
+ * Every `panel.*` text, for one language.
+ */
+export type PanelLabels = { 
+/**
+ * The BCP 47 tag of the words (the page's `lang`): English where the
+ * configured language has no panel catalogue.
+ */
+lang: string, 
+/**
+ * The configured language has no panel catalogue, so the words are
+ * English (French and Spanish, for now).
+ */
+fallback: boolean, 
+/**
+ * Key (`panel.tab.schedule`) to text, `{name}` placeholders unfilled.
+ */
+texts: { [key in string]: string }, };
+
+/**
  * Where a session stands now, by the rule the display uses.
  */
 export type Phase = "now" | "overlapped" | "upcoming" | "past" | "cancelled" | "skipped";

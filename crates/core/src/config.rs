@@ -260,6 +260,9 @@ pub struct Config {
     pub theme: Theme,
     /// The screens' language (`en`, `en-US`, `de`, `fr`, `es`).
     pub display_language: crate::i18n::Language,
+    /// The control panel's language (same values); unset: `display_language`.
+    /// French and Spanish panels speak English for now.
+    pub panel_language: Option<crate::i18n::Language>,
     /// Where the store, caches and logs live. Default: the XDG data dir.
     pub data_dir: Option<PathBuf>,
     /// `error`, `warn`, `info`, `debug` or `trace` (or a tracing filter).
@@ -334,6 +337,7 @@ impl Default for Config {
             monitor: None,
             theme: Theme::Dark,
             display_language: crate::i18n::Language::En,
+            panel_language: None,
             data_dir: None,
             log_level: "info".into(),
             log_keep_days: 14,

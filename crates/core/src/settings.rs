@@ -96,6 +96,8 @@ pub struct Settings {
     pub monitor: Option<String>,
     pub theme: Theme,
     pub display_language: Language,
+    /// The control panel's words (`panel_language`, else the display's).
+    pub panel_language: Language,
     pub photos: Option<PathBuf>,
     pub photo_wall: WallPolicy,
     pub photo_interval: Duration,
@@ -259,6 +261,10 @@ impl Settings {
             monitor: flags.monitor.or(config.monitor.clone()),
             theme: flags.theme.unwrap_or(config.theme),
             display_language: flags.display_language.unwrap_or(config.display_language),
+            panel_language: config
+                .panel_language
+                .or(flags.display_language)
+                .unwrap_or(config.display_language),
             photos: flags.photos.or(config.photos.clone()),
             photo_wall: flags.photo_wall.unwrap_or(config.photo_wall),
             photo_interval: Duration::from_secs(

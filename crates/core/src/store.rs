@@ -41,9 +41,16 @@ pub const APPLICATION_ID: i32 = 0x534B_494F;
 pub struct Store {
     conn: Connection,
     name: String,
+    /// The language of the audit lines written from now on (the control
+    /// panel's); a line keeps the language it was written in.
+    language: crate::i18n::Language,
 }
 
 impl Store {
+    /// Write the audit lines of edits in `language` (`panel_language`).
+    pub fn set_language(&mut self, language: crate::i18n::Language) {
+        self.language = language;
+    }
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             crate::private::private_dir(dir)
@@ -92,7 +99,11 @@ impl Store {
     }
 
     fn init(conn: Connection, name: String, wal: bool) -> Result<Store> {
-        let mut store = Store { conn, name };
+        let mut store = Store {
+            conn,
+            name,
+            language: crate::i18n::Language::default(),
+        };
         let app_id: i32 = store.sql(
             store
                 .conn

@@ -101,6 +101,7 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         ..Playlist::default()
     };
     let pin_backoff = store.pin_backoff()?;
+    store.set_language(s.panel_language);
     let (fleet, brokers, inbound) =
         fleet_settings(&s, &sources, &screen, clock.now(), trust.clone())?;
     let mut kiosk = Kiosk::new(store, clock, s.selection.clone())?
@@ -121,7 +122,8 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         photo_cli::inbox(&s.data_dir, "upload"),
     )
     .with_backoff(pin_backoff)
-    .with_templates(s.config.emergency_templates.clone());
+    .with_templates(s.config.emergency_templates.clone())
+    .with_language(s.panel_language);
     let sync = SyncSettings {
         sources,
         poll_interval: s.poll_interval,

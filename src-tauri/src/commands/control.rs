@@ -9,6 +9,7 @@ use tauri::{AppHandle, Runtime, State};
 use kiosk_core::control::{
     AnnouncementIntent, ControlState, Done, EditIntent, EmergencyIntent, Preview, RoomStatusIntent,
 };
+use kiosk_core::i18n::panel::PanelLabels;
 
 use super::Unlocked;
 use crate::control::{self, Control};
@@ -33,6 +34,13 @@ pub fn control_state(
     Ok(state)
 }
 
+/// The panel's words in the organizer's language, asked once at start
+/// (locked too: the lock screen needs them; they say nothing of the event).
+#[tauri::command(async)]
+pub fn control_labels(control: State<'_, Control>) -> Result<PanelLabels> {
+    Ok(PanelLabels::new(control.language))
+}
+
 #[tauri::command(async)]
 pub fn unlock(kiosk: State<'_, Kiosk>, control: State<'_, Control>, pin: String) -> Result<()> {
     control.unlock(&pin, kiosk.store())
@@ -50,7 +58,8 @@ pub fn plan_delay<R: Runtime>(panel: Unlocked<'_, R>, edit: EditIntent) -> Resul
     let kiosk = &panel.kiosk;
     let shown = kiosk.shown();
     let schedule = shown.schedule().ok_or_else(|| kiosk.no_schedule())?;
-    Ok(kiosk_core::control::preview(
+    Ok(kiosk_core::control::preview_in(
+        panel.control.language.catalogue(),
         schedule,
         edit,
         kiosk.clock().now(),
@@ -75,7 +84,17 @@ pub fn apply_edit<R: Runtime>(panel: Unlocked<'_, R>, edit: EditIntent) -> Resul
 pub fn undo<R: Runtime>(panel: Unlocked<'_, R>) -> Result<Done> {
     let undone = panel.change(|store, origin, now| store.undo_last(origin, now))?;
     Ok(Done {
-        what: undone.map_or_else(|| "Nothing to undo.".into(), |u| u.what),
+        what: undone.map_or_else(
+            || {
+                panel
+                    .control
+                    .language
+                    .catalogue()
+                    .text("panel.nothing_to_undo_done")
+                    .into()
+            },
+            |u| u.what,
+        ),
     })
 }
 

@@ -27,6 +27,6 @@ pub use build::{
 };
 pub use glance::{EmergencyIntent, RoomStatusIntent};
 pub use intent::{parse_clock, resolve_in_day, AnnouncementIntent, EditIntent};
-pub use preview::preview;
+pub use preview::{preview, preview_in};
 pub use typescript::{typescript, TYPESCRIPT_FILE};
 pub use view::*;

@@ -5,7 +5,8 @@ use jiff::Timestamp;
 
 use super::intent::EditIntent;
 use super::view::{Preview, ShiftRow};
-use crate::edits::{self, plural, DelayPlan, Edit, EditError, Shift};
+use crate::edits::{self, DelayPlan, Edit, EditError, Shift};
+use crate::i18n::{Catalogue, Language};
 use crate::model::Schedule;
 
 fn row(schedule: &Schedule, m: &Shift) -> ShiftRow {
@@ -19,15 +20,21 @@ fn row(schedule: &Schedule, m: &Shift) -> ShiftRow {
     }
 }
 
-fn title_of(schedule: &Schedule, id: &str) -> String {
-    schedule
-        .session(id)
-        .map_or_else(|| id.to_string(), |s| format!("“{}”", s.title))
+/// What `intent` would do to `schedule` (the one on screen) at `now`, in
+/// English: see [`preview_in`].
+pub fn preview(
+    schedule: &Schedule,
+    intent: EditIntent,
+    now: Timestamp,
+) -> Result<Preview, EditError> {
+    preview_in(Language::En.catalogue(), schedule, intent, now)
 }
 
 /// What `intent` would do to `schedule` (the one on screen) at `now`: the
-/// same resolution and checks as applying it, nothing stored.
-pub fn preview(
+/// same resolution and checks as applying it, nothing stored, said in
+/// `cat`'s language.
+pub fn preview_in(
+    cat: &Catalogue,
     schedule: &Schedule,
     intent: EditIntent,
     now: Timestamp,
@@ -39,6 +46,11 @@ pub fn preview(
     let edit = intent.resolve_checked(schedule, now)?;
     let plan = edits::plan_edit(schedule, &edit)?;
     let hm = |t: Timestamp| schedule.local_hm(t);
+    let title_of = |id: &str| {
+        schedule
+            .session(id)
+            .map_or_else(|| id.to_string(), |s| cat.quoted(&s.title))
+    };
     let (title, summary, nothing) = match &edit {
         Edit::Delay {
             room,
@@ -49,11 +61,17 @@ pub fn preview(
                 .room_by_name(room)
                 .map_or_else(|| room.clone(), |r| r.name.clone());
             let from = match &from_session {
-                Some(id) => format!("From {} ({}).", title_of(schedule, id), hm(*from)),
-                None => format!("From now ({}).", hm(*from)),
+                Some(id) => cat.fill(
+                    "panel.preview.from_session",
+                    &[("session", &title_of(id)), ("time", &hm(*from))],
+                ),
+                None => cat.fill("panel.preview.from_now", &[("time", &hm(*from))]),
             };
             (
-                format!("Delay {room} by {}", plural(*minutes, "minute")),
+                cat.fill(
+                    "panel.preview.delay",
+                    &[("room", &room), ("minutes", &cat.count_minutes(*minutes))],
+                ),
                 from,
                 false,
             )
@@ -61,23 +79,31 @@ pub fn preview(
         Edit::StartedAt { session, at } => {
             let s = edits::find(schedule, session)?;
             let late = at.duration_since(s.start).as_mins();
-            let title = format!("{} started at {}", title_of(schedule, session), hm(*at));
+            let title = cat.fill(
+                "panel.preview.started",
+                &[("session", &title_of(session)), ("time", &hm(*at))],
+            );
             match late {
-                0 => (title, "On time: nothing changes.".to_string(), true),
+                0 => (title, cat.text("panel.preview.on_time").to_string(), true),
                 m if m > 0 => (
-                    format!("{title} (+{m} min)"),
-                    format!(
-                        "{} late: it and the later sessions shift.",
-                        plural(m, "minute")
+                    cat.fill(
+                        "panel.preview.late_title",
+                        &[("title", &title), ("m", &m.to_string())],
                     ),
+                    cat.fill("panel.preview.late", &[("minutes", &cat.count_minutes(m))]),
                     false,
                 ),
                 m => (
-                    format!("{title} ({} min early)", -m),
-                    format!(
-                        "Only this session moves: now {}–{}.",
-                        hm(*at),
-                        hm(s.end + at.duration_since(s.start))
+                    cat.fill(
+                        "panel.preview.early_title",
+                        &[("title", &title), ("m", &(-m).to_string())],
+                    ),
+                    cat.fill(
+                        "panel.preview.early",
+                        &[
+                            ("start", &hm(*at)),
+                            ("end", &hm(s.end + at.duration_since(s.start))),
+                        ],
                     ),
                     false,
                 ),
@@ -87,21 +113,34 @@ pub fn preview(
             let s = edits::find(schedule, session)?;
             let end = s.end + jiff::SignedDuration::from_mins(*minutes);
             (
-                format!(
-                    "Extend {} by {}",
-                    title_of(schedule, session),
-                    plural(*minutes, "minute")
+                cat.fill(
+                    "panel.preview.extend",
+                    &[
+                        ("session", &title_of(session)),
+                        ("minutes", &cat.count_minutes(*minutes)),
+                    ],
                 ),
-                format!("It ends {} instead of {}.", hm(end), hm(s.end)),
+                cat.fill(
+                    "panel.preview.extend_end",
+                    &[("end", &hm(end)), ("old", &hm(s.end))],
+                ),
                 false,
             )
         }
-        other => (other.describe(schedule), String::new(), false),
+        other => (other.describe_in(cat, schedule), String::new(), false),
     };
-    Ok(from_plan(schedule, title, summary, nothing, plan.as_ref()))
+    Ok(from_plan(
+        cat,
+        schedule,
+        title,
+        summary,
+        nothing,
+        plan.as_ref(),
+    ))
 }
 
 fn from_plan(
+    cat: &Catalogue,
     schedule: &Schedule,
     title: String,
     summary: String,
@@ -118,7 +157,11 @@ fn from_plan(
             nothing,
         };
     };
-    let summary = [summary, format!("{}.", plan.summary(schedule))]
+    let plan_sentence = cat.fill(
+        "panel.preview.sentence",
+        &[("text", &plan.summary_in(cat, schedule))],
+    );
+    let summary = [summary, plan_sentence]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()

@@ -68,6 +68,7 @@ pub fn typescript() -> String {
     collect.visit::<RoomStatusIntent>();
     collect.visit::<EmergencyIntent>();
     collect.visit::<crate::fleet::Action>();
+    collect.visit::<crate::i18n::panel::PanelLabels>();
     let mut out = String::from(
         "// Generated from kiosk-core's control view (crates/core/src/control/) by\n\
          // `SUMMIT_UPDATE_VIEW_TYPES=1 cargo test --workspace --test core control`. Do not edit.\n\n",

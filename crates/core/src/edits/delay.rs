@@ -4,7 +4,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use super::{absorbs, minutes_in_range, plural, room_id, EditError};
+use super::{absorbs, minutes_in_range, room_id, EditError};
 use crate::model::{Schedule, Session};
 
 /// The least that must remain of a break or working session for it to
@@ -153,41 +153,6 @@ impl DelayPlan {
                 })
             })
             .collect()
-    }
-
-    /// A sentence for the organizer, in venue time: `3 sessions move 10
-    /// minutes later, the last “Q&A” now 11:25–11:40; Coffee break absorbs
-    /// it (now 11:40–11:45)`.
-    pub fn summary(&self, schedule: &Schedule) -> String {
-        let hm = |t: Timestamp| schedule.local_hm(t);
-        let mut text = format!(
-            "{} {} {} later",
-            plural(self.shifted.len() as i64, "session"),
-            if self.shifted.len() == 1 {
-                "moves"
-            } else {
-                "move"
-            },
-            plural(self.minutes, "minute")
-        );
-        if let Some(last) = self.shifted.last() {
-            text.push_str(&format!(
-                ", the last “{}” now {}–{}",
-                last.title,
-                hm(last.new_start),
-                hm(last.new_end)
-            ));
-        }
-        match &self.absorbed_by {
-            Some(a) => text.push_str(&format!(
-                "; “{}” absorbs it (now {}–{})",
-                a.title,
-                hm(a.new_start),
-                hm(a.new_end)
-            )),
-            None => text.push_str("; no break absorbs it: the shift runs to the end of the day"),
-        }
-        text
     }
 }
 

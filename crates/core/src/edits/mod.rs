@@ -31,6 +31,7 @@ mod access;
 mod announcement;
 mod change;
 mod delay;
+mod describe;
 mod emergency;
 mod room_status;
 
@@ -235,137 +236,6 @@ impl Edit {
                 *room = r.id.clone();
             }
         }
-    }
-
-    /// A sentence for the audit log and the control panel, in venue time,
-    /// e.g. `Delayed Main hall by 10 minutes from 10:05 (3 sessions move;
-    /// Coffee break absorbs it)`. `schedule` is the one the edit applies to.
-    pub fn describe(&self, schedule: &Schedule) -> String {
-        let title = |id: &str| match schedule.session(id) {
-            Some(s) => format!("“{}” ({})", s.title, schedule.local_hm(s.start)),
-            None => format!("session {id:?}"),
-        };
-        let room_name = |id: &str| match schedule.room_by_name(id) {
-            Some(r) => r.name.clone(),
-            None => id.to_string(),
-        };
-        match self {
-            Edit::Delay {
-                room,
-                from,
-                minutes,
-            } => {
-                let mut text = format!(
-                    "Delayed {} by {} from {}",
-                    room_name(room),
-                    plural(*minutes, "minute"),
-                    schedule.local_hm(*from)
-                );
-                if let Ok(plan) = plan_delay(schedule, room, *from, *minutes) {
-                    text.push_str(&format!(" ({})", plan.summary(schedule)));
-                }
-                text
-            }
-            Edit::StartedAt { session, at } => {
-                let late = schedule
-                    .session(session)
-                    .map(|s| at.duration_since(s.start).as_mins());
-                match late {
-                    Some(m) if m > 0 => format!(
-                        "{} started at {} ({} late)",
-                        title(session),
-                        schedule.local_hm(*at),
-                        plural(m, "minute")
-                    ),
-                    Some(m) if m < 0 => format!(
-                        "{} started at {} ({} early)",
-                        title(session),
-                        schedule.local_hm(*at),
-                        plural(-m, "minute")
-                    ),
-                    _ => format!("{} started at {}", title(session), schedule.local_hm(*at)),
-                }
-            }
-            Edit::Extend { session, minutes } => {
-                format!(
-                    "Extended {} by {}",
-                    title(session),
-                    plural(*minutes, "minute")
-                )
-            }
-            Edit::EndNow { session, at } => {
-                format!("Ended {} at {}", title(session), schedule.local_hm(*at))
-            }
-            Edit::Skip { session } => format!("Skipped {}", title(session)),
-            Edit::Cancel { session } => format!("Cancelled {}", title(session)),
-            Edit::Move { session, room } => {
-                format!("Moved {} to {}", title(session), room_name(room))
-            }
-            Edit::EditSession {
-                session,
-                title: t,
-                speakers,
-                start,
-                end,
-                room,
-                access,
-            } => {
-                let mut what = Vec::new();
-                if let Some(t) = t {
-                    what.push(format!("title “{t}”"));
-                }
-                if speakers.is_some() {
-                    what.push("speakers".to_string());
-                }
-                if let Some(s) = start {
-                    what.push(format!("start {}", schedule.local_hm(*s)));
-                }
-                if let Some(e) = end {
-                    what.push(format!("end {}", schedule.local_hm(*e)));
-                }
-                if let Some(r) = room {
-                    what.push(format!("room {}", room_name(r)));
-                }
-                if let Some(a) = access {
-                    let info = crate::model::SessionInfo {
-                        languages: a
-                            .languages
-                            .iter()
-                            .map(|l| crate::draft::language_tag(l).unwrap_or_else(|| l.clone()))
-                            .collect(),
-                        recording: a.recording,
-                        captions: a.captions,
-                        sign_language: a.sign_language.clone(),
-                        ..Default::default()
-                    };
-                    let badges: Vec<String> = crate::glance::badges(&info)
-                        .into_iter()
-                        .map(|b| b.text)
-                        .collect();
-                    what.push(if badges.is_empty() {
-                        "no badges".to_string()
-                    } else {
-                        format!("badges {}", badges.join(", "))
-                    });
-                }
-                format!("Changed {}: {}", title(session), what.join(", "))
-            }
-            Edit::AddSession { session } => format!(
-                "Added “{}” in {}, {}–{}",
-                session.title,
-                room_name(&session.room),
-                schedule.local_hm(session.start),
-                schedule.local_hm(session.end)
-            ),
-        }
-    }
-}
-
-pub(crate) fn plural(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
     }
 }
 

@@ -14,8 +14,15 @@
 //! dependency for five patterns, so each [`Language`] names its pattern here
 //! (12-hour `2:30 PM` for US English, 24-hour `14:30` for the others).
 //! Schedule content (titles, names, rooms) is never translated.
+//!
+//! The control panel's words (`panel.*` keys, [`panel`]) live in their own
+//! files under `panel/`, so the display's catalogues and the panel's grow
+//! apart without conflicts. English and German are complete; French and
+//! Spanish have no panel catalogue yet and fall back to English, by design
+//! ([`Language::panel_source`]) and said in the labels the panel gets.
 
 pub mod display;
+pub mod panel;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -103,6 +110,26 @@ impl Language {
         }
     }
 
+    /// The control panel's catalogue, if this language has one. French and
+    /// Spanish have none yet: their panel speaks English (the catalogue's
+    /// fallback), which [`Language::panel_words`] says.
+    pub fn panel_source(self) -> Option<&'static str> {
+        match self {
+            Language::En | Language::EnUs => Some(include_str!("panel/en.json")),
+            Language::De => Some(include_str!("panel/de.json")),
+            Language::Fr | Language::Es => None,
+        }
+    }
+
+    /// The language the panel's words are in: this one, or English where
+    /// this one has no panel catalogue.
+    pub fn panel_words(self) -> Language {
+        match self.panel_source() {
+            Some(_) => self,
+            None => Language::En,
+        }
+    }
+
     /// This language's words.
     pub fn catalogue(self) -> &'static Catalogue {
         static CATALOGUES: OnceLock<HashMap<Language, Catalogue>> = OnceLock::new();
@@ -126,7 +153,12 @@ pub struct Catalogue {
 impl Catalogue {
     fn parse(language: Language) -> Catalogue {
         // Embedded and checked by the tests: a broken catalogue cannot ship.
-        let texts = serde_json::from_str(language.source()).unwrap_or_default();
+        let mut texts: HashMap<String, String> =
+            serde_json::from_str(language.source()).unwrap_or_default();
+        if let Some(panel) = language.panel_source() {
+            let panel: HashMap<String, String> = serde_json::from_str(panel).unwrap_or_default();
+            texts.extend(panel);
+        }
         Catalogue { language, texts }
     }
 
@@ -142,12 +174,32 @@ impl Catalogue {
         }
     }
 
-    /// The text for `key` with each `{name}` replaced by its value.
+    /// The text for `key` with each `{name}` replaced by its value, in one
+    /// pass: a value that itself holds `{time}` (a title is anyone's text)
+    /// stays as written.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut out = self.text(key).to_string();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
+        let mut out = String::new();
+        let mut rest = self.text(key);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+                Some((value, close))
+            });
+            match value {
+                Some((value, close)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
+        out.push_str(rest);
         out
     }
 

@@ -121,7 +121,11 @@ impl Store {
                     .conn
                     .execute("UPDATE audit SET undone = 1 WHERE id = ?1", [audit_id]),
             )?;
-            store.audit_insert(now, origin, "undo", &format!("Undid: {what}"), None)?;
+            let line = store
+                .language
+                .catalogue()
+                .fill("panel.audit.undid", &[("what", &what)]);
+            store.audit_insert(now, origin, "undo", &line, None)?;
             Ok(Some(Undone { audit_id, what }))
         })
     }

@@ -131,7 +131,7 @@ impl Store {
                 }
             }
             let schedule = edits::apply_edit(&effective, &edit)?;
-            let what = edit.describe(&effective);
+            let what = edit.describe_in(store.language.catalogue(), &effective);
             edit.normalize_rooms(&effective);
             let json = serde_json::to_string(&edit).expect("an edit serialises");
             store.sql(store.conn.execute(

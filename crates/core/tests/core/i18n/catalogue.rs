@@ -16,15 +16,15 @@ fn keys(lang: Language) -> BTreeMap<String, String> {
 }
 
 /// `{name}` placeholders of a text, sorted.
-fn placeholders(text: &str) -> BTreeSet<String> {
+pub(super) fn placeholders(text: &str) -> BTreeSet<String> {
     text.split('{')
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
         .collect()
 }
 
-/// Every Rust source of kiosk-core, concatenated.
-fn core_sources() -> String {
+/// Every Rust source under `dir`, concatenated.
+pub(super) fn rust_sources(dir: &Path) -> String {
     fn walk(dir: &Path, out: &mut String) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -36,8 +36,13 @@ fn core_sources() -> String {
         }
     }
     let mut out = String::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    walk(dir, &mut out);
     out
+}
+
+/// Every Rust source of kiosk-core, concatenated.
+pub(super) fn core_sources() -> String {
+    rust_sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
 }
 
 #[test]
