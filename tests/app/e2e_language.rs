@@ -51,7 +51,7 @@ async fn words(c: &Client) -> Value {
 
 /// The text tesseract's German model reads in `png` (grey, dark text on
 /// light: a dark theme's screenshot is inverted first).
-fn ocr(png: &Path, theme: &str) -> String {
+pub(crate) fn ocr(png: &Path, theme: &str) -> String {
     let grey = png.with_extension("ocr.png");
     let mut convert = Command::new("convert");
     convert.arg(png).args(["-colorspace", "Gray"]);
