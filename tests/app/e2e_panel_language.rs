@@ -16,16 +16,21 @@ use crate::e2e_language::ocr;
 use crate::screen_checks::assert_rows_fit;
 use crate::support::{demo_file, screenshot_dir, E2e, Kiosk};
 
-/// The parts of the panel whose words must fit. (The undo button's last
-/// change is clamped with an ellipsis by design, its whole text in the
-/// tooltip, so the header is checked without it.)
-const ROWS: [&str; 6] = [
+/// The parts of the panel holding its own words, which must fit whole.
+/// (Schedule titles clamp with an ellipsis by design, as does the undo
+/// button's last change, their whole text in the tooltip; the delay
+/// field's screen-reader label is hidden on purpose.)
+const ROWS: [&str; 10] = [
     "#heading",
     "#tabs",
-    "#delay-room",
-    "#rooms .room",
-    "#timeline .session",
-    "#audit .audit-entry",
+    "#delay-room .delay-what",
+    "#delay-quick",
+    "#rooms .room-head",
+    "#rooms .room-status",
+    "#timeline .session .when",
+    "#timeline .session .meta",
+    "#timeline .session .actions",
+    "#audit .audit-entry .time",
 ];
 
 /// "dark" if the picture is mostly dark (OCR wants dark text on light).
