@@ -266,6 +266,17 @@ async fn an_emergency_takes_over_the_screen() {
 fn hardest_instants(path: &Path, count: usize) -> Vec<String> {
     let (_, v) = load_file(path, &ImportOptions::default()).unwrap();
     let s = v.schedule;
+    heaviest(&s, count)
+        .into_iter()
+        .map(|x| s.local_rfc3339(x.start + jiff::SignedDuration::from_mins(5)))
+        .collect()
+}
+
+/// The `count` talks of `s` with the longest title plus speaker list.
+pub(crate) fn heaviest(
+    s: &kiosk_core::model::Schedule,
+    count: usize,
+) -> Vec<kiosk_core::model::Session> {
     let weight = |x: &kiosk_core::model::Session| {
         x.title.chars().count()
             + x.speakers
@@ -274,13 +285,10 @@ fn hardest_instants(path: &Path, count: usize) -> Vec<String> {
                 .map(|sp| sp.name.chars().count() + 3)
                 .sum::<usize>()
     };
-    let mut talks: Vec<&kiosk_core::model::Session> = s.sessions.iter().collect();
+    let mut talks = s.sessions.clone();
     talks.sort_by_key(|x| std::cmp::Reverse(weight(x)));
+    talks.truncate(count);
     talks
-        .into_iter()
-        .take(count)
-        .map(|x| s.local_rfc3339(x.start + jiff::SignedDuration::from_mins(5)))
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,7 +10,7 @@ use kiosk_core::model::Room;
 use kiosk_core::store::Store;
 
 use crate::e2e::{data_dir, SERIAL};
-use crate::e2e_glance::shoot;
+use crate::e2e_glance::{heaviest, shoot};
 use crate::screen_checks::{lobby_grid, lobby_title_caps};
 use crate::support::{root, E2e};
 
@@ -24,17 +24,7 @@ fn six_rooms() -> tempfile::TempDir {
     let fixture = root().join("crates/core/tests/fixtures/frab/31c3-schedule.xml");
     let (_, v) = load_file(&fixture, &ImportOptions::default()).unwrap();
     let mut s = v.schedule;
-    let weight = |x: &kiosk_core::model::Session| {
-        x.title.chars().count()
-            + x.speakers
-                .iter()
-                .filter_map(|id| s.speaker(id))
-                .map(|sp| sp.name.chars().count() + 3)
-                .sum::<usize>()
-    };
-    let mut talks = s.sessions.clone();
-    talks.sort_by_key(|x| std::cmp::Reverse(weight(x)));
-    talks.truncate(12);
+    let mut talks = heaviest(&s, 12);
     for n in s.rooms.len()..6 {
         s.rooms.push(Room {
             id: format!("extra-{n}"),
