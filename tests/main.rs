@@ -28,6 +28,8 @@ mod e2e_glance;
 mod e2e_language;
 #[path = "app/e2e_panel_language.rs"]
 mod e2e_panel_language;
+#[path = "app/e2e_lobby.rs"]
+mod e2e_lobby;
 #[path = "app/e2e_stall.rs"]
 mod e2e_stall;
 #[path = "app/e2e_usb.rs"]

@@ -1,7 +1,9 @@
 // The display window: renders the DisplaySnapshot the shell pushes. It never
 // decides what is on; it only shows it. Text goes in through textContent only.
 
-import { getSnapshot, onSnapshot, openControlPanel, options, reportRender } from './ipc.js';
+import {
+  getSnapshot, onSnapshot, openControlPanel, options, reportRender, waitingText,
+} from './ipc.js';
 import { setMode, startWall } from './wall.js';
 import { $, fillSpeakers, fillTrack, setTitle } from './dom.js';
 import {
@@ -189,7 +191,7 @@ async function start() {
   } catch (err) {
     // Keep whatever is on screen; say what went wrong, discreetly.
     const notice = $('#notice');
-    notice.textContent = `Waiting for the schedule: ${err && err.message ? err.message : err}`;
+    notice.textContent = waitingText(err);
     notice.hidden = false;
   }
   setInterval(tick, 1000);

@@ -3,8 +3,20 @@
 
 const tauri = window.__TAURI__;
 
-/** Options the shell set for this window: { kiosk, theme, monitor }. */
-export const options = window.__KIOSK_OPTIONS__ || { kiosk: false, theme: 'dark', monitor: null };
+/**
+ * Options the shell set for this window: { kiosk, theme, monitor, labels },
+ * labels being the words needed before the first snapshot: { lang, waiting }.
+ */
+export const options = window.__KIOSK_OPTIONS__ || { kiosk: false, theme: 'dark', monitor: null, labels: null };
+
+/** The line shown while no snapshot can be had, in the screen's language. */
+export function waitingText(err) {
+  const reason = err && err.message ? err.message : String(err);
+  const labels = options.labels;
+  if (labels && labels.lang) document.documentElement.lang = labels.lang;
+  // Without the shell's options (a page opened on its own) the reason alone.
+  return labels ? labels.waiting.replace('{reason}', reason) : reason;
+}
 
 /** The snapshot the screen should show now (asked once, when the page loads). */
 export function getSnapshot() {

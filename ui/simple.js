@@ -1,7 +1,9 @@
 // The simpler display: what is on now and next, as text, from the same
 // snapshots. It renders what it is pushed and decides nothing.
 
-import { getSnapshot, onSnapshot, options, reportRender } from './ipc.js';
+import {
+  getSnapshot, onSnapshot, options, reportRender, waitingText,
+} from './ipc.js';
 
 const $ = (sel) => document.querySelector(sel);
 let current = null;
@@ -70,7 +72,7 @@ async function start() {
   try {
     render(await getSnapshot());
   } catch (err) {
-    $('#notice').textContent = `Waiting for the schedule: ${err && err.message ? err.message : err}`;
+    $('#notice').textContent = waitingText(err);
     $('#notice').hidden = false;
   }
   setInterval(tick, 1000);

@@ -26,6 +26,8 @@ pub struct WindowOptions {
     pub kiosk: bool,
     pub monitor: Option<String>,
     pub theme: Theme,
+    /// The page's words before its first snapshot, in the screen's language.
+    pub labels: kiosk_core::i18n::display::StartLabels,
 }
 
 pub fn open<R: Runtime>(

@@ -122,6 +122,11 @@ impl Kiosk {
         self
     }
 
+    /// The language the screen speaks (its notices too).
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
     /// Fullscreen kiosk mode (the control panel then opens on top).
     pub fn with_kiosk_mode(mut self, on: bool) -> Kiosk {
         self.kiosk_mode = on;

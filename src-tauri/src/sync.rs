@@ -1,7 +1,8 @@
 //! The sync runner: one thread per source. A file source is checked when the
 //! file (or its WAL) changes, seen through inotify and debounced, and at the
 //! poll interval in case an event was missed; a URL source is polled at the
-//! interval, with back-off after failures. What changed goes to the store in
+//! interval, or asked again at once when its server held the request (a
+//! leader's long-poll), with back-off after failures. What changed goes to the store in
 //! one transaction; what failed goes to the source's state, and the screen
 //! keeps its schedule.
 
@@ -15,7 +16,7 @@ use kiosk_core::feed::Trust;
 use kiosk_core::fetch::FetchLimits;
 use kiosk_core::fleet::mqtt::FollowerEvent;
 use kiosk_core::import::ImportOptions;
-use kiosk_core::sync::{check_feed, check_with, next_check_in, Checked, FeedPolicy, Source};
+use kiosk_core::sync::{check_feed, check_polled, next_check_in, Checked, FeedPolicy, Source};
 
 use crate::fleet::Inbound;
 use crate::kiosk::Kiosk;
@@ -241,13 +242,15 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
                 trust: settings.trust.clone(),
                 newest: kiosk.feed_floor(&name)?,
             };
-            check_with(&source, &state, &settings.options, &limits, &feed)
+            check_polled(&source, &state, &settings.options, &limits, &feed)
         }))
         .unwrap_or_else(|_| {
             Err(kiosk_core::Error::ImporterPanicked {
                 source_name: name.clone(),
             })
         });
+        let held = checked.as_ref().ok().and_then(|p| p.held());
+        let checked = checked.map(|p| p.checked);
         if let Err(e) = apply(&kiosk, index, &name, checked, &mut state, now) {
             error = Some(e);
         }
@@ -259,6 +262,7 @@ fn run<R: Runtime>(app: AppHandle<R>, index: usize, source: Source, settings: Sy
             failures,
             error.as_ref(),
             checking.elapsed(),
+            held,
             settings.poll_interval,
         );
         // In the kiosk's time, which runs `speed` times faster in rehearsals.

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Manager, Runtime};
 
-use kiosk_core::bundle::{self, ApplyOutcome, BundleError, SafeOpener, Settings};
+use kiosk_core::bundle::{self, ApplyOutcome, SafeOpener, Settings};
 
 use crate::kiosk::Kiosk;
 
@@ -28,10 +28,10 @@ pub struct UsbSettings {
 }
 
 pub fn start<R: Runtime>(app: AppHandle<R>, settings: UsbSettings) {
-    if let Some(text) = settings.bundle.unverified_notice() {
+    let kiosk = app.state::<Kiosk>();
+    if let Some(text) = settings.bundle.unverified_notice(kiosk.language()) {
         tracing::warn!("{text}");
-        app.state::<Kiosk>()
-            .show_notice(text.to_string(), Duration::from_secs(60));
+        kiosk.show_notice(text, Duration::from_secs(60));
     }
     if let Err(e) = std::fs::create_dir_all(&settings.bundle.staging_root) {
         tracing::warn!("cannot make the staging folder: {e}; USB bundles are off");
@@ -86,15 +86,7 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, settings: &UsbSettings, stick: &st
             if let Err(e) = kiosk.reload_from_store() {
                 tracing::error!("cannot show the schedule from USB: {e}");
             }
-            let sessions = kiosk.session_count();
-            let mut text = format!(
-                "Schedule updated from USB: {sessions} sessions, version {}",
-                applied.version
-            );
-            if photos > 0 {
-                text.push_str(&format!(", {photos} photos"));
-            }
-            Some(text)
+            Some(applied.notice(kiosk.session_count(), photos, kiosk.language()))
         }
         Ok(ApplyOutcome::AlreadySeen { version, .. }) => {
             tracing::info!(stick = %stick.display(), version, "USB bundle seen before; nothing to do");
@@ -102,7 +94,7 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, settings: &UsbSettings, stick: &st
         }
         Err(e) => {
             tracing::warn!(stick = %stick.display(), code = e.code(), "USB bundle not applied: {e}");
-            Some(refusal_notice(e))
+            Some(e.notice(kiosk.language()))
         }
     };
     if let Some(text) = notice {
@@ -113,14 +105,6 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, settings: &UsbSettings, stick: &st
         Ok(path) => tracing::info!(report = %path.display(), "report written to the stick"),
         Err(e) => tracing::warn!("cannot write the report to the stick: {e}"),
     }
-}
-
-/// A short line for the screen; the full reason is in the log and on the stick.
-fn refusal_notice(e: &BundleError) -> String {
-    let reason = e.to_string();
-    let first = reason.lines().next().unwrap_or(&reason);
-    let short: String = first.chars().take(160).collect();
-    format!("USB stick not applied: {short}")
 }
 
 /// Copy the staged photos into the library's USB folder (the photo thread

@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::e2e::{data_dir, js, wait_js, SERIAL};
 use crate::screen_checks::{
     as_seen_from_3m, assert_contrast, assert_fits, cap_height, decode_qr, lobby_grid,
+    lobby_title_caps,
 };
 use crate::support::{demo_file, root, screenshot_dir, E2e, Kiosk, Launch};
 
@@ -98,7 +99,7 @@ pub(crate) async fn launch_as<'a>(
 }
 
 /// Screenshot `name`, with the fit and contrast checks; its path.
-async fn shoot(c: &Kiosk<'_>, name: &str) -> std::path::PathBuf {
+pub(crate) async fn shoot(c: &Kiosk<'_>, name: &str) -> std::path::PathBuf {
     // Saved first, so a screen that fails the checks can be looked at.
     c.shot(name).await;
     assert_fits(c, name).await;
@@ -265,6 +266,17 @@ async fn an_emergency_takes_over_the_screen() {
 fn hardest_instants(path: &Path, count: usize) -> Vec<String> {
     let (_, v) = load_file(path, &ImportOptions::default()).unwrap();
     let s = v.schedule;
+    heaviest(&s, count)
+        .into_iter()
+        .map(|x| s.local_rfc3339(x.start + jiff::SignedDuration::from_mins(5)))
+        .collect()
+}
+
+/// The `count` talks of `s` with the longest title plus speaker list.
+pub(crate) fn heaviest(
+    s: &kiosk_core::model::Schedule,
+    count: usize,
+) -> Vec<kiosk_core::model::Session> {
     let weight = |x: &kiosk_core::model::Session| {
         x.title.chars().count()
             + x.speakers
@@ -273,13 +285,10 @@ fn hardest_instants(path: &Path, count: usize) -> Vec<String> {
                 .map(|sp| sp.name.chars().count() + 3)
                 .sum::<usize>()
     };
-    let mut talks: Vec<&kiosk_core::model::Session> = s.sessions.iter().collect();
+    let mut talks = s.sessions.clone();
     talks.sort_by_key(|x| std::cmp::Reverse(weight(x)));
+    talks.truncate(count);
     talks
-        .into_iter()
-        .take(count)
-        .map(|x| s.local_rfc3339(x.start + jiff::SignedDuration::from_mins(5)))
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -324,8 +333,23 @@ async fn the_31c3_lobby_fits_in_a_two_by_two_grid() {
                         "Elektra · Andrea Behrendt - read & delete"
                     ])
                 );
-                let cap = cap_height(&c, ".room-card:last-child .room-now .title", &png).await;
-                eprintln!("31C3 lobby at {size}: a card title's cap height {cap} px ({:.1} % of the screen)", f64::from(cap) * 100.0 / f64::from(h));
+            }
+            // Every card's title as tall as the room screen's: cap height
+            // at least 3 % of the screen's height.
+            let caps = lobby_title_caps(&c, &png).await;
+            assert!(
+                !caps.is_empty(),
+                "{instant}: no title starts with a flat capital"
+            );
+            for (title, cap) in caps {
+                let share = f64::from(cap) * 100.0 / f64::from(h);
+                eprintln!(
+                    "31C3 lobby at {size}, {theme}: {title:?} cap height {cap} px ({share:.2} %)"
+                );
+                assert!(
+                    share >= 3.0,
+                    "{title:?} at {size}: cap height {cap} px, {share:.2} %"
+                );
             }
             c.close().await;
         }
@@ -334,7 +358,10 @@ async fn the_31c3_lobby_fits_in_a_two_by_two_grid() {
 
 /// A leader's emergency reaches a following kiosk within a second, from
 /// the organizer's confirm to the follower's screen; a full room too; and
-/// clearing it brings the follower's talk back.
+/// clearing it brings the follower's talk back. The follower runs at the
+/// default poll interval (60 s), and the changes are made at a random
+/// moment at least 10 s after its first sync, so wherever they fall
+/// between the leader's 8 s holds, the follower is already asking.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_follower_shows_the_leaders_emergency_within_a_second() {
     let _one = SERIAL.lock().await;
@@ -363,7 +390,7 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
     let url = format!("http://{listen}/feed.json?token={token}");
     let b = rig_b
         .kiosk()
-        .args(&["--source", &url, "--poll-interval", "1"])
+        .args(&["--source", &url])
         .args(&["--room", "Main hall", "--kiosk", "--at", AT])
         .launch()
         .await;
@@ -374,7 +401,19 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
         "the follower shows the feed",
     )
     .await;
+    let synced = Instant::now();
     a.unlock().await;
+    // 10 s past the first sync, then a random part of the leader's 8 s hold.
+    let seed = std::env::var("KIOSK_FOLLOW_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    let after = Duration::from_secs(10)
+        + Duration::from_millis(fastrand::Rng::with_seed(seed).u64(0..8_000));
+    eprintln!(
+        "posting {} ms after the follower's first sync (KIOSK_FOLLOW_SEED={seed})",
+        after.as_millis()
+    );
 
     // Main hall is full: the follower says so, with the overflow room.
     crate::e2e::click(&a, "#rooms [data-room-id=\"main\"]").await;
@@ -383,6 +422,7 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
         "document.querySelector('#room-status-overflow').value = 'breakout-a'; return true",
     )
     .await;
+    tokio::time::sleep(after.saturating_sub(synced.elapsed())).await;
     crate::e2e::click(&a, "#room-status-buttons [data-occupancy=\"full\"]").await;
     let set = Instant::now();
     wait_js(
@@ -409,14 +449,14 @@ async fn a_follower_shows_the_leaders_emergency_within_a_second() {
         status_took.as_millis(),
         emergency_took.as_millis()
     );
-    // The goal is 1 s, a speed goal: on a quiet 2-core machine the debug
-    // build took 456 ms (room status) and 672 ms (emergency); with five
-    // builds beside it, 1357 and 1429 ms. The test holds it to the
-    // two-kiosk test's 2 s so that a loaded machine does not fail it.
+    // The goal: the emergency on every screen within 1 s of the
+    // confirm. Before the follower asked again at once after a held
+    // request, at the default interval this could take up to ~52 s.
     assert!(
-        emergency_took < Duration::from_secs(2),
+        emergency_took < Duration::from_secs(1),
         "{emergency_took:?}"
     );
+    assert!(status_took < Duration::from_secs(2), "{status_took:?}");
 
     // Cleared on the leader: the follower's talk is back.
     wait_js(

@@ -261,3 +261,60 @@ async fn a_usb_stick_updates_the_screen_once_and_a_damaged_one_changes_nothing()
     );
     c.close().await;
 }
+
+/// With `display_language = "de"` the USB notices are German: the one at
+/// start and the one after a stick's schedule is applied.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_usb_notices_speak_the_venues_language() {
+    let _one = crate::e2e::SERIAL.lock().await;
+    let work = tempfile::tempdir().unwrap();
+    let mounts = work.path().join("media");
+    std::fs::create_dir(&mounts).unwrap();
+    let config = format!(
+        "display_language = \"de\"\nlog_level = \"info\"\n\n[bundle]\nmount_roots = [{:?}]\n",
+        mounts.to_str().unwrap()
+    );
+    let rig = E2e::start(1920, 1080);
+    let demo = demo_file();
+    let c = rig
+        .kiosk()
+        .config(&config)
+        .args(&[
+            "--schedule",
+            &demo,
+            "--room",
+            "Main hall",
+            "--at",
+            T,
+            "--kiosk",
+        ])
+        .launch()
+        .await;
+    let (first, _) = c.first_render().await;
+    let old_title = first["title"].as_str().unwrap().to_string();
+    let start = wait_for_notice(&c, "the notice at start", |t| !t.is_empty()).await;
+    assert_eq!(
+        start,
+        "USB-Sticks werden an diesem Bildschirm nicht geprüft: trusted_keys auf den Schlüssel der Organisation setzen"
+    );
+    let new_title = "Vom USB-Stick geändert";
+    let good = make_stick(work.path(), "good", &old_title, new_title, 2);
+    std::fs::rename(&good, mounts.join("STICK")).unwrap();
+    wait_for_title(
+        &c,
+        new_title,
+        STICK_SEEN,
+        "the stick's schedule never showed",
+    )
+    .await;
+    let text = wait_for_notice(&c, "the update notice", |t| {
+        t.contains("USB-Stick aktualisiert")
+    })
+    .await;
+    assert_eq!(
+        text,
+        "Programm vom USB-Stick aktualisiert: 49 Beiträge, Version 2"
+    );
+    c.shot("usb-notice-de-1080p.png").await;
+    c.close().await;
+}

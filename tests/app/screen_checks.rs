@@ -261,6 +261,29 @@ pub(crate) async fn cap_height(c: &Client, css: &str, png: &Path) -> u32 {
     rows as u32
 }
 
+/// The cap height of each lobby card's title that starts with a flat
+/// capital (no descender, no overshoot): `(title, px)`, in card order.
+pub(crate) async fn lobby_title_caps(c: &Client, png: &Path) -> Vec<(String, u32)> {
+    let titles = js(
+        c,
+        "return [...document.querySelectorAll('#lobby-view > *')].map((card) => {
+           const t = card.querySelector('.room-now .title');
+           return t ? t.textContent : '';
+         });",
+    )
+    .await;
+    let mut caps = Vec::new();
+    for (i, title) in titles.as_array().unwrap().iter().enumerate() {
+        let title = title.as_str().unwrap_or_default();
+        if !title.starts_with(|ch: char| "BDEFHIKLMNPRTUVWXYZ".contains(ch)) {
+            continue;
+        }
+        let css = format!("#lobby-view > :nth-child({}) .room-now .title", i + 1);
+        caps.push((title.to_string(), cap_height(c, &css, png).await));
+    }
+    caps
+}
+
 /// Run `LAYOUT`-style checks and read back a value (for the lobby's grid).
 pub(crate) async fn lobby_grid(c: &Client) -> Value {
     js(

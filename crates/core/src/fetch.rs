@@ -41,6 +41,29 @@ pub struct Validator {
     pub last_modified: Option<String>,
 }
 
+/// Sent by a kiosk's feed server on every answer to `GET /feed.json`: it
+/// holds a request carrying its current ETag for this many seconds (a
+/// long-poll), so a follower may ask again as soon as an answer comes.
+pub const HOLD_HEADER: &str = "summit-feed-hold";
+
+/// The longest hold a server's [`HOLD_HEADER`] is believed up to: past
+/// the response time-out a held request would fail anyway.
+pub const MAX_ADVERTISED_HOLD: Duration = Duration::from_secs(60);
+
+/// A fetch's answer, and the hold its server advertised (`None`: it does
+/// not hold requests, or said nothing that parses).
+#[derive(Debug)]
+pub struct Answer {
+    pub fetched: Fetched,
+    pub hold: Option<Duration>,
+}
+
+/// [`HOLD_HEADER`]'s value: whole seconds, 1 up to [`MAX_ADVERTISED_HOLD`].
+pub fn parse_hold(value: &str) -> Option<Duration> {
+    let secs = value.trim().parse::<u64>().ok().filter(|s| *s > 0)?;
+    Some(Duration::from_secs(secs).min(MAX_ADVERTISED_HOLD))
+}
+
 #[derive(Debug)]
 pub enum Fetched {
     NotModified,
@@ -134,6 +157,15 @@ pub fn fetch_source(
     known: &Validator,
     limits: &FetchLimits,
 ) -> Result<Fetched> {
+    fetch_answer(source, known, limits).map(|a| a.fetched)
+}
+
+/// [`fetch_source`], with the hold the server advertised.
+pub fn fetch_answer(
+    source: &crate::sync::UrlSource,
+    known: &Validator,
+    limits: &FetchLimits,
+) -> Result<Answer> {
     let url = source.name.as_str();
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
@@ -161,8 +193,12 @@ pub fn fetch_source(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
+    let hold = header(HOLD_HEADER).as_deref().and_then(parse_hold);
     if status.as_u16() == 304 {
-        return Ok(Fetched::NotModified);
+        return Ok(Answer {
+            fetched: Fetched::NotModified,
+            hold,
+        });
     }
     if !status.is_success() {
         return Err(Error::Fetch {
@@ -214,10 +250,13 @@ pub fn fetch_source(
             ),
         ));
     }
-    Ok(Fetched::Body {
-        bytes,
-        content_type,
-        validator,
+    Ok(Answer {
+        fetched: Fetched::Body {
+            bytes,
+            content_type,
+            validator,
+        },
+        hold,
     })
 }
 

@@ -16,6 +16,9 @@ use crate::import::{self, Format, ImportOptions};
 use crate::model::Schedule;
 use crate::secret::Secret;
 
+mod pace;
+pub use pace::{next_check_in, Held, MAX_BACKOFF, MIN_CHECK_GAP};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     File(PathBuf),
@@ -405,96 +408,118 @@ pub fn check_with(
     limits: &FetchLimits,
     feed: &FeedPolicy,
 ) -> Result<Checked> {
+    check_polled(source, known, options, limits, feed).map(|p| p.checked)
+}
+
+/// One check's outcome, with what the server said of holding it.
+#[derive(Debug)]
+pub struct Polled {
+    pub checked: Checked,
+    /// The hold a leader's feed server advertised (see
+    /// [`fetch::HOLD_HEADER`]); `None` for files and other servers.
+    pub hold: Option<Duration>,
+}
+
+impl Polled {
+    /// What [`next_check_in`] needs of a held request, if it was one.
+    pub fn held(&self) -> Option<Held> {
+        self.hold.map(|hold| Held {
+            hold,
+            changed: matches!(self.checked, Checked::Changed { .. }),
+        })
+    }
+}
+
+/// [`check_with`], telling whether the server held the request.
+pub fn check_polled(
+    source: &Source,
+    known: &SyncState,
+    options: &ImportOptions,
+    limits: &FetchLimits,
+    feed: &FeedPolicy,
+) -> Result<Polled> {
     match source {
-        Source::File(path) => {
-            let before = fingerprint(path);
-            if before.is_some() && before == known.fingerprint {
-                return Ok(Checked::Unchanged);
-            }
-            if feed.trust.required() && file_is_feed(path) {
-                let bytes = crate::read_bounded(path, crate::limits::MAX_SCHEDULE_BYTES)?;
-                let origin = path.display().to_string();
-                return take_feed(&origin, &bytes, feed, Validator::default(), before);
-            }
-            let (format, validated) = import::load_file(path, options)?;
-            Ok(Checked::Changed {
-                format,
-                validated: Box::new(validated),
-                validator: Validator::default(),
-                fingerprint: before,
-                notices: None,
-                accepted_version: None,
-                feed_version: None,
-            })
-        }
+        Source::File(path) => Ok(Polled {
+            checked: check_file(path, known, options, feed)?,
+            hold: None,
+        }),
         Source::Mqtt(m) => Err(crate::Error::Fetch {
             url: m.target.name(),
             message: "a broker's feed is followed over its connection, not checked".into(),
             retry_after: None,
         }),
-        Source::Url(url) => match fetch::fetch_source(url, &known.validator, limits)? {
-            Fetched::NotModified => Ok(Checked::Unchanged),
-            Fetched::Body {
-                bytes,
-                content_type,
-                validator,
-            } => {
-                let name = url.name.as_str();
-                fetch::check_content_type(name, content_type.as_deref(), &bytes)?;
-                if import::detect(&bytes) == Format::Feed {
-                    return take_feed(name, &bytes, feed, validator, None);
-                }
-                if feed.trust.required() && url.url.to_ascii_lowercase().starts_with("http://") {
-                    return Err(crate::Error::Feed {
-                        origin: name.to_string(),
-                        source: crate::feed::FeedError::NotAFeed,
-                    });
-                }
-                let (format, validated) = import::parse_bytes(name, &bytes, options)?;
-                Ok(Checked::Changed {
-                    format,
-                    validated: Box::new(validated),
-                    validator,
-                    fingerprint: None,
-                    notices: None,
-                    accepted_version: None,
-                    feed_version: None,
-                })
-            }
-        },
+        Source::Url(url) => {
+            let answer = fetch::fetch_answer(url, &known.validator, limits)?;
+            Ok(Polled {
+                checked: take_fetched(url, answer.fetched, options, feed)?,
+                hold: answer.hold,
+            })
+        }
     }
 }
 
-/// The longest wait after failures.
-pub const MAX_BACKOFF: Duration = Duration::from_secs(600);
+fn check_file(
+    path: &Path,
+    known: &SyncState,
+    options: &ImportOptions,
+    feed: &FeedPolicy,
+) -> Result<Checked> {
+    let before = fingerprint(path);
+    if before.is_some() && before == known.fingerprint {
+        return Ok(Checked::Unchanged);
+    }
+    if feed.trust.required() && file_is_feed(path) {
+        let bytes = crate::read_bounded(path, crate::limits::MAX_SCHEDULE_BYTES)?;
+        let origin = path.display().to_string();
+        return take_feed(&origin, &bytes, feed, Validator::default(), before);
+    }
+    let (format, validated) = import::load_file(path, options)?;
+    Ok(Checked::Changed {
+        format,
+        validated: Box::new(validated),
+        validator: Validator::default(),
+        fingerprint: before,
+        notices: None,
+        accepted_version: None,
+        feed_version: None,
+    })
+}
 
-/// How long a source waits before its next check, after `failures` failed
-/// checks in a row (the last one's `error`), the last check having taken
-/// `took`.
-///
-/// - Working: one check per `interval`, the time it took included, so a
-///   feed's long-poll that was held is asked again at once and a follower
-///   is always waiting on its leader for the next change.
-/// - A feed refused (unsigned, another key, a replay): again after
-///   `interval`. Someone else answers at the leader's address; the leader
-///   may win it back any moment, and a check costs little.
-/// - Any other failure: the jittered exponential back-off from `interval`
-///   up to [`MAX_BACKOFF`], or what the server asked in `Retry-After`.
-pub fn next_check_in(
-    failures: u32,
-    error: Option<&crate::Error>,
-    took: Duration,
-    interval: Duration,
-) -> Duration {
-    match (failures, error) {
-        (0, _) => interval.saturating_sub(took),
-        (_, Some(crate::Error::Feed { .. })) => interval,
-        (n, error) => {
-            let asked = match error {
-                Some(crate::Error::Fetch { retry_after, .. }) => *retry_after,
-                _ => None,
-            };
-            fetch::backoff(n - 1, asked, interval, MAX_BACKOFF.max(interval))
+/// What a URL answered, validated.
+fn take_fetched(
+    url: &UrlSource,
+    fetched: Fetched,
+    options: &ImportOptions,
+    feed: &FeedPolicy,
+) -> Result<Checked> {
+    match fetched {
+        Fetched::NotModified => Ok(Checked::Unchanged),
+        Fetched::Body {
+            bytes,
+            content_type,
+            validator,
+        } => {
+            let name = url.name.as_str();
+            fetch::check_content_type(name, content_type.as_deref(), &bytes)?;
+            if import::detect(&bytes) == Format::Feed {
+                return take_feed(name, &bytes, feed, validator, None);
+            }
+            if feed.trust.required() && url.url.to_ascii_lowercase().starts_with("http://") {
+                return Err(crate::Error::Feed {
+                    origin: name.to_string(),
+                    source: crate::feed::FeedError::NotAFeed,
+                });
+            }
+            let (format, validated) = import::parse_bytes(name, &bytes, options)?;
+            Ok(Checked::Changed {
+                format,
+                validated: Box::new(validated),
+                validator,
+                fingerprint: None,
+                notices: None,
+                accepted_version: None,
+                feed_version: None,
+            })
         }
     }
 }

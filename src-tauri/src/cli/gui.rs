@@ -141,6 +141,7 @@ pub fn run_gui(args: GuiArgs, mode: Mode) -> kiosk_core::Result<ExitCode> {
         kiosk: s.kiosk,
         monitor: s.monitor.clone(),
         theme: s.theme,
+        labels: kiosk_core::i18n::display::StartLabels::new(s.display_language.catalogue()),
     };
     let usb =
         s.config.bundle.enabled.then(|| {

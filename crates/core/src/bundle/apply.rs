@@ -8,6 +8,7 @@ use super::files::Opener;
 use super::manifest::FileKind;
 use super::stage::{stage, StagedBundle};
 use super::BundleError;
+use crate::i18n::Language;
 use crate::import::ImportOptions;
 use crate::store::Store;
 use crate::sync::ImportSummary;
@@ -36,10 +37,42 @@ pub struct Applied {
 impl Settings {
     /// What the screen says at start when sticks are taken unverified (no
     /// trusted key, so anyone at the USB port can change the schedule).
-    pub fn unverified_notice(&self) -> Option<&'static str> {
-        (self.policy.mode != super::PolicyMode::Signed).then_some(
-            "USB sticks are not verified on this screen: set trusted_keys to the organizer's key",
-        )
+    pub fn unverified_notice(&self, language: Language) -> Option<String> {
+        (self.policy.mode != super::PolicyMode::Signed)
+            .then(|| language.catalogue().text("notice.usb_unverified").into())
+    }
+}
+
+impl Applied {
+    /// What the screen says once it is applied: the store's `sessions`
+    /// now, and the `photos` taken into the library.
+    pub fn notice(&self, sessions: usize, photos: usize, language: Language) -> String {
+        let (sessions, version, photos) = (
+            sessions.to_string(),
+            self.version.to_string(),
+            photos.to_string(),
+        );
+        let mut args = vec![("sessions", sessions.as_str()), ("version", &version)];
+        let key = if photos == "0" {
+            "notice.usb_updated"
+        } else {
+            args.push(("photos", &photos));
+            "notice.usb_updated_photos"
+        };
+        language.catalogue().fill(key, &args)
+    }
+}
+
+impl BundleError {
+    /// A short line for the screen; the full reason is in the log and on
+    /// the stick.
+    pub fn notice(&self, language: Language) -> String {
+        let reason = self.to_string();
+        let first = reason.lines().next().unwrap_or(&reason);
+        let short: String = first.chars().take(160).collect();
+        language
+            .catalogue()
+            .fill("notice.usb_refused", &[("reason", &short)])
     }
 }
 

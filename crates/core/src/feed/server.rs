@@ -437,9 +437,10 @@ fn matches(if_none_match: Option<&HeaderValue>, etag: &str) -> bool {
         })
 }
 
-fn feed_response(current: &Current) -> Response<Full<Bytes>> {
+fn feed_response(current: &Current, hold: Duration) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(current.bytes.clone()));
     let headers = response.headers_mut();
+    headers.insert(crate::fetch::HOLD_HEADER, hold_value(hold));
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -502,7 +503,7 @@ async fn answer(
     };
     let seen = request.headers().get(header::IF_NONE_MATCH);
     if !matches(seen, &current.etag) {
-        return feed_response(&current);
+        return feed_response(&current, shared.limits.hold);
     }
     let newer = tokio::time::timeout(
         shared.limits.hold,
@@ -511,18 +512,27 @@ async fn answer(
     .await;
     match newer {
         Ok(Ok(newer)) => match newer.as_ref() {
-            Some(newer) => feed_response(newer),
-            None => not_modified(&current),
+            Some(newer) => feed_response(newer, shared.limits.hold),
+            None => not_modified(&current, shared.limits.hold),
         },
-        _ => not_modified(&current),
+        _ => not_modified(&current, shared.limits.hold),
     }
 }
 
-fn not_modified(current: &Current) -> Response<Full<Bytes>> {
+fn not_modified(current: &Current, hold: Duration) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = StatusCode::NOT_MODIFIED;
+    response
+        .headers_mut()
+        .insert(crate::fetch::HOLD_HEADER, hold_value(hold));
     if let Ok(tag) = HeaderValue::from_str(&current.etag) {
         response.headers_mut().insert(header::ETAG, tag);
     }
     response
+}
+
+/// Tells a follower this server holds a request for the version it has
+/// (whole seconds, at least 1), so it may ask again as soon as one returns.
+fn hold_value(hold: Duration) -> HeaderValue {
+    HeaderValue::from(hold.as_secs().max(1))
 }

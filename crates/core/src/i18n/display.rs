@@ -40,6 +40,24 @@ impl DisplayLabels {
     }
 }
 
+/// The words a display page needs before its first snapshot (given with
+/// the window's options at start): its `lang`, and the line shown while
+/// no snapshot can be had, with `{reason}` for the error's own words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StartLabels {
+    pub lang: &'static str,
+    pub waiting: String,
+}
+
+impl StartLabels {
+    pub fn new(cat: &Catalogue) -> StartLabels {
+        StartLabels {
+            lang: cat.language.tag(),
+            waiting: cat.text("notice.waiting").to_string(),
+        }
+    }
+}
+
 /// A room's lines as the screen shows them, composed here.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct RoomTexts {

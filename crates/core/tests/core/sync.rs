@@ -230,7 +230,7 @@ fn the_next_check_waits_by_what_happened() {
         (40, Some(fetch(None)), ms(5), MAX_BACKOFF / 2, MAX_BACKOFF),
     ];
     for (failures, error, took, least, most) in table {
-        let wait = next_check_in(failures, error.as_ref(), took, Duration::from_secs(1));
+        let wait = next_check_in(failures, error.as_ref(), took, None, Duration::from_secs(1));
         assert!(
             wait >= least && wait <= most,
             "{failures} failures, {error:?}, took {took:?}: waits {wait:?}"

@@ -7,6 +7,7 @@ use std::path::Path;
 use jiff::{SignedDuration, Timestamp};
 use kiosk_core::bundle::{self, ApplyOutcome, PolicyMode};
 use kiosk_core::config::Config;
+use kiosk_core::i18n::Language;
 
 use super::{edit_manifest, Kit, NEW_TITLE, TITLE};
 
@@ -46,7 +47,7 @@ fn any_trusted_key_requires_a_signature_whatever_the_policy_says() {
         let config = config(&text);
         assert_eq!(config.bundle_policy().mode, PolicyMode::Signed, "{what}");
         let settings = settings_from(&kit, &config);
-        assert_eq!(settings.unverified_notice(), None, "{what}");
+        assert_eq!(settings.unverified_notice(Language::En), None, "{what}");
         let before = kit.revision();
         kit.refused(&unsigned, &settings, "unsigned", &["manifest.json.minisig"]);
         assert_eq!(kit.revision(), before, "{what}: nothing applied");
@@ -69,8 +70,19 @@ fn with_no_key_sticks_apply_unverified_and_the_screen_says_so() {
     let config = config("");
     assert_eq!(config.bundle_policy().mode, PolicyMode::SameConference);
     let settings = settings_from(&kit, &config);
-    let notice = settings.unverified_notice().expect("a notice at start");
-    assert!(notice.contains("not verified"), "{notice}");
+    let notice = |language| {
+        settings
+            .unverified_notice(language)
+            .expect("a notice at start")
+    };
+    assert_eq!(
+        notice(Language::En),
+        "USB sticks are not verified on this screen: set trusted_keys to the organizer's key"
+    );
+    assert_eq!(
+        notice(Language::De),
+        "USB-Sticks werden an diesem Bildschirm nicht geprüft: trusted_keys auf den Schlüssel der Organisation setzen"
+    );
     let stick = kit.stick("unsigned", 10);
     match kit.process(&stick, &settings).unwrap() {
         ApplyOutcome::Applied(applied) => {
@@ -81,6 +93,17 @@ fn with_no_key_sticks_apply_unverified_and_the_screen_says_so() {
                 kiosk_core::photos::UNSIGNED_USB_ORIGIN
             );
             assert_eq!(applied.photos.len(), 3);
+            // What the screen says, in the venue's language.
+            let version = applied.version;
+            for (sessions, photos, language, expect) in [
+                (49, 0, Language::En, format!("Schedule updated from USB: 49 sessions, version {version}")),
+                (49, 3, Language::En, format!("Schedule updated from USB: 49 sessions, version {version}, 3 photos")),
+                (49, 3, Language::De, format!("Programm vom USB-Stick aktualisiert: 49 Beiträge, Version {version}, 3 Fotos")),
+                (12, 0, Language::Fr, format!("Programme mis à jour depuis la clé USB : 12 sessions, version {version}")),
+                (2, 0, Language::Es, format!("Programa actualizado desde USB: 2 sesiones, versión {version}")),
+            ] {
+                assert_eq!(applied.notice(sessions, photos, language), expect);
+            }
         }
         other => panic!("{other:?}"),
     }

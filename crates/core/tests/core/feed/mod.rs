@@ -2,6 +2,7 @@
 //! the server's limits against hostile peers; signed feeds.
 
 mod limits;
+mod pace;
 mod parsing;
 mod serving;
 mod signed;

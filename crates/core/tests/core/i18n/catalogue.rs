@@ -81,16 +81,20 @@ fn every_key_is_used_and_every_key_used_exists() {
         .collect();
     assert!(unused.is_empty(), "keys no code uses: {unused:?}");
     // Every literal that looks like a key names one.
-    let used: BTreeSet<&str> = sources
-        .split("\"display.")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('"').map(|(k, _)| k))
-        .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        .collect();
-    let unknown: Vec<_> = used
+    let used: BTreeSet<String> = ["display.", "notice."]
         .iter()
-        .filter(|k| !en.contains_key(&format!("display.{k}")))
+        .flat_map(|prefix| {
+            let opening = format!("\"{prefix}");
+            sources
+                .split(opening.as_str())
+                .skip(1)
+                .filter_map(|rest| rest.split_once('"').map(|(k, _)| k))
+                .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .map(|k| format!("{prefix}{k}"))
+                .collect::<Vec<_>>()
+        })
         .collect();
+    let unknown: Vec<_> = used.iter().filter(|k| !en.contains_key(*k)).collect();
     assert!(
         unknown.is_empty(),
         "keys used but in no catalogue: {unknown:?}"
@@ -253,5 +257,26 @@ fn an_unknown_language_names_the_key_and_the_allowed_values() {
                 assert!(err.contains(allowed), "{bad}: {allowed} not in {err}");
             }
         }
+    }
+}
+
+/// The page's words before its first snapshot come with the window's
+/// options, in the screen's language.
+#[test]
+fn the_waiting_line_is_in_the_screens_language() {
+    use kiosk_core::i18n::display::StartLabels;
+    for (lang, tag, waiting) in [
+        (Language::En, "en", "Waiting for the schedule: {reason}"),
+        (
+            Language::EnUs,
+            "en-US",
+            "Waiting for the schedule: {reason}",
+        ),
+        (Language::De, "de", "Warte auf das Programm: {reason}"),
+        (Language::Fr, "fr", "En attente du programme : {reason}"),
+        (Language::Es, "es", "Esperando el programa: {reason}"),
+    ] {
+        let labels = StartLabels::new(lang.catalogue());
+        assert_eq!((labels.lang, labels.waiting.as_str()), (tag, waiting));
     }
 }
