@@ -14,12 +14,11 @@ const EVERY: Duration = Duration::from_secs(600);
 /// freed by then.
 const AFTER_START: Duration = Duration::from_secs(10);
 
-/// Blocks from this size on are mapped on their own and unmapped when freed.
-/// glibc's threshold otherwise rises to the largest block freed, and the
-/// photo renditions the `photo:` scheme reads (up to a few MiB each, many
-/// a minute at a rehearsal's speed) then fragment the heap. WebKit's
-/// processes get the same setting from `webkit::prepare`.
-pub const MMAP_THRESHOLD: i32 = 256 * 1024;
+/// Core's fixed mmap threshold (`kiosk_core::webview::MMAP_THRESHOLD`):
+/// here too, the photo renditions the `photo:` scheme reads (up to a few
+/// MiB each, many a minute at a rehearsal's speed) would otherwise
+/// fragment the heap. WebKit's processes get it from `webkit::prepare`.
+const MMAP_THRESHOLD: i32 = kiosk_core::webview::MMAP_THRESHOLD as i32;
 
 /// At most two malloc arenas, and a fixed mmap threshold. Call before any
 /// thread starts.

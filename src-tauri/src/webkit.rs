@@ -10,40 +10,37 @@ use tauri::{Runtime, WebviewWindow};
 /// WebKit's switch for shared-memory buffers instead of DMA-BUF ones.
 const DMABUF_OFF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
 
-/// glibc's malloc settings, read by each WebKit process when it starts.
-const TUNABLES: &str = "GLIBC_TUNABLES";
-
-/// The main process's fixed mmap threshold ([`crate::memory::MMAP_THRESHOLD`]),
-/// said as a tunable for WebKit's processes. glibc's default threshold
-/// rises to the size of the largest block freed, so after the first photo
-/// the wall's decoded frames (8 MiB at 1080p) came from the web process's
-/// heap, which fragmented and grew by ~30 MiB in seven minutes of the 3-day
-/// event at --speed 600.
-fn mmap_threshold() -> String {
-    format!(
-        "glibc.malloc.mmap_threshold={}",
-        crate::memory::MMAP_THRESHOLD
-    )
-}
-
 /// Choose, and set what WebKit reads from the environment. Call it before
 /// GTK starts and before any thread that could read the environment
 /// (setting a variable races with readers in other threads).
 pub fn prepare(config: &WebviewConfig) -> EngineChoice {
     let mut choice = webview::choose(config, &Machine::probe());
-    if std::env::var_os(TUNABLES).is_some() {
-        choice.reason = format!("{TUNABLES} is set in the environment; {}", choice.reason);
-    } else {
-        let tunable = mmap_threshold();
-        std::env::set_var(TUNABLES, &tunable);
-        choice.reason = format!("{}; WebKit's processes start with {tunable}", choice.reason);
+    let mut theirs = Vec::new();
+    let mut ours = Vec::new();
+    for var in &choice.env {
+        match std::env::var(var.name) {
+            // A technician's own value wins, and the log says so.
+            Ok(value) => theirs.push(format!("{}={value} (set in the environment)", var.name)),
+            Err(_) => {
+                std::env::set_var(var.name, &var.value);
+                ours.push(format!("{}={} ({})", var.name, var.value, var.why));
+            }
+        }
     }
-    if std::env::var_os(DMABUF_OFF).is_some() {
-        // Someone set it by hand (a technician's override): theirs wins.
+    if choice.gpu && std::env::var_os(DMABUF_OFF).is_some() {
+        // Shared-memory buffers asked for by hand: no GPU compositing then.
         choice.gpu = false;
-        choice.reason = format!("{DMABUF_OFF} is set in the environment; {}", choice.reason);
-    } else if !choice.gpu {
-        std::env::set_var(DMABUF_OFF, "1");
+        theirs.push(format!("{DMABUF_OFF} (set in the environment)"));
+    }
+    if !ours.is_empty() {
+        choice.reason = format!(
+            "{}; WebKit's processes start with {}",
+            choice.reason,
+            ours.join(", ")
+        );
+    }
+    if !theirs.is_empty() {
+        choice.reason = format!("{}; kept {}", choice.reason, theirs.join(", "));
     }
     choice
 }

@@ -19,6 +19,11 @@ pub struct WebviewConfig {
     /// `auto` (default): the GPU if the machine has a usable one, else
     /// software; `gpu` or `software` to override.
     pub renderer: Renderer,
+    /// JavaScriptCore's just-in-time compilers in the web process. Off by
+    /// default: the display runs a few small scripts once a second, which
+    /// the interpreter does in about the same CPU time, and the kiosk's PSS
+    /// was 7 and 19 MiB lower without them (two interleaved A/B pairs).
+    pub javascript_jit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -84,6 +89,23 @@ pub fn memory_total_mb(meminfo: &str) -> u64 {
         .map_or(0, |kib| kib / 1024)
 }
 
+/// Blocks from this size on are mapped on their own and unmapped when freed,
+/// in the app and in WebKit's processes. glibc's default threshold rises to
+/// the size of the largest block freed, so after the first photo the wall's
+/// decoded frames (8 MiB at 1080p) came from the web process's heap, which
+/// fragmented and grew by ~30 MiB in seven minutes of the 3-day event at
+/// --speed 600.
+pub const MMAP_THRESHOLD: usize = 256 * 1024;
+
+/// One variable WebKit's processes read from the environment when they
+/// start, as chosen for this machine, and why (for the log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EngineVar {
+    pub name: &'static str,
+    pub value: String,
+    pub why: &'static str,
+}
+
 /// What the shell applies to WebKit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EngineChoice {
@@ -96,6 +118,9 @@ pub struct EngineChoice {
     pub memory_limit_mb: u64,
     /// One sentence for the log: what was chosen and why.
     pub reason: String,
+    /// Set for the app and inherited by WebKit's processes, unless the
+    /// environment already has them (a technician's value wins).
+    pub env: Vec<EngineVar>,
 }
 
 /// The engine's memory budget: an eighth of the machine, 128 to 512 MiB (a
@@ -128,5 +153,36 @@ pub fn choose(config: &WebviewConfig, machine: &Machine) -> EngineChoice {
             "{how}: {why}; cache model document viewer; memory limit {memory_limit_mb} MiB of {} MiB",
             machine.memory_mb
         ),
+        env: engine_env(gpu, config.javascript_jit),
     }
+}
+
+/// The environment WebKit's processes start with: what the renderer needs,
+/// and what keeps their memory low on this machine.
+fn engine_env(gpu: bool, jit: bool) -> Vec<EngineVar> {
+    let var = |name, value: &str, why| EngineVar {
+        name,
+        value: value.to_string(),
+        why,
+    };
+    let mut env = vec![var(
+        "GLIBC_TUNABLES",
+        &format!("glibc.malloc.mmap_threshold={MMAP_THRESHOLD}"),
+        "a fixed mmap threshold keeps the photo wall's frames out of the heap",
+    )];
+    if !gpu {
+        env.push(var(
+            "WEBKIT_DISABLE_DMABUF_RENDERER",
+            "1",
+            "shared-memory buffers: DMA-BUF ones would be drawn in software at twice the memory",
+        ));
+    }
+    if !jit {
+        env.push(var(
+            "JSC_useJIT",
+            "false",
+            "the display's scripts are small: the interpreter runs them without the compilers' memory",
+        ));
+    }
+    env
 }

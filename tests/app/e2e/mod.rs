@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::support::{demo_file, fixture, png_size, screenshot_dir, E2e, Launch, Screen, BIN};
 
 mod control;
+mod engine;
 mod follow;
 mod lifecycle;
 mod room;

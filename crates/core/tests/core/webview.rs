@@ -16,7 +16,13 @@ fn machine(render_node: Option<&str>, memory_mb: u64) -> Machine {
 
 /// (renderer asked, render node, machine MiB) → (GPU, memory limit, words in the reason)
 fn check(renderer: Renderer, node: Option<&str>, memory_mb: u64, expect: (bool, u64, &[&str])) {
-    let choice = choose(&WebviewConfig { renderer }, &machine(node, memory_mb));
+    let choice = choose(
+        &WebviewConfig {
+            renderer,
+            ..Default::default()
+        },
+        &machine(node, memory_mb),
+    );
     let (gpu, limit, words) = expect;
     assert_eq!(choice.gpu, gpu, "{renderer:?} {node:?}: {}", choice.reason);
     assert_eq!(choice.memory_limit_mb, limit, "{memory_mb} MiB");
@@ -115,4 +121,51 @@ fn the_config_names_the_renderer_and_refuses_others() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config.example.toml");
     let text = std::fs::read_to_string(example).unwrap();
     assert_eq!(parse(&text).unwrap().webview, WebviewConfig::default());
+}
+
+/// (GPU node, JIT asked) → the variables WebKit's processes start with.
+fn check_env(node: Option<&str>, javascript_jit: bool, expect: (&[&str], bool)) {
+    let config = WebviewConfig {
+        javascript_jit,
+        ..Default::default()
+    };
+    let choice = choose(&config, &machine(node, 4_096));
+    let set: Vec<String> = choice
+        .env
+        .iter()
+        .map(|v| format!("{}={}", v.name, v.value))
+        .collect();
+    assert_eq!(set, expect.0, "{node:?} jit {javascript_jit}");
+    assert!(choice.env.iter().all(|v| !v.why.is_empty()));
+}
+
+#[test]
+fn the_engine_environment_follows_the_renderer_and_the_jit_setting() {
+    let tunable = "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=262144";
+    check_env(
+        None,
+        false,
+        (
+            &[
+                tunable,
+                "WEBKIT_DISABLE_DMABUF_RENDERER=1",
+                "JSC_useJIT=false",
+            ],
+            false,
+        ),
+    );
+    check_env(
+        None,
+        true,
+        (&[tunable, "WEBKIT_DISABLE_DMABUF_RENDERER=1"], false),
+    );
+    check_env(
+        Some("/dev/dri/renderD128"),
+        false,
+        (&[tunable, "JSC_useJIT=false"], true),
+    );
+    check_env(Some("/dev/dri/renderD128"), true, (&[tunable], true));
+    let parse = |text: &str| toml::from_str::<Config>(text).unwrap().webview;
+    assert!(!parse("").javascript_jit);
+    assert!(parse("[webview]\njavascript_jit = true\n").javascript_jit);
 }
