@@ -67,7 +67,13 @@ pub fn arm64(args: &[String]) -> Result {
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--short" => return crate::arm64_replay::short_replay().map(|_| ()),
+            "--short" => {
+                let outcomes = crate::arm64_replay::short_replay()?;
+                return match outcomes.iter().filter(|o| o.result.is_err()).count() {
+                    0 => Ok(()),
+                    n => Err(format!("{n} arm64 replay check(s) failed")),
+                };
+            }
             "--no-build" => build = false,
             // Another build of the same sources to compare with (its
             // `summit-kiosk` and photo worker); default: target/debug.
