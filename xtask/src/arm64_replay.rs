@@ -49,6 +49,10 @@ pub fn short_replay() -> Result<Vec<Outcome>> {
         WORKER,
         "-p",
         "kiosk-core",
+        // `--example` alone would build no binary (the first run's worker
+        // check failed on the missing file).
+        "--bin",
+        WORKER,
         "--example",
         HEADLESS,
     ]))?;
