@@ -4,29 +4,27 @@
 //! `cargo xtask deb --arch arm64` ships them); the x86 side is the debug
 //! build (the outputs compared do not depend on the profile).
 //!
-//! [`worker_replay`] (`cargo xtask arm64 --worker`) is the short check
-//! meant for `cargo xtask test`: only the photo worker, cross-compiled
-//! without WebKit, on a real photo. It is not in the suite yet: what it
-//! adds there (apt, the cross debug build) has not been measured.
+//! The suite's short replay (`cargo xtask arm64 --short`, run by `cargo
+//! xtask test`) is in `arm64_replay.rs`: no WebKit, so no multiarch.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::cross::{self, cross_binary, cross_cargo, qemu, worker_launcher, CROSS_LIBC_ROOT};
+use crate::cross::{self, cross_binary, qemu, worker_launcher};
 use crate::{cargo, ensure_packages, root, run, scratch, target_dir, Result};
 
-const WORKER: &str = "summit-kiosk-photo-worker";
+pub const WORKER: &str = "summit-kiosk-photo-worker";
 /// A real conference's schedule (31C3, frab XML, 140+ talks).
-const REAL_SCHEDULE: &str = "crates/core/tests/fixtures/frab/31c3-schedule.xml";
-const REAL_SCHEDULE_AT: &str = "2014-12-28T14:10:00+01:00";
+pub const REAL_SCHEDULE: &str = "crates/core/tests/fixtures/frab/31c3-schedule.xml";
+pub const REAL_SCHEDULE_AT: &str = "2014-12-28T14:10:00+01:00";
 /// A schedule that must be refused (a talk that starts at no valid time).
-const BAD_SCHEDULE: &str = "crates/core/tests/fixtures/bad/frab-bad-start.xml";
+pub const BAD_SCHEDULE: &str = "crates/core/tests/fixtures/bad/frab-bad-start.xml";
 /// A real photo (2 MP-class JPEG from the demo's wall).
-const PHOTO: &str = "assets/demo/photos/path.jpg";
+pub const PHOTO: &str = "assets/demo/photos/path.jpg";
 /// The demo, re-based to this instant by both builds.
-const DEMO_AT: &str = "2026-06-10T10:20:00+02:00";
-const LONG_EDGE: &str = "1280";
+pub const DEMO_AT: &str = "2026-06-10T10:20:00+02:00";
+pub const LONG_EDGE: &str = "1280";
 
 /// How far the two builds' renditions may differ: the SIMD paths differ
 /// (NEON vs SSE/AVX2 in libjpeg-turbo's IDCT and colour conversion, and in
@@ -43,12 +41,12 @@ struct Pair {
     arm_worker: PathBuf,
 }
 
-struct Timed {
-    out: Output,
-    took: Duration,
+pub struct Timed {
+    pub out: Output,
+    pub took: Duration,
 }
 
-fn timed(cmd: &mut Command) -> Result<Timed> {
+pub fn timed(cmd: &mut Command) -> Result<Timed> {
     let started = Instant::now();
     let out = cmd
         .output()
@@ -59,17 +57,23 @@ fn timed(cmd: &mut Command) -> Result<Timed> {
     })
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 pub fn arm64(args: &[String]) -> Result {
-    let usage = "usage: cargo xtask arm64 [--no-build] [--x86-dir DIR] | --worker";
+    let usage = "usage: cargo xtask arm64 [--no-build] [--x86-dir DIR] | --short";
     let (mut build, mut x86_dir) = (true, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--worker" => return worker_replay(),
+            "--short" => {
+                let outcomes = crate::arm64_replay::short_replay()?;
+                return match outcomes.iter().filter(|o| o.result.is_err()).count() {
+                    0 => Ok(()),
+                    n => Err(format!("{n} arm64 replay check(s) failed")),
+                };
+            }
             "--no-build" => build = false,
             // Another build of the same sources to compare with (its
             // `summit-kiosk` and photo worker); default: target/debug.
@@ -173,7 +177,7 @@ fn line(what: &str, x86: &Timed, arm: &Timed, detail: &str) -> String {
 
 /// Both exited as `code`, and their stdout is the same (JSON compared as
 /// text: the same contract must give the same bytes).
-fn same(what: &str, x86: &Timed, arm: &Timed, code: i32) -> Result {
+pub fn same(what: &str, x86: &Timed, arm: &Timed, code: i32) -> Result {
     for (name, t) in [("x86", x86), ("arm64", arm)] {
         if t.out.status.code() != Some(code) {
             return Err(format!(
@@ -351,72 +355,4 @@ pub fn compare_images(x86: &Path, arm: &Path) -> Result<String> {
         ));
     }
     Ok(found)
-}
-
-/// The short arm64 check: the photo worker alone (no WebKit, so no
-/// multiarch packages), cross-compiled in the debug profile and run under
-/// qemu-aarch64 with the cross libc on a real photo, against this machine's
-/// worker on the same photo.
-pub fn worker_replay() -> Result {
-    let started = Instant::now();
-    cross::ensure_worker_toolchain()?;
-    ensure_packages(&["imagemagick"])?;
-    let installed = started.elapsed();
-    run(cross_cargo("build").args(["--locked", "-p", WORKER]))?;
-    // As the app's tests build it (`--workspace`: the same features, so
-    // the suite's binary is reused, not rebuilt).
-    run(cargo().args(["build", "--locked", "--workspace", "--bin", WORKER]))?;
-    let built = started.elapsed() - installed;
-    let work = scratch("arm64-worker")?;
-    let result = (|| -> Result<String> {
-        let mut runs = Vec::new();
-        for arm in [false, true] {
-            let name = if arm { "arm64.jpg" } else { "x86.jpg" };
-            let mut cmd = if arm {
-                qemu(CROSS_LIBC_ROOT, &cross_binary("debug", WORKER))
-            } else {
-                Command::new(target_dir().join("debug").join(WORKER))
-            };
-            cmd.arg("--input")
-                .arg(root().join(PHOTO))
-                .args(["--long-edge", LONG_EDGE, "--output"])
-                .arg(work.join(name));
-            let t = timed(&mut cmd)?;
-            let reply = text(&t.out.stdout);
-            if !t.out.status.success() || !reply.starts_with("{\"ok\":") {
-                return Err(format!(
-                    "the {} photo worker failed: {reply} {}",
-                    if arm { "arm64" } else { "x86" },
-                    text(&t.out.stderr)
-                ));
-            }
-            // The photo's hash, upright size and credit come first.
-            let head = reply
-                .split("\"renditions\"")
-                .next()
-                .unwrap_or("")
-                .to_string();
-            runs.push((t.took, head));
-        }
-        if runs[0].1 != runs[1].1 {
-            return Err(format!(
-                "the workers read the photo differently: x86 {}, arm64 {}",
-                runs[0].1, runs[1].1
-            ));
-        }
-        let compared = compare_images(&work.join("x86.jpg"), &work.join("arm64.jpg"))?;
-        Ok(format!(
-            "x86 {:.2} s, arm64 under qemu {:.2} s; {compared}",
-            runs[0].0.as_secs_f64(),
-            runs[1].0.as_secs_f64()
-        ))
-    })();
-    let _ = std::fs::remove_dir_all(&work);
-    println!(
-        "arm64 photo worker: packages {:.0} s, builds {:.0} s; {}",
-        installed.as_secs_f64(),
-        built.as_secs_f64(),
-        result?
-    );
-    Ok(())
 }

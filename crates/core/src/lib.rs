@@ -6,6 +6,7 @@
 
 pub mod blanking;
 pub mod bundle;
+pub mod check_report;
 pub mod clock;
 pub mod config;
 pub mod control;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::Schedule;
 use crate::snapshot::{room_snapshot, SessionView};
+use crate::store::Store;
 
 #[derive(Debug, Serialize, PartialEq)]
 pub struct NowReport {
@@ -67,4 +68,22 @@ pub fn now_report(schedule: &Schedule, at: Timestamp, room: Option<&str>) -> Res
             })
             .collect(),
     })
+}
+
+/// `schedule` written into a store in memory and read back: `now --schedule`
+/// and `now --demo` report what the display would read from its store, not
+/// the importer's draft.
+pub fn through_store(schedule: &Schedule) -> Result<Schedule> {
+    let mut store = Store::open_in_memory()?;
+    store.replace_schedule(schedule, "now")?;
+    store.load()?.ok_or_else(|| Error::Store {
+        path: ":memory:".into(),
+        message: "the schedule just stored reads back as none".into(),
+    })
+}
+
+/// The report as `now --json` prints it (pretty, two-space indent).
+pub fn to_json(report: &NowReport) -> String {
+    // Strings and options of strings only: serializing cannot fail.
+    serde_json::to_string_pretty(report).expect("a report of strings serializes")
 }

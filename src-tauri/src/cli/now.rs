@@ -16,28 +16,17 @@ pub fn cmd_now(args: NowArgs) -> kiosk_core::Result<ExitCode> {
         None => Timestamp::now(),
     };
     let schedule = match (&args.schedule, args.demo) {
-        (Some(source), _) => {
-            let schedule = super::load_schedule(source, args.venue_timezone.clone())?
+        (Some(source), _) => now_report::through_store(
+            &super::load_schedule(source, args.venue_timezone.clone())?
                 .1
-                .schedule;
-            // Through a store, as the display reads it, so both see the same thing.
-            let mut store = Store::open_in_memory()?;
-            store.replace_schedule(&schedule, "now")?;
-            store.load()?.expect("just stored")
-        }
-        (None, true) => {
-            let mut store = Store::open_in_memory()?;
-            store.replace_schedule(&demo::rebased(at), "now")?;
-            store.load()?.expect("just stored")
-        }
+                .schedule,
+        )?,
+        (None, true) => now_report::through_store(&demo::rebased(at))?,
         (None, false) => stored_schedule(args.config.clone(), args.data_dir.clone())?,
     };
     let report = now_report::now_report(&schedule, at, args.room.as_deref())?;
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("report serializes")
-        );
+        println!("{}", now_report::to_json(&report));
     } else {
         print_text(&report);
     }
