@@ -26,10 +26,10 @@ mod e2e_fleet_tab;
 mod e2e_glance;
 #[path = "app/e2e_language.rs"]
 mod e2e_language;
-#[path = "app/e2e_panel_language.rs"]
-mod e2e_panel_language;
 #[path = "app/e2e_lobby.rs"]
 mod e2e_lobby;
+#[path = "app/e2e_panel_language.rs"]
+mod e2e_panel_language;
 #[path = "app/e2e_stall.rs"]
 mod e2e_stall;
 #[path = "app/e2e_usb.rs"]
